@@ -1,7 +1,79 @@
 //! Rust client for Claude on **Claude Platform on AWS**.
+//!
+//! - Every request is signed with AWS SigV4 (service `aws-external-anthropic`, the client's
+//!   region) using credentials from the standard AWS chain or given explicitly, or carries an
+//!   API key as `Authorization: Bearer`.
+//! - Every answer carries both request IDs: [`Response::aws_request_id`] (`x-amzn-requestid`,
+//!   primary, indexed in CloudTrail) and [`Response::anthropic_request_id`] (`request-id`).
+//! - Every failure lands on one [`Error`] enum; API failures carry an [`ErrorType`] from one
+//!   taxonomy, whether Anthropic or the AWS front door answered.
+//!
+//! ```no_run
+//! use anthropic_aws::Client;
+//! use anthropic_aws::types::{MessageCreateParams, MessageParam};
+//!
+//! # async fn run() -> Result<(), anthropic_aws::Error> {
+//! let client = Client::builder()
+//!     .region("us-west-2")
+//!     .workspace_id("wrkspc_01AbCdEf")
+//!     .build()
+//!     .await?;
+//! let message = client
+//!     .messages()
+//!     .create(&MessageCreateParams::new(
+//!         "claude-opus-4-8",
+//!         1024,
+//!         vec![MessageParam::user("Hello, Claude")],
+//!     ))
+//!     .await?;
+//! println!("{}", message.text());
+//! println!("AWS request ID (CloudTrail): {:?}", message.aws_request_id());
+//! println!("Anthropic request ID: {:?}", message.anthropic_request_id());
+//! # Ok(()) }
+//! ```
+//!
+//! # Configuration
+//!
+//! | option | builder | environment | otherwise |
+//! |---|---|---|---|
+//! | base URL | [`base_url`](ClientBuilder::base_url) | `ANTHROPIC_AWS_BASE_URL` | `https://aws-external-anthropic.{region}.api.aws` |
+//! | region | [`region`](ClientBuilder::region) | `AWS_REGION`, `AWS_DEFAULT_REGION` | the AWS profile's `region`, else an error |
+//! | workspace | [`workspace_id`](ClientBuilder::workspace_id) | `ANTHROPIC_AWS_WORKSPACE_ID` | an error |
+//! | API key | [`api_key`](ClientBuilder::api_key) | `ANTHROPIC_AWS_API_KEY` | SigV4 |
+//!
+//! Authentication, first match wins: explicit API key → explicit access key + secret
+//! (+ session token) → explicit credentials provider → named profile → `ANTHROPIC_AWS_API_KEY`
+//! → the default AWS credential chain (environment, profile files, SSO, web identity, ECS,
+//! EC2 instance metadata). An environment variable set to the empty string counts as unset.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod auth;
+mod client;
+mod config;
+pub mod error;
+pub mod resources;
+mod response;
+mod retry;
+mod transport;
+pub mod types;
 
 #[cfg(feature = "emulator")]
 #[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
 pub mod emulator;
-pub mod types;
+
+pub use client::{Client, ClientBuilder};
+pub use config::{
+    AuthSource, DEFAULT_ANTHROPIC_VERSION, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT, SIGNING_SERVICE,
+};
+pub use error::{ApiError, Error, ErrorType};
+pub use response::{
+    ANTHROPIC_REQUEST_ID_HEADER, AWS_REQUEST_ID_HEADER, RawResponse, RequestIds, Response,
+    ResponseMeta,
+};
+
+/// The AWS SDKs' request-ID trait, implemented by [`Response`], [`RawResponse`], [`Error`] and
+/// [`ApiError`] (it reads the AWS request ID, `x-amzn-requestid`).
+pub use aws_types::request_id::RequestId;

@@ -1,0 +1,195 @@
+//! SigV4 signing with the `aws-sigv4` crate: service `aws-external-anthropic`, the client's
+//! region, every request (GETs included) and every attempt.
+//!
+//! Signed: `host` exactly as it goes on the wire (with the port when it is not the scheme's
+//! default), `x-amz-date`, `content-type`, `accept`, every `anthropic-*` header,
+//! `x-amz-security-token` when the credentials carry a session token, and any other header the
+//! client sends except the few AWS never signs (`user-agent`, `authorization`,
+//! `x-amzn-trace-id`, `transfer-encoding`). The payload hash covers the exact body bytes sent.
+
+use std::time::SystemTime;
+
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4;
+use http::header::{AUTHORIZATION, HOST};
+use http::{HeaderName, HeaderValue};
+
+use super::credentials::CredentialsCache;
+use super::{Authorize, OutgoingRequest};
+use crate::config::SIGNING_SERVICE;
+use crate::error::Error;
+
+/// Signs requests with credentials from a cached provider.
+pub(crate) struct SigV4 {
+    credentials: CredentialsCache,
+    region: String,
+}
+
+impl SigV4 {
+    pub(crate) fn new(provider: SharedCredentialsProvider, region: String) -> Self {
+        Self {
+            credentials: CredentialsCache::new(provider),
+            region,
+        }
+    }
+
+    /// Forgets cached credentials and fetches new ones (after an `ExpiredTokenException`).
+    pub(crate) async fn refresh_credentials(&self) -> Result<(), Error> {
+        self.credentials.refresh().await.map(drop)
+    }
+
+    /// Signs `request` in place with `credentials` at `time`.
+    pub(crate) fn sign(
+        &self,
+        request: &mut OutgoingRequest,
+        credentials: Credentials,
+        time: SystemTime,
+    ) -> Result<(), Error> {
+        let host = wire_host(&request.url)?;
+        request.headers.insert(HOST, host);
+
+        let identity = credentials.into();
+        let params = v4::SigningParams::builder()
+            .identity(&identity)
+            .region(&self.region)
+            .name(SIGNING_SERVICE)
+            .time(time)
+            .settings(SigningSettings::default())
+            .build()
+            .map_err(|e| signing_error("invalid signing parameters", e))?
+            .into();
+
+        let mut headers = Vec::with_capacity(request.headers.len());
+        for (name, value) in &request.headers {
+            let value = value.to_str().map_err(|_| Error::Signing {
+                message: format!("header `{name}` is not visible ASCII and cannot be signed"),
+                source: None,
+            })?;
+            headers.push((name.as_str(), value));
+        }
+        let signable = SignableRequest::new(
+            request.method.as_str(),
+            request.url.as_str(),
+            headers.into_iter(),
+            SignableBody::Bytes(&request.body),
+        )
+        .map_err(|e| signing_error("the request cannot be signed", e))?;
+        let (instructions, _signature) = sign(signable, &params)
+            .map_err(|e| signing_error("SigV4 signing failed", e))?
+            .into_parts();
+
+        let (signed_headers, _query) = instructions.into_parts();
+        for header in signed_headers {
+            let name = HeaderName::from_static(header.name());
+            let mut value = HeaderValue::from_str(header.value())
+                .map_err(|e| signing_error("the signer produced an invalid header", e))?;
+            // The signature and the session token never show in logs or `Debug`.
+            value.set_sensitive(header.sensitive() || name == AUTHORIZATION);
+            request.headers.insert(name, value);
+        }
+        Ok(())
+    }
+}
+
+impl Authorize for SigV4 {
+    async fn authorize(&self, request: &mut OutgoingRequest) -> Result<(), Error> {
+        let credentials = self.credentials.get().await?;
+        self.sign(request, credentials, SystemTime::now())
+    }
+}
+
+/// The `Host` header exactly as it goes on the wire: the host, plus `:port` when the port is
+/// not the scheme's default (`Url::port` is `None` for a default port).
+fn wire_host(url: &reqwest::Url) -> Result<HeaderValue, Error> {
+    let host = url.host_str().ok_or_else(|| Error::Signing {
+        message: format!("the URL {url} has no host to sign"),
+        source: None,
+    })?;
+    let value = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    HeaderValue::from_str(&value).map_err(|e| signing_error("the host is not a valid header", e))
+}
+
+fn signing_error(
+    message: &str,
+    source: impl std::error::Error + Send + Sync + 'static,
+) -> Error {
+    Error::Signing {
+        message: message.to_owned(),
+        source: Some(Box::new(source)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+    use http::{HeaderMap, Method};
+
+    fn request(url: &str) -> OutgoingRequest {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", HeaderValue::from_static("application/json"));
+        headers.insert("anthropic-version", HeaderValue::from_static("2026-10-21"));
+        headers.insert("anthropic-workspace-id", HeaderValue::from_static("wrkspc_1"));
+        headers.insert("user-agent", HeaderValue::from_static("anthropic-aws/test"));
+        OutgoingRequest {
+            method: Method::POST,
+            url: url.parse().unwrap(),
+            headers,
+            body: Bytes::from_static(b"{}"),
+        }
+    }
+
+    fn signer() -> SigV4 {
+        SigV4::new(
+            SharedCredentialsProvider::new(Credentials::for_tests()),
+            "us-west-2".into(),
+        )
+    }
+
+    fn signed_headers(request: &OutgoingRequest) -> String {
+        let auth = request.headers["authorization"].to_str().unwrap();
+        let start = auth.find("SignedHeaders=").unwrap() + "SignedHeaders=".len();
+        auth[start..].split(',').next().unwrap().to_owned()
+    }
+
+    #[test]
+    fn host_keeps_a_non_default_port() {
+        let mut req = request("http://127.0.0.1:8443/v1/messages");
+        signer()
+            .sign(&mut req, Credentials::for_tests(), SystemTime::now())
+            .unwrap();
+        assert_eq!(req.headers["host"], "127.0.0.1:8443");
+
+        let mut req = request("https://aws-external-anthropic.us-west-2.api.aws:443/v1/messages");
+        signer()
+            .sign(&mut req, Credentials::for_tests(), SystemTime::now())
+            .unwrap();
+        assert_eq!(req.headers["host"], "aws-external-anthropic.us-west-2.api.aws");
+    }
+
+    #[test]
+    fn signs_the_anthropic_headers_and_the_session_token() {
+        let mut req = request("https://aws-external-anthropic.us-west-2.api.aws/v1/messages");
+        signer()
+            .sign(
+                &mut req,
+                Credentials::for_tests_with_session_token(),
+                SystemTime::now(),
+            )
+            .unwrap();
+        let signed = signed_headers(&req);
+        assert_eq!(
+            signed,
+            "anthropic-version;anthropic-workspace-id;content-type;host;x-amz-date;x-amz-security-token"
+        );
+        let auth = req.headers["authorization"].to_str().unwrap();
+        assert!(auth.contains("/us-west-2/aws-external-anthropic/aws4_request"), "{auth}");
+        assert!(req.headers["authorization"].is_sensitive());
+        assert!(req.headers["x-amz-security-token"].is_sensitive());
+    }
+}

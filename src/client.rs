@@ -1,0 +1,287 @@
+//! [`Client`] and its [`ClientBuilder`].
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use reqwest::Url;
+use secrecy::SecretString;
+
+use crate::auth::Auth;
+use crate::config::{AuthSource, EnvLookup, Options, process_env};
+use crate::error::Error;
+use crate::resources::{Messages, Models};
+use crate::transport::Transport;
+
+/// A client for Claude Platform on AWS. Cheap to clone: clones share one connection pool and
+/// one credentials cache.
+///
+/// ```no_run
+/// use anthropic_aws::Client;
+/// use anthropic_aws::types::{MessageCreateParams, MessageParam};
+///
+/// # async fn run() -> Result<(), anthropic_aws::Error> {
+/// // Region, workspace and credentials from the environment and the AWS profile.
+/// let client = Client::builder().build().await?;
+/// let message = client
+///     .messages()
+///     .create(&MessageCreateParams::new(
+///         "claude-opus-4-8",
+///         1024,
+///         vec![MessageParam::user("Hello, Claude")],
+///     ))
+///     .await?;
+/// println!("{}", message.text());
+/// println!("AWS request ID: {:?}", message.aws_request_id());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    transport: Arc<Transport>,
+}
+
+impl Client {
+    /// A builder; every option it leaves unset is read from the environment when it builds.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The Messages API: `create` and `count_tokens`.
+    pub fn messages(&self) -> Messages<'_> {
+        Messages::new(&self.transport)
+    }
+
+    /// The Models API: `list` and `get`.
+    pub fn models(&self) -> Models<'_> {
+        Models::new(&self.transport)
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &Url {
+        &self.transport.config().base_url
+    }
+
+    /// The AWS region (always set in SigV4 mode).
+    pub fn region(&self) -> Option<&str> {
+        self.transport.config().region.as_deref()
+    }
+
+    /// The workspace every request names in `anthropic-workspace-id`.
+    pub fn workspace_id(&self) -> &str {
+        &self.transport.config().workspace_id
+    }
+
+    /// How the client authenticates, and where that came from.
+    pub fn auth_source(&self) -> &AuthSource {
+        &self.transport.config().auth_source
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let config = self.transport.config();
+        f.debug_struct("Client")
+            .field("base_url", &config.base_url.as_str())
+            .field("region", &config.region)
+            .field("workspace_id", &config.workspace_id)
+            .field("auth", &config.auth_source)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Options for a [`Client`]. Whatever is left unset comes from the environment, as the
+/// official SDKs resolve it (see [the `config` table](crate#configuration)); nothing is sent
+/// while building.
+///
+/// Authentication, first match wins: [`api_key`](Self::api_key) →
+/// [`access_key`](Self::access_key) (+ [`session_token`](Self::session_token)) →
+/// [`credentials_provider`](Self::credentials_provider) → [`profile`](Self::profile) →
+/// `ANTHROPIC_AWS_API_KEY` → the default AWS credential chain.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use anthropic_aws::Client;
+///
+/// # async fn run() -> Result<(), anthropic_aws::Error> {
+/// let client = Client::builder()
+///     .region("us-west-2")
+///     .workspace_id("wrkspc_01AbCdEf")
+///     .profile("claude")
+///     .timeout(Duration::from_secs(120))
+///     .max_retries(3)
+///     .build()
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Default)]
+pub struct ClientBuilder {
+    options: Options,
+    env: Option<EnvLookup>,
+}
+
+impl ClientBuilder {
+    /// The endpoint, instead of `https://aws-external-anthropic.{region}.api.aws`
+    /// (env `ANTHROPIC_AWS_BASE_URL`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.options.base_url = Some(url.into());
+        self
+    }
+
+    /// The AWS region (env `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the profile's).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.options.region = Some(region.into());
+        self
+    }
+
+    /// The workspace, `wrkspc_…` (env `ANTHROPIC_AWS_WORKSPACE_ID`); required.
+    pub fn workspace_id(mut self, workspace_id: impl Into<String>) -> Self {
+        self.options.workspace_id = Some(workspace_id.into());
+        self
+    }
+
+    /// Authenticate with an API key, sent as `Authorization: Bearer` (env
+    /// `ANTHROPIC_AWS_API_KEY`, which ranks below explicit AWS credentials and profiles).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.options.api_key = Some(SecretString::from(key.into()));
+        self
+    }
+
+    /// Sign with this access key ID and secret access key.
+    pub fn access_key(
+        mut self,
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+    ) -> Self {
+        self.options.access_key_id = Some(access_key_id.into());
+        self.options.secret_access_key = Some(SecretString::from(secret_access_key.into()));
+        self
+    }
+
+    /// Sign with this access key ID (give the secret with
+    /// [`secret_access_key`](Self::secret_access_key); one without the other is an error).
+    pub fn access_key_id(mut self, access_key_id: impl Into<String>) -> Self {
+        self.options.access_key_id = Some(access_key_id.into());
+        self
+    }
+
+    /// Sign with this secret access key (with [`access_key_id`](Self::access_key_id)).
+    pub fn secret_access_key(mut self, secret_access_key: impl Into<String>) -> Self {
+        self.options.secret_access_key = Some(SecretString::from(secret_access_key.into()));
+        self
+    }
+
+    /// The session token of temporary credentials, sent as `x-amz-security-token`.
+    pub fn session_token(mut self, session_token: impl Into<String>) -> Self {
+        self.options.session_token = Some(SecretString::from(session_token.into()));
+        self
+    }
+
+    /// Sign with credentials from any provider, for example an `SdkConfig`'s
+    /// (`sdk_config.credentials_provider()`) or an assumed role's.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.options.credentials_provider = Some(SharedCredentialsProvider::new(provider));
+        self
+    }
+
+    /// Sign with credentials from this AWS profile (static keys, SSO, `credential_process`,
+    /// role assumption: whatever the profile says).
+    pub fn profile(mut self, profile: impl Into<String>) -> Self {
+        self.options.profile = Some(profile.into());
+        self
+    }
+
+    /// Read profiles from this config file instead of `~/.aws/config` / `AWS_CONFIG_FILE`.
+    pub fn aws_config_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.options.aws_config_file = Some(path.into());
+        self
+    }
+
+    /// Read profiles from this credentials file instead of `~/.aws/credentials` /
+    /// `AWS_SHARED_CREDENTIALS_FILE`.
+    pub fn aws_credentials_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.options.aws_credentials_file = Some(path.into());
+        self
+    }
+
+    /// The `anthropic-version` header (default
+    /// [`DEFAULT_ANTHROPIC_VERSION`](crate::DEFAULT_ANTHROPIC_VERSION)).
+    pub fn anthropic_version(mut self, version: impl Into<String>) -> Self {
+        self.options.anthropic_version = Some(version.into());
+        self
+    }
+
+    /// Adds a beta to the `anthropic-beta` header of every request.
+    pub fn beta(mut self, beta: impl Into<String>) -> Self {
+        self.options.betas.push(beta.into());
+        self
+    }
+
+    /// Adds a header to every request (signed like the others in SigV4 mode). Headers the
+    /// client computes itself (`authorization`, `host`, `x-amz-*`, `anthropic-version`,
+    /// `anthropic-workspace-id`) cannot be set this way.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The overall timeout of one attempt (default 10 minutes). Setting it also lifts the
+    /// long-request guard for non-streaming calls.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// The connect timeout (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.options.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed request is retried (default 2).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Reads "environment variables" from `lookup` instead of the process environment (for
+    /// tests, and for apps that keep their settings elsewhere). Affects the `ANTHROPIC_AWS_*`,
+    /// `AWS_REGION`, `AWS_DEFAULT_REGION` and `AWS_PROFILE` lookups this crate makes itself;
+    /// the default AWS credential chain still reads the process environment.
+    pub fn env_lookup(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.env = Some(Arc::new(lookup));
+        self
+    }
+
+    /// Resolves the configuration and builds the client. Fails with [`Error::Config`] when the
+    /// workspace or region is missing, or when the options contradict each other; nothing is
+    /// sent either way.
+    pub async fn build(self) -> Result<Client, Error> {
+        let env = self.env.unwrap_or_else(process_env);
+        let (config, auth) = self.options.resolve(&env).await?;
+        let auth = Auth::new(auth, &config);
+        Ok(Client {
+            transport: Arc::new(Transport::new(config, auth)?),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let o = &self.options;
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &o.base_url)
+            .field("region", &o.region)
+            .field("workspace_id", &o.workspace_id)
+            .field("api_key", &o.api_key.as_ref().map(|_| "<redacted>"))
+            .field("access_key_id", &o.access_key_id)
+            .field("secret_access_key", &o.secret_access_key.as_ref().map(|_| "<redacted>"))
+            .field("session_token", &o.session_token.as_ref().map(|_| "<redacted>"))
+            .field("profile", &o.profile)
+            .finish_non_exhaustive()
+    }
+}

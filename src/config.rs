@@ -1,0 +1,544 @@
+//! Where and how to call: resolves the builder's options, the environment and the AWS profile
+//! into one immutable [`Config`] and one authentication choice, before anything is sent.
+//!
+//! Every option falls back to its environment variable, as the official SDKs do; a variable set
+//! to the empty string counts as unset.
+//!
+//! | option | builder | environment | then |
+//! |---|---|---|---|
+//! | base URL | `base_url` | `ANTHROPIC_AWS_BASE_URL` | `https://aws-external-anthropic.{region}.api.aws` |
+//! | region | `region` | `AWS_REGION`, `AWS_DEFAULT_REGION` | the AWS profile's `region`; else an error |
+//! | workspace | `workspace_id` | `ANTHROPIC_AWS_WORKSPACE_ID` | an error |
+//! | API key | `api_key` | `ANTHROPIC_AWS_API_KEY` (after explicit keys and profile) | |
+//! | profile | `profile` | `AWS_PROFILE` (through the default chain) | `default` |
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::meta::region::ProvideRegion;
+use aws_config::profile::{ProfileFileCredentialsProvider, ProfileFileRegionProvider};
+use aws_config::provider_config::ProviderConfig;
+use aws_config::default_provider::credentials::DefaultCredentialsChain;
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+use aws_types::region::Region;
+use http::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Url;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::Error;
+
+/// The API version sent in `anthropic-version` unless configured otherwise: the version the
+/// current official SDKs send and Claude Platform on AWS serves.
+pub const DEFAULT_ANTHROPIC_VERSION: &str = "2026-10-21";
+/// The overall request timeout unless configured otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+/// The connect timeout unless configured otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How many times a failed request is retried unless configured otherwise.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The SigV4 service name (also the IAM prefix) of Claude Platform on AWS.
+pub const SIGNING_SERVICE: &str = "aws-external-anthropic";
+
+pub(crate) const ENV_API_KEY: &str = "ANTHROPIC_AWS_API_KEY";
+pub(crate) const ENV_WORKSPACE_ID: &str = "ANTHROPIC_AWS_WORKSPACE_ID";
+pub(crate) const ENV_BASE_URL: &str = "ANTHROPIC_AWS_BASE_URL";
+const ENV_REGION: &str = "AWS_REGION";
+const ENV_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
+const ENV_PROFILE: &str = "AWS_PROFILE";
+
+/// Headers the client computes itself; a default header may not replace them.
+const RESERVED_HEADERS: &[&str] = &[
+    "host",
+    "authorization",
+    "content-length",
+    "x-amz-date",
+    "x-amz-security-token",
+    "x-amz-content-sha256",
+    "x-api-key",
+    "anthropic-workspace-id",
+    "anthropic-version",
+];
+
+/// Reads an environment variable; the empty string counts as unset.
+pub(crate) type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+pub(crate) fn process_env() -> EnvLookup {
+    Arc::new(|name| std::env::var(name).ok())
+}
+
+/// How the client authenticates, and where that came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthSource {
+    /// An API key given to the builder, sent as `Authorization: Bearer`.
+    ApiKey,
+    /// An API key from `ANTHROPIC_AWS_API_KEY`, sent as `Authorization: Bearer`.
+    ApiKeyFromEnv,
+    /// SigV4 with an access key (and maybe a session token) given to the builder.
+    AccessKeys,
+    /// SigV4 with a credentials provider given to the builder.
+    CredentialsProvider,
+    /// SigV4 with credentials from the named AWS profile.
+    Profile(String),
+    /// SigV4 with credentials from the default AWS chain: environment, profile files, SSO,
+    /// web identity, ECS, EC2 instance metadata.
+    DefaultChain,
+}
+
+impl AuthSource {
+    /// Whether requests are SigV4-signed (else they carry an API key).
+    pub fn is_sigv4(&self) -> bool {
+        !matches!(self, Self::ApiKey | Self::ApiKeyFromEnv)
+    }
+}
+
+/// The authentication the client will use.
+pub(crate) enum AuthChoice {
+    ApiKey(SecretString),
+    SigV4(SharedCredentialsProvider),
+}
+
+/// The user's options as given to the builder, before resolution.
+#[derive(Default)]
+pub(crate) struct Options {
+    pub(crate) base_url: Option<String>,
+    pub(crate) region: Option<String>,
+    pub(crate) workspace_id: Option<String>,
+    pub(crate) api_key: Option<SecretString>,
+    pub(crate) access_key_id: Option<String>,
+    pub(crate) secret_access_key: Option<SecretString>,
+    pub(crate) session_token: Option<SecretString>,
+    pub(crate) credentials_provider: Option<SharedCredentialsProvider>,
+    pub(crate) profile: Option<String>,
+    pub(crate) aws_config_file: Option<PathBuf>,
+    pub(crate) aws_credentials_file: Option<PathBuf>,
+    pub(crate) anthropic_version: Option<String>,
+    pub(crate) betas: Vec<String>,
+    pub(crate) default_headers: Vec<(String, String)>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) max_retries: Option<u32>,
+}
+
+/// The resolved, immutable configuration of a client.
+#[derive(Clone, Debug)]
+pub(crate) struct Config {
+    pub(crate) base_url: Url,
+    pub(crate) region: Option<String>,
+    pub(crate) workspace_id: String,
+    /// `anthropic-version`, `anthropic-workspace-id`, `anthropic-beta` and the user's headers.
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) max_retries: u32,
+    pub(crate) auth_source: AuthSource,
+}
+
+impl Options {
+    /// Resolves everything; nothing is sent, and any error here is [`Error::Config`].
+    pub(crate) async fn resolve(self, env: &EnvLookup) -> Result<(Config, AuthChoice), Error> {
+        let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        let profile_files = self.profile_files();
+        let profile_name = self.profile.clone().or_else(|| var(ENV_PROFILE));
+
+        let (auth, auth_source) = self.auth_choice(&var)?;
+        let region = match non_empty(self.region.clone())
+            .or_else(|| var(ENV_REGION))
+            .or_else(|| var(ENV_DEFAULT_REGION))
+        {
+            Some(region) => Some(region),
+            None => profile_region(profile_name.as_deref(), profile_files.clone()).await,
+        };
+        let base_url = match non_empty(self.base_url.clone()).or_else(|| var(ENV_BASE_URL)) {
+            Some(url) => parse_base_url(&url)?,
+            None => match &region {
+                Some(region) => parse_base_url(&format!(
+                    "https://aws-external-anthropic.{region}.api.aws"
+                ))?,
+                None => return Err(missing_region("build the endpoint URL")),
+            },
+        };
+        if auth_source.is_sigv4() && region.is_none() {
+            return Err(missing_region("sign requests with SigV4"));
+        }
+        let workspace_id = non_empty(self.workspace_id.clone())
+            .or_else(|| var(ENV_WORKSPACE_ID))
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "no workspace ID: call `.workspace_id(\"wrkspc_…\")` on the builder or set \
+                     {ENV_WORKSPACE_ID}; every request to Claude Platform on AWS names its workspace"
+                ))
+            })?;
+        let default_headers = self.default_headers(&workspace_id)?;
+
+        let auth = match auth {
+            PendingAuth::Ready(choice) => choice,
+            PendingAuth::Profile(name) => AuthChoice::SigV4(SharedCredentialsProvider::new(
+                profile_provider(&name, region.as_deref(), profile_files),
+            )),
+            PendingAuth::DefaultChain => AuthChoice::SigV4(SharedCredentialsProvider::new(
+                default_chain(region.as_deref(), profile_files).await,
+            )),
+        };
+        let config = Config {
+            base_url,
+            region,
+            workspace_id,
+            default_headers,
+            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+            auth_source,
+        };
+        Ok((config, auth))
+    }
+
+    /// Auth, in the official SDKs' order: explicit API key → explicit access key + secret
+    /// (+ session token) → explicit credentials provider → named profile →
+    /// `ANTHROPIC_AWS_API_KEY` → the default AWS credential chain.
+    fn auth_choice(
+        &self,
+        var: &impl Fn(&str) -> Option<String>,
+    ) -> Result<(PendingAuth, AuthSource), Error> {
+        if let Some(key) = &self.api_key {
+            if key.expose_secret().trim().is_empty() {
+                return Err(Error::config("the API key given to the builder is empty"));
+            }
+            return Ok((PendingAuth::Ready(AuthChoice::ApiKey(key.clone())), AuthSource::ApiKey));
+        }
+        match (&self.access_key_id, &self.secret_access_key) {
+            (Some(id), Some(secret)) => {
+                let credentials = Credentials::new(
+                    id,
+                    secret.expose_secret(),
+                    self.session_token
+                        .as_ref()
+                        .map(|t| t.expose_secret().to_owned()),
+                    None,
+                    "anthropic-aws-builder",
+                );
+                return Ok((
+                    PendingAuth::Ready(AuthChoice::SigV4(SharedCredentialsProvider::new(
+                        credentials,
+                    ))),
+                    AuthSource::AccessKeys,
+                ));
+            }
+            (Some(_), None) => {
+                return Err(Error::config(
+                    "an access key ID was given without its secret access key: give both, or neither",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(Error::config(
+                    "a secret access key was given without its access key ID: give both, or neither",
+                ));
+            }
+            (None, None) if self.session_token.is_some() => {
+                return Err(Error::config(
+                    "a session token was given without an access key ID and secret access key",
+                ));
+            }
+            (None, None) => {}
+        }
+        if let Some(provider) = &self.credentials_provider {
+            return Ok((
+                PendingAuth::Ready(AuthChoice::SigV4(provider.clone())),
+                AuthSource::CredentialsProvider,
+            ));
+        }
+        if let Some(profile) = non_empty(self.profile.clone()) {
+            return Ok((PendingAuth::Profile(profile.clone()), AuthSource::Profile(profile)));
+        }
+        if let Some(key) = var(ENV_API_KEY) {
+            return Ok((
+                PendingAuth::Ready(AuthChoice::ApiKey(SecretString::from(key))),
+                AuthSource::ApiKeyFromEnv,
+            ));
+        }
+        Ok((PendingAuth::DefaultChain, AuthSource::DefaultChain))
+    }
+
+    fn default_headers(&self, workspace_id: &str) -> Result<HeaderMap, Error> {
+        let mut headers = HeaderMap::new();
+        let version = non_empty(self.anthropic_version.clone())
+            .unwrap_or_else(|| DEFAULT_ANTHROPIC_VERSION.to_owned());
+        headers.insert("anthropic-version", header_value("anthropic-version", &version)?);
+        headers.insert(
+            "anthropic-workspace-id",
+            header_value("anthropic-workspace-id", workspace_id)?,
+        );
+        if !self.betas.is_empty() {
+            headers.insert(
+                "anthropic-beta",
+                header_value("anthropic-beta", &self.betas.join(","))?,
+            );
+        }
+        for (name, value) in &self.default_headers {
+            let header = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
+                Error::config(format!("default header name {name:?} is not a valid HTTP header name"))
+            })?;
+            if RESERVED_HEADERS.contains(&header.as_str()) {
+                return Err(Error::config(format!(
+                    "default header `{header}` is set by the client itself; use the builder's option for it"
+                )));
+            }
+            headers.append(header, header_value(name, value)?);
+        }
+        Ok(headers)
+    }
+
+    /// The AWS config/credentials files: the defaults (`~/.aws/…`, `AWS_CONFIG_FILE`,
+    /// `AWS_SHARED_CREDENTIALS_FILE`) unless the builder named others.
+    fn profile_files(&self) -> Option<EnvConfigFiles> {
+        if self.aws_config_file.is_none() && self.aws_credentials_file.is_none() {
+            return None;
+        }
+        let mut files = EnvConfigFiles::builder();
+        if let Some(path) = &self.aws_config_file {
+            files = files.with_file(EnvConfigFileKind::Config, path);
+        } else {
+            files = files.include_default_config_file(true);
+        }
+        if let Some(path) = &self.aws_credentials_file {
+            files = files.with_file(EnvConfigFileKind::Credentials, path);
+        } else {
+            files = files.include_default_credentials_file(true);
+        }
+        Some(files.build())
+    }
+}
+
+/// Auth whose provider is built once the region is known.
+enum PendingAuth {
+    Ready(AuthChoice),
+    Profile(String),
+    DefaultChain,
+}
+
+fn profile_provider(
+    name: &str,
+    region: Option<&str>,
+    files: Option<EnvConfigFiles>,
+) -> ProfileFileCredentialsProvider {
+    let mut builder = ProfileFileCredentialsProvider::builder()
+        .configure(&provider_config(region))
+        .profile_name(name);
+    if let Some(files) = files {
+        builder = builder.profile_files(files);
+    }
+    builder.build()
+}
+
+async fn default_chain(region: Option<&str>, files: Option<EnvConfigFiles>) -> DefaultCredentialsChain {
+    let mut builder = DefaultCredentialsChain::builder().configure(provider_config(region));
+    if let Some(region) = region {
+        builder = builder.region(Region::new(region.to_owned()));
+    }
+    if files.is_some() {
+        // The chain's profile step reads the same files as the builder named.
+        let mut profile = ProfileFileCredentialsProvider::builder().configure(&provider_config(region));
+        if let Some(files) = files {
+            profile = profile.profile_files(files);
+        }
+        builder = builder.with_custom_credential_source("Profile", profile.build());
+    }
+    builder.build().await
+}
+
+fn provider_config(region: Option<&str>) -> ProviderConfig {
+    ProviderConfig::without_region().with_region(region.map(|r| Region::new(r.to_owned())))
+}
+
+async fn profile_region(profile: Option<&str>, files: Option<EnvConfigFiles>) -> Option<String> {
+    let mut builder = ProfileFileRegionProvider::builder();
+    if let Some(profile) = profile {
+        builder = builder.profile_name(profile);
+    }
+    if let Some(files) = files {
+        builder = builder.profile_files(files);
+    }
+    builder
+        .build()
+        .region()
+        .await
+        .map(|r| r.as_ref().to_owned())
+        .filter(|r| !r.trim().is_empty())
+}
+
+fn missing_region(to: &str) -> Error {
+    Error::config(format!(
+        "no AWS region to {to}: call `.region(\"us-west-2\")` on the builder, set AWS_REGION or \
+         AWS_DEFAULT_REGION, or set `region` in the AWS profile (there is no default region)"
+    ))
+}
+
+fn parse_base_url(raw: &str) -> Result<Url, Error> {
+    let url = Url::parse(raw.trim())
+        .map_err(|e| Error::config(format!("base URL {raw:?} is not a valid URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(Error::config(format!(
+            "base URL {raw:?} must be an http:// or https:// URL with a host"
+        )));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(format!(
+            "base URL {raw:?} may not carry a query or fragment"
+        )));
+    }
+    Ok(url)
+}
+
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(value.trim()).map_err(|_| {
+        Error::config(format!("the value for header `{name}` is not a valid HTTP header value"))
+    })
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> EnvLookup {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Arc::new(move |name| map.get(name).cloned())
+    }
+
+    fn keys() -> Options {
+        Options {
+            access_key_id: Some("AKID".into()),
+            secret_access_key: Some(SecretString::from("secret")),
+            ..Options::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn region_and_workspace_come_from_the_environment() {
+        let (config, _) = keys()
+            .resolve(&env(&[
+                ("AWS_REGION", ""),
+                ("AWS_DEFAULT_REGION", "eu-west-1"),
+                ("ANTHROPIC_AWS_WORKSPACE_ID", "wrkspc_env"),
+            ]))
+            .await
+            .unwrap();
+        assert_eq!(config.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(config.workspace_id, "wrkspc_env");
+        assert_eq!(
+            config.base_url.as_str(),
+            "https://aws-external-anthropic.eu-west-1.api.aws/"
+        );
+        assert_eq!(config.auth_source, AuthSource::AccessKeys);
+        assert_eq!(config.default_headers["anthropic-version"], "2026-10-21");
+    }
+
+    #[tokio::test]
+    async fn builder_beats_environment() {
+        let options = Options {
+            region: Some("us-east-1".into()),
+            workspace_id: Some("wrkspc_builder".into()),
+            base_url: Some("http://127.0.0.1:9".into()),
+            ..keys()
+        };
+        let (config, _) = options
+            .resolve(&env(&[
+                ("AWS_REGION", "eu-west-1"),
+                ("ANTHROPIC_AWS_WORKSPACE_ID", "wrkspc_env"),
+                ("ANTHROPIC_AWS_BASE_URL", "http://127.0.0.1:1"),
+            ]))
+            .await
+            .unwrap();
+        assert_eq!(config.region.as_deref(), Some("us-east-1"));
+        assert_eq!(config.workspace_id, "wrkspc_builder");
+        assert_eq!(config.base_url.as_str(), "http://127.0.0.1:9/");
+    }
+
+    #[tokio::test]
+    async fn missing_workspace_is_a_config_error() {
+        let options = Options {
+            region: Some("us-east-1".into()),
+            ..keys()
+        };
+        let err = options
+            .resolve(&env(&[("ANTHROPIC_AWS_WORKSPACE_ID", "")]))
+            .await
+            .err()
+            .unwrap();
+        assert!(matches!(err, Error::Config { .. }));
+        assert!(err.to_string().contains("ANTHROPIC_AWS_WORKSPACE_ID"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn half_an_access_key_is_a_config_error() {
+        let options = Options {
+            access_key_id: Some("AKID".into()),
+            region: Some("us-east-1".into()),
+            workspace_id: Some("w".into()),
+            ..Options::default()
+        };
+        let err = options.resolve(&env(&[])).await.err().unwrap();
+        assert!(err.to_string().contains("without its secret"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn env_api_key_comes_after_explicit_keys() {
+        let options = Options {
+            region: Some("us-east-1".into()),
+            workspace_id: Some("w".into()),
+            ..keys()
+        };
+        let (config, _) = options
+            .resolve(&env(&[("ANTHROPIC_AWS_API_KEY", "k")]))
+            .await
+            .unwrap();
+        assert_eq!(config.auth_source, AuthSource::AccessKeys);
+
+        let options = Options {
+            region: Some("us-east-1".into()),
+            workspace_id: Some("w".into()),
+            ..Options::default()
+        };
+        let (config, auth) = options
+            .resolve(&env(&[("ANTHROPIC_AWS_API_KEY", "k")]))
+            .await
+            .unwrap();
+        assert_eq!(config.auth_source, AuthSource::ApiKeyFromEnv);
+        assert!(matches!(auth, AuthChoice::ApiKey(_)));
+    }
+
+    #[tokio::test]
+    async fn api_key_needs_a_region_or_a_base_url() {
+        let options = Options {
+            api_key: Some(SecretString::from("k")),
+            workspace_id: Some("w".into()),
+            aws_config_file: Some("/nonexistent/config".into()),
+            aws_credentials_file: Some("/nonexistent/credentials".into()),
+            ..Options::default()
+        };
+        let err = options.resolve(&env(&[])).await.err().unwrap();
+        assert!(err.to_string().contains("no AWS region"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn reserved_default_headers_are_refused() {
+        let options = Options {
+            region: Some("us-east-1".into()),
+            workspace_id: Some("w".into()),
+            default_headers: vec![("Authorization".into(), "x".into())],
+            ..keys()
+        };
+        let err = options.resolve(&env(&[])).await.err().unwrap();
+        assert!(err.to_string().contains("authorization"), "{err}");
+    }
+}

@@ -1,0 +1,75 @@
+//! `GET /v1/models` and `GET /v1/models/{model_id}`.
+
+use crate::error::Error;
+use crate::response::{RawResponse, Response};
+use crate::transport::{Call, Transport};
+use crate::types::{ListModelsParams, ModelInfo, ModelPage};
+
+/// The Models API, from [`Client::models`](crate::Client::models).
+#[derive(Clone, Copy)]
+pub struct Models<'c> {
+    raw: RawModels<'c>,
+}
+
+impl<'c> Models<'c> {
+    pub(crate) fn new(transport: &'c Transport) -> Self {
+        Self {
+            raw: RawModels { transport },
+        }
+    }
+
+    /// Lists the models available, newest first, one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use anthropic_aws::types::ListModelsParams;
+    /// let page = client.models().list(&ListModelsParams::default().limit(10)).await?;
+    /// for model in &page.data {
+    ///     println!("{} ({})", model.id, model.display_name);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn list(&self, params: &ListModelsParams) -> Result<Response<ModelPage>, Error> {
+        self.raw.list(params).await?.parse()
+    }
+
+    /// One model, by ID or alias.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// let model = client.models().get("claude-opus-4-8").await?;
+    /// println!("{}", model.display_name);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get(&self, model_id: &str) -> Result<Response<ModelInfo>, Error> {
+        self.raw.get(model_id).await?.parse()
+    }
+
+    /// The same calls, answered before parsing (status, headers, body bytes, both IDs).
+    pub fn with_raw_response(&self) -> RawModels<'c> {
+        self.raw
+    }
+}
+
+/// The Models API answering [`RawResponse`]s, from [`Models::with_raw_response`].
+#[derive(Clone, Copy)]
+pub struct RawModels<'c> {
+    transport: &'c Transport,
+}
+
+impl RawModels<'_> {
+    /// `GET /v1/models`, unparsed.
+    pub async fn list(&self, params: &ListModelsParams) -> Result<RawResponse<ModelPage>, Error> {
+        let mut call = Call::get(&["v1", "models"]);
+        call.query = params.query_pairs();
+        let (meta, body) = self.transport.send(call).await?;
+        Ok(RawResponse::new(meta, body))
+    }
+
+    /// `GET /v1/models/{model_id}`, unparsed.
+    pub async fn get(&self, model_id: &str) -> Result<RawResponse<ModelInfo>, Error> {
+        let path = ["v1", "models", model_id];
+        let (meta, body) = self.transport.send(Call::get(&path)).await?;
+        Ok(RawResponse::new(meta, body))
+    }
+}

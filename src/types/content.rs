@@ -1,0 +1,974 @@
+//! Content blocks: the request side ([`ContentBlockParam`]) and the response
+//! side ([`ContentBlock`]), with their sources, cache control and citations.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::MessageContent;
+
+// ---------------------------------------------------------------------------
+// Cache control and citations
+// ---------------------------------------------------------------------------
+
+open_string_enum! {
+    /// How long a prompt-cache breakpoint lives (`ttl` of [`CacheControl`]).
+    pub enum CacheTtl {
+        /// `"5m"`: five minutes (the API's default).
+        FiveMinutes => "5m",
+        /// `"1h"`: one hour.
+        OneHour => "1h",
+    }
+}
+
+/// A prompt-cache breakpoint (`{"type": "ephemeral", "ttl": ...}`) placed on a
+/// block, tool or system text.
+///
+/// ```
+/// use anthropic_aws::types::{CacheControl, CacheTtl};
+///
+/// let cc = CacheControl::ephemeral().ttl(CacheTtl::OneHour);
+/// assert_eq!(
+///     serde_json::to_value(&cc).unwrap(),
+///     serde_json::json!({"type": "ephemeral", "ttl": "1h"})
+/// );
+/// ```
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct CacheControl {
+    /// The breakpoint kind (`type` in the JSON); `"ephemeral"` is the only
+    /// kind the API defines.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Time-to-live; the API defaults to five minutes when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<CacheTtl>,
+    /// Fields not modeled here, sent as-is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl CacheControl {
+    /// An `ephemeral` breakpoint with the default time-to-live.
+    pub fn ephemeral() -> Self {
+        Self {
+            kind: "ephemeral".to_owned(),
+            ttl: None,
+            extra: Map::new(),
+        }
+    }
+
+    /// Sets the time-to-live.
+    pub fn ttl(mut self, ttl: impl Into<CacheTtl>) -> Self {
+        self.ttl = Some(ttl.into());
+        self
+    }
+}
+
+impl Default for CacheControl {
+    /// Same as [`CacheControl::ephemeral`].
+    fn default() -> Self {
+        Self::ephemeral()
+    }
+}
+
+/// Whether the model may cite a document (`citations` of a document block).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct CitationsConfig {
+    /// Turns citations on or off for this document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Fields not modeled here, sent as-is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl CitationsConfig {
+    /// `{"enabled": enabled}`.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled: Some(enabled),
+            extra: Map::new(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Sources
+// ---------------------------------------------------------------------------
+
+/// Inline base64 data (`{"type": "base64", "media_type", "data"}`): an image
+/// (`image/jpeg`, `image/png`, `image/gif`, `image/webp`) or a PDF
+/// (`application/pdf`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct Base64Source {
+    /// MIME type of the decoded data.
+    pub media_type: String,
+    /// The data, base64-encoded.
+    pub data: String,
+    /// Fields not modeled here, sent as-is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Base64Source {
+    /// Data of `media_type`, already base64-encoded.
+    pub fn new(media_type: impl Into<String>, data: impl Into<String>) -> Self {
+        Self {
+            media_type: media_type.into(),
+            data: data.into(),
+            extra: Map::new(),
+        }
+    }
+
+    /// A base64-encoded PDF (`application/pdf`).
+    pub fn pdf(data: impl Into<String>) -> Self {
+        Self::new("application/pdf", data)
+    }
+}
+
+/// Data the API fetches from a URL (`{"type": "url", "url"}`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct UrlSource {
+    /// The URL.
+    pub url: String,
+    /// Fields not modeled here, sent as-is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl UrlSource {
+    /// Data at `url`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            extra: Map::new(),
+        }
+    }
+}
+
+/// A previously uploaded file (`{"type": "file", "file_id"}`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct FileSource {
+    /// The file's ID.
+    pub file_id: String,
+    /// Fields not modeled here, sent as-is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl FileSource {
+    /// The uploaded file `file_id`.
+    pub fn new(file_id: impl Into<String>) -> Self {
+        Self {
+            file_id: file_id.into(),
+            extra: Map::new(),
+        }
+    }
+}
+
+/// A plain-text document (`{"type": "text", "media_type": "text/plain", "data"}`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct TextSource {
+    /// MIME type; the API accepts `"text/plain"`.
+    pub media_type: String,
+    /// The document's text (not encoded).
+    pub data: String,
+    /// Fields not modeled here, sent as-is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl TextSource {
+    /// A `text/plain` document holding `data`.
+    pub fn new(data: impl Into<String>) -> Self {
+        Self {
+            media_type: "text/plain".to_owned(),
+            data: data.into(),
+            extra: Map::new(),
+        }
+    }
+}
+
+/// A document made of content (`{"type": "content", "content"}`): a string or
+/// text and image blocks.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ContentSource {
+    /// The document's content.
+    pub content: MessageContent,
+    /// Fields not modeled here, sent as-is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl ContentSource {
+    /// A document holding `content`.
+    pub fn new(content: impl Into<MessageContent>) -> Self {
+        Self {
+            content: content.into(),
+            extra: Map::new(),
+        }
+    }
+}
+
+tagged_enum! {
+    /// Where an image block's data comes from.
+    pub enum ImageSource {
+        /// `"base64"`: inline data.
+        "base64" => Base64(Base64Source),
+        /// `"url"`: fetched from a URL.
+        "url" => Url(UrlSource),
+        /// `"file"`: an uploaded file.
+        "file" => File(FileSource),
+    }
+}
+
+tagged_enum! {
+    /// Where a document block's data comes from.
+    pub enum DocumentSource {
+        /// `"base64"`: an inline base64 PDF.
+        "base64" => Base64(Base64Source),
+        /// `"text"`: plain text.
+        "text" => Text(TextSource),
+        /// `"url"`: a PDF fetched from a URL.
+        "url" => Url(UrlSource),
+        /// `"content"`: content blocks.
+        "content" => Content(ContentSource),
+        /// `"file"`: an uploaded file.
+        "file" => File(FileSource),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Request blocks
+// ---------------------------------------------------------------------------
+
+/// A text block in a request (`"type": "text"`); also the element type of a
+/// block-form system prompt.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct TextBlockParam {
+    /// The text.
+    pub text: String,
+    /// Prompt-cache breakpoint on this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControl>,
+    /// Citations to send back with this text (as the API returned them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citations: Option<Vec<Value>>,
+    /// Fields not modeled here, sent as-is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl TextBlockParam {
+    /// A text block holding `text`.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Sets a prompt-cache breakpoint on this block.
+    pub fn cache_control(mut self, cache_control: CacheControl) -> Self {
+        self.cache_control = Some(cache_control);
+        self
+    }
+
+    /// Sets the citations sent with this text.
+    pub fn citations(mut self, citations: Vec<Value>) -> Self {
+        self.citations = Some(citations);
+        self
+    }
+}
+
+/// An image block (`"type": "image"`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ImageBlockParam {
+    /// Where the image comes from.
+    pub source: ImageSource,
+    /// Prompt-cache breakpoint on this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControl>,
+    /// Fields not modeled here, sent as-is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl ImageBlockParam {
+    /// An image from `source`.
+    pub fn new(source: impl Into<ImageSource>) -> Self {
+        Self {
+            source: source.into(),
+            cache_control: None,
+            extra: Map::new(),
+        }
+    }
+
+    /// Sets a prompt-cache breakpoint on this block.
+    pub fn cache_control(mut self, cache_control: CacheControl) -> Self {
+        self.cache_control = Some(cache_control);
+        self
+    }
+}
+
+/// A document block (`"type": "document"`): a PDF, plain text or content.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct DocumentBlockParam {
+    /// Where the document comes from.
+    pub source: DocumentSource,
+    /// The document's title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Context about the document, not cited from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// Whether the model may cite this document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citations: Option<CitationsConfig>,
+    /// Prompt-cache breakpoint on this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControl>,
+    /// Fields not modeled here, sent as-is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl DocumentBlockParam {
+    /// A document from `source`.
+    pub fn new(source: impl Into<DocumentSource>) -> Self {
+        Self {
+            source: source.into(),
+            title: None,
+            context: None,
+            citations: None,
+            cache_control: None,
+            extra: Map::new(),
+        }
+    }
+
+    /// Sets the title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Sets the context.
+    pub fn context(mut self, context: impl Into<String>) -> Self {
+        self.context = Some(context.into());
+        self
+    }
+
+    /// Turns citations on or off (`{"enabled": enabled}`).
+    pub fn citations(mut self, enabled: bool) -> Self {
+        self.citations = Some(CitationsConfig::new(enabled));
+        self
+    }
+
+    /// Sets a prompt-cache breakpoint on this block.
+    pub fn cache_control(mut self, cache_control: CacheControl) -> Self {
+        self.cache_control = Some(cache_control);
+        self
+    }
+}
+
+/// A tool call the assistant made, sent back in the conversation
+/// (`"type": "tool_use"`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct ToolUseBlockParam {
+    /// The call's ID (`toolu_...`), matched by the `tool_result`.
+    pub id: String,
+    /// The tool's name.
+    pub name: String,
+    /// The tool's input, an object.
+    pub input: Value,
+    /// Prompt-cache breakpoint on this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControl>,
+    /// Fields not modeled here, sent as-is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl ToolUseBlockParam {
+    /// A call `id` of tool `name` with `input`.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, input: Value) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            input,
+            cache_control: None,
+            extra: Map::new(),
+        }
+    }
+
+    /// Sets a prompt-cache breakpoint on this block.
+    pub fn cache_control(mut self, cache_control: CacheControl) -> Self {
+        self.cache_control = Some(cache_control);
+        self
+    }
+}
+
+/// The result of a tool call (`"type": "tool_result"`), sent in a user turn.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct ToolResultBlockParam {
+    /// The ID of the `tool_use` block this answers.
+    pub tool_use_id: String,
+    /// The result: a string or blocks (text, image, document, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<MessageContent>,
+    /// Whether the tool call failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_error: Option<bool>,
+    /// Prompt-cache breakpoint on this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControl>,
+    /// Fields not modeled here, sent as-is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl ToolResultBlockParam {
+    /// A result for `tool_use_id`, without content.
+    pub fn new(tool_use_id: impl Into<String>) -> Self {
+        Self {
+            tool_use_id: tool_use_id.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the content (a string or blocks).
+    pub fn content(mut self, content: impl Into<MessageContent>) -> Self {
+        self.content = Some(content.into());
+        self
+    }
+
+    /// Marks the result as an error (or not).
+    pub fn is_error(mut self, is_error: bool) -> Self {
+        self.is_error = Some(is_error);
+        self
+    }
+
+    /// Sets a prompt-cache breakpoint on this block.
+    pub fn cache_control(mut self, cache_control: CacheControl) -> Self {
+        self.cache_control = Some(cache_control);
+        self
+    }
+}
+
+/// A thinking block sent back unchanged in a later turn (`"type": "thinking"`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct ThinkingBlockParam {
+    /// The thinking text, as returned.
+    pub thinking: String,
+    /// The signature that came with it.
+    pub signature: String,
+    /// Fields not modeled here, sent as-is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A redacted thinking block sent back unchanged (`"type": "redacted_thinking"`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct RedactedThinkingBlockParam {
+    /// The encrypted thinking, as returned.
+    pub data: String,
+    /// Fields not modeled here, sent as-is.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+tagged_enum! {
+    /// A content block in a request message, tagged by `"type"`.
+    ///
+    /// `Other` carries any block this crate does not model (search results,
+    /// server tool results, new block types, ...) as raw JSON, sent as-is.
+    ///
+    /// ```
+    /// use anthropic_aws::types::{CacheControl, ContentBlockParam};
+    /// use serde_json::json;
+    ///
+    /// let blocks = vec![
+    ///     ContentBlockParam::image_url("https://example.com/cat.png"),
+    ///     ContentBlockParam::text("What is this?").cache_control(CacheControl::ephemeral()),
+    ///     ContentBlockParam::Other(json!({"type": "some_new_block", "x": 1})),
+    /// ];
+    /// assert_eq!(
+    ///     serde_json::to_value(&blocks).unwrap(),
+    ///     json!([
+    ///         {"type": "image", "source": {"type": "url", "url": "https://example.com/cat.png"}},
+    ///         {"type": "text", "text": "What is this?", "cache_control": {"type": "ephemeral"}},
+    ///         {"type": "some_new_block", "x": 1}
+    ///     ])
+    /// );
+    /// ```
+    pub enum ContentBlockParam {
+        /// `"text"`.
+        "text" => Text(TextBlockParam),
+        /// `"image"`.
+        "image" => Image(ImageBlockParam),
+        /// `"document"`.
+        "document" => Document(DocumentBlockParam),
+        /// `"tool_use"`.
+        "tool_use" => ToolUse(ToolUseBlockParam),
+        /// `"tool_result"`.
+        "tool_result" => ToolResult(ToolResultBlockParam),
+        /// `"thinking"`.
+        "thinking" => Thinking(ThinkingBlockParam),
+        /// `"redacted_thinking"`.
+        "redacted_thinking" => RedactedThinking(RedactedThinkingBlockParam),
+    }
+}
+
+impl ContentBlockParam {
+    /// A text block.
+    pub fn text(text: impl Into<String>) -> Self {
+        TextBlockParam::new(text).into()
+    }
+
+    /// An image from base64 data (`media_type` such as `"image/png"`;
+    /// `data` already base64-encoded).
+    pub fn image_base64(media_type: impl Into<String>, data: impl Into<String>) -> Self {
+        ImageBlockParam::new(Base64Source::new(media_type, data)).into()
+    }
+
+    /// An image fetched from `url`.
+    pub fn image_url(url: impl Into<String>) -> Self {
+        ImageBlockParam::new(UrlSource::new(url)).into()
+    }
+
+    /// An image from an uploaded file.
+    pub fn image_file(file_id: impl Into<String>) -> Self {
+        ImageBlockParam::new(FileSource::new(file_id)).into()
+    }
+
+    /// A PDF document from base64 data.
+    pub fn document_pdf_base64(data: impl Into<String>) -> Self {
+        DocumentBlockParam::new(Base64Source::pdf(data)).into()
+    }
+
+    /// A plain-text document.
+    pub fn document_text(text: impl Into<String>) -> Self {
+        DocumentBlockParam::new(TextSource::new(text)).into()
+    }
+
+    /// A PDF document fetched from `url`.
+    pub fn document_url(url: impl Into<String>) -> Self {
+        DocumentBlockParam::new(UrlSource::new(url)).into()
+    }
+
+    /// A document from an uploaded file.
+    pub fn document_file(file_id: impl Into<String>) -> Self {
+        DocumentBlockParam::new(FileSource::new(file_id)).into()
+    }
+
+    /// A tool call (normally copied from an assistant response).
+    pub fn tool_use(id: impl Into<String>, name: impl Into<String>, input: Value) -> Self {
+        ToolUseBlockParam::new(id, name, input).into()
+    }
+
+    /// A tool result with `content` (a string or blocks).
+    pub fn tool_result(tool_use_id: impl Into<String>, content: impl Into<MessageContent>) -> Self {
+        ToolResultBlockParam::new(tool_use_id)
+            .content(content)
+            .into()
+    }
+
+    /// A tool result marked `is_error: true`.
+    pub fn tool_error(tool_use_id: impl Into<String>, content: impl Into<MessageContent>) -> Self {
+        ToolResultBlockParam::new(tool_use_id)
+            .content(content)
+            .is_error(true)
+            .into()
+    }
+
+    /// Puts a prompt-cache breakpoint on this block.
+    ///
+    /// Blocks without a `cache_control` field (thinking blocks) get it in
+    /// their `extra` map, so the API, not this crate, decides whether it is
+    /// allowed; an `Other` object gets a `"cache_control"` key (an `Other`
+    /// that is not an object is left unchanged).
+    pub fn cache_control(self, cache_control: CacheControl) -> Self {
+        match self {
+            Self::Text(b) => b.cache_control(cache_control).into(),
+            Self::Image(b) => b.cache_control(cache_control).into(),
+            Self::Document(b) => b.cache_control(cache_control).into(),
+            Self::ToolUse(b) => b.cache_control(cache_control).into(),
+            Self::ToolResult(b) => b.cache_control(cache_control).into(),
+            Self::Thinking(mut b) => {
+                b.extra.insert(
+                    "cache_control".to_owned(),
+                    cache_control_json(&cache_control),
+                );
+                b.into()
+            }
+            Self::RedactedThinking(mut b) => {
+                b.extra.insert(
+                    "cache_control".to_owned(),
+                    cache_control_json(&cache_control),
+                );
+                b.into()
+            }
+            Self::Other(mut value) => {
+                if let Value::Object(map) = &mut value {
+                    map.insert(
+                        "cache_control".to_owned(),
+                        cache_control_json(&cache_control),
+                    );
+                }
+                Self::Other(value)
+            }
+        }
+    }
+}
+
+/// `cache_control` as JSON; it only holds strings and maps of JSON values,
+/// so conversion cannot fail (`Null` would be the fallback).
+fn cache_control_json(cache_control: &CacheControl) -> Value {
+    serde_json::to_value(cache_control).unwrap_or(Value::Null)
+}
+
+impl From<&str> for ContentBlockParam {
+    fn from(text: &str) -> Self {
+        Self::text(text)
+    }
+}
+
+impl From<String> for ContentBlockParam {
+    fn from(text: String) -> Self {
+        Self::text(text)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Response blocks
+// ---------------------------------------------------------------------------
+
+/// Text the model produced (`"type": "text"`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct TextBlock {
+    /// The text.
+    pub text: String,
+    /// Citations backing this text, as raw JSON (absent or `null` when none).
+    /// `null` is read as `None` and then omitted when re-serialized.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citations: Option<Vec<Value>>,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The model's extended thinking (`"type": "thinking"`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct ThinkingBlock {
+    /// The thinking text (may be empty when display is `omitted`).
+    pub thinking: String,
+    /// Signature to send back with the block in later turns.
+    pub signature: String,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Thinking redacted by safety systems (`"type": "redacted_thinking"`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct RedactedThinkingBlock {
+    /// Encrypted thinking, to send back unchanged.
+    pub data: String,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A call of a client tool (`"type": "tool_use"`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct ToolUseBlock {
+    /// The call's ID, to quote in the `tool_result`.
+    pub id: String,
+    /// The tool's name.
+    pub name: String,
+    /// The tool's input, as the model wrote it.
+    pub input: Value,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+tagged_enum! {
+    /// A content block of a response [`Message`](super::Message), tagged by
+    /// `"type"`.
+    ///
+    /// Blocks of any other type (`server_tool_use`, `web_search_tool_result`,
+    /// new ones) decode into `Other` with their raw JSON, so decoding never
+    /// fails on a block type this crate does not know.
+    pub enum ContentBlock {
+        /// `"text"`.
+        "text" => Text(TextBlock),
+        /// `"thinking"`.
+        "thinking" => Thinking(ThinkingBlock),
+        /// `"redacted_thinking"`.
+        "redacted_thinking" => RedactedThinking(RedactedThinkingBlock),
+        /// `"tool_use"`.
+        "tool_use" => ToolUse(ToolUseBlock),
+    }
+}
+
+impl ContentBlock {
+    /// The text of a text block, `None` for other blocks.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Self::Text(block) => Some(&block.text),
+            _ => None,
+        }
+    }
+
+    /// The tool call of a `tool_use` block, `None` for other blocks.
+    pub fn as_tool_use(&self) -> Option<&ToolUseBlock> {
+        match self {
+            Self::ToolUse(block) => Some(block),
+            _ => None,
+        }
+    }
+}
+
+/// Turns a response block into the block to send back in the next turn.
+///
+/// Unmodeled fields (`extra`) and `Other` blocks are carried over unchanged.
+impl From<ContentBlock> for ContentBlockParam {
+    fn from(block: ContentBlock) -> Self {
+        match block {
+            ContentBlock::Text(b) => Self::Text(TextBlockParam {
+                text: b.text,
+                cache_control: None,
+                citations: b.citations,
+                extra: b.extra,
+            }),
+            ContentBlock::Thinking(b) => Self::Thinking(ThinkingBlockParam {
+                thinking: b.thinking,
+                signature: b.signature,
+                extra: b.extra,
+            }),
+            ContentBlock::RedactedThinking(b) => {
+                Self::RedactedThinking(RedactedThinkingBlockParam {
+                    data: b.data,
+                    extra: b.extra,
+                })
+            }
+            ContentBlock::ToolUse(b) => Self::ToolUse(ToolUseBlockParam {
+                id: b.id,
+                name: b.name,
+                input: b.input,
+                cache_control: None,
+                extra: b.extra,
+            }),
+            ContentBlock::Other(value) => Self::Other(value),
+        }
+    }
+}
+
+impl_extra_field!(
+    CacheControl,
+    CitationsConfig,
+    Base64Source,
+    UrlSource,
+    FileSource,
+    TextSource,
+    ContentSource,
+    TextBlockParam,
+    ImageBlockParam,
+    DocumentBlockParam,
+    ToolUseBlockParam,
+    ToolResultBlockParam,
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn request_blocks_serialize_with_api_tags() {
+        let blocks = vec![
+            ContentBlockParam::text("hi"),
+            ContentBlockParam::image_base64("image/png", "iVBOR"),
+            ContentBlockParam::image_file("file_1"),
+            DocumentBlockParam::new(Base64Source::pdf("JVBER"))
+                .title("Spec")
+                .context("v2")
+                .citations(true)
+                .cache_control(CacheControl::ephemeral().ttl(CacheTtl::FiveMinutes))
+                .into(),
+            ContentBlockParam::document_text("plain"),
+            DocumentBlockParam::new(ContentSource::new(vec![ContentBlockParam::text("c")])).into(),
+            ContentBlockParam::document_url("https://x/y.pdf"),
+            ContentBlockParam::tool_use("toolu_1", "get", json!({"a": 1})),
+            ContentBlockParam::Thinking(ThinkingBlockParam {
+                thinking: "hmm".into(),
+                signature: "sig".into(),
+                extra: Map::new(),
+            }),
+            ContentBlockParam::RedactedThinking(RedactedThinkingBlockParam {
+                data: "enc".into(),
+                extra: Map::new(),
+            }),
+        ];
+        let expected = json!([
+            {"type": "text", "text": "hi"},
+            {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBOR"}},
+            {"type": "image", "source": {"type": "file", "file_id": "file_1"}},
+            {
+                "type": "document",
+                "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBER"},
+                "title": "Spec",
+                "context": "v2",
+                "citations": {"enabled": true},
+                "cache_control": {"type": "ephemeral", "ttl": "5m"}
+            },
+            {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "plain"}},
+            {"type": "document", "source": {"type": "content", "content": [{"type": "text", "text": "c"}]}},
+            {"type": "document", "source": {"type": "url", "url": "https://x/y.pdf"}},
+            {"type": "tool_use", "id": "toolu_1", "name": "get", "input": {"a": 1}},
+            {"type": "thinking", "thinking": "hmm", "signature": "sig"},
+            {"type": "redacted_thinking", "data": "enc"}
+        ]);
+        let value = serde_json::to_value(&blocks).unwrap();
+        assert_eq!(value, expected);
+        // Each block serializes "type" exactly once (no duplicate keys).
+        let text = serde_json::to_string(&blocks[0]).unwrap();
+        assert_eq!(text, r#"{"type":"text","text":"hi"}"#);
+        // And the whole list decodes back to the same values.
+        let back: Vec<ContentBlockParam> = serde_json::from_value(value).unwrap();
+        assert_eq!(back, blocks);
+    }
+
+    #[test]
+    fn tool_result_with_string_and_with_blocks() {
+        let with_string = ContentBlockParam::tool_result("toolu_1", "42");
+        let json_string = json!({"type": "tool_result", "tool_use_id": "toolu_1", "content": "42"});
+        assert_eq!(serde_json::to_value(&with_string).unwrap(), json_string);
+        assert_eq!(
+            serde_json::from_value::<ContentBlockParam>(json_string).unwrap(),
+            with_string
+        );
+
+        let with_blocks = ContentBlockParam::tool_error(
+            "toolu_2",
+            vec![
+                ContentBlockParam::text("failed"),
+                ContentBlockParam::image_url("https://x/e.png"),
+            ],
+        );
+        let json_blocks = json!({
+            "type": "tool_result",
+            "tool_use_id": "toolu_2",
+            "content": [
+                {"type": "text", "text": "failed"},
+                {"type": "image", "source": {"type": "url", "url": "https://x/e.png"}}
+            ],
+            "is_error": true
+        });
+        assert_eq!(serde_json::to_value(&with_blocks).unwrap(), json_blocks);
+        let back: ContentBlockParam = serde_json::from_value(json_blocks).unwrap();
+        assert_eq!(back, with_blocks);
+        match back {
+            ContentBlockParam::ToolResult(r) => {
+                assert!(matches!(r.content, Some(MessageContent::Blocks(ref b)) if b.len() == 2));
+                assert_eq!(r.is_error, Some(true));
+            }
+            other => panic!("expected a tool_result, got {other:?}"),
+        }
+
+        let without_content = ContentBlockParam::from(ToolResultBlockParam::new("toolu_3"));
+        assert_eq!(
+            serde_json::to_value(&without_content).unwrap(),
+            json!({"type": "tool_result", "tool_use_id": "toolu_3"})
+        );
+    }
+
+    #[test]
+    fn unknown_request_block_is_kept_and_sent_verbatim() {
+        let raw = json!({"type": "search_result", "source": "s", "title": "t", "content": []});
+        let block: ContentBlockParam = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(block, ContentBlockParam::Other(raw.clone()));
+        assert_eq!(block.type_name(), Some("search_result"));
+        assert_eq!(serde_json::to_value(&block).unwrap(), raw);
+    }
+
+    #[test]
+    fn malformed_known_block_is_an_error() {
+        let err = serde_json::from_value::<ContentBlockParam>(json!({"type": "text"})).unwrap_err();
+        assert!(err.to_string().contains("`text`"), "{err}");
+    }
+
+    #[test]
+    fn unknown_fields_of_known_blocks_are_kept() {
+        let raw = json!({"type": "text", "text": "x", "brand_new": {"a": 1}});
+        let block: ContentBlockParam = serde_json::from_value(raw.clone()).unwrap();
+        match &block {
+            ContentBlockParam::Text(t) => assert_eq!(t.extra["brand_new"], json!({"a": 1})),
+            other => panic!("expected text, got {other:?}"),
+        }
+        assert_eq!(serde_json::to_value(&block).unwrap(), raw);
+    }
+
+    #[test]
+    fn cache_control_on_any_block() {
+        let cc = CacheControl::ephemeral().ttl("1h");
+        assert_eq!(cc.ttl, Some(CacheTtl::OneHour));
+        let text = ContentBlockParam::text("a").cache_control(cc.clone());
+        assert_eq!(
+            serde_json::to_value(&text).unwrap(),
+            json!({"type": "text", "text": "a", "cache_control": {"type": "ephemeral", "ttl": "1h"}})
+        );
+        let other = ContentBlockParam::Other(json!({"type": "new"})).cache_control(cc);
+        assert_eq!(
+            serde_json::to_value(&other).unwrap(),
+            json!({"type": "new", "cache_control": {"type": "ephemeral", "ttl": "1h"}})
+        );
+    }
+
+    #[test]
+    fn response_blocks_convert_to_request_blocks() {
+        let blocks: Vec<ContentBlock> = serde_json::from_value(json!([
+            {"type": "thinking", "thinking": "t", "signature": "s"},
+            {"type": "redacted_thinking", "data": "d"},
+            {"type": "text", "text": "hi", "citations": null},
+            {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {"q": 1}},
+            {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {}}
+        ]))
+        .unwrap();
+        assert_eq!(blocks[2].as_text(), Some("hi"));
+        assert_eq!(blocks[3].as_tool_use().map(|t| t.name.as_str()), Some("f"));
+        assert_eq!(blocks[4].type_name(), Some("server_tool_use"));
+        let params: Vec<ContentBlockParam> = blocks.into_iter().map(Into::into).collect();
+        assert_eq!(
+            serde_json::to_value(&params).unwrap(),
+            json!([
+                {"type": "thinking", "thinking": "t", "signature": "s"},
+                {"type": "redacted_thinking", "data": "d"},
+                {"type": "text", "text": "hi"},
+                {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {"q": 1}},
+                {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {}}
+            ])
+        );
+    }
+
+    #[test]
+    fn unknown_source_and_ttl_are_kept() {
+        let raw = json!({
+            "type": "image",
+            "source": {"type": "s3", "bucket": "b"},
+            "cache_control": {"type": "ephemeral", "ttl": "24h"}
+        });
+        let block: ContentBlockParam = serde_json::from_value(raw.clone()).unwrap();
+        match &block {
+            ContentBlockParam::Image(img) => {
+                assert!(matches!(img.source, ImageSource::Other(_)));
+                assert_eq!(
+                    img.cache_control.as_ref().and_then(|c| c.ttl.clone()),
+                    Some(CacheTtl::Other("24h".into()))
+                );
+            }
+            other => panic!("expected image, got {other:?}"),
+        }
+        assert_eq!(serde_json::to_value(&block).unwrap(), raw);
+    }
+}

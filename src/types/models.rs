@@ -1,0 +1,161 @@
+//! The Models API: [`ModelInfo`], [`ModelPage`] and [`ListModelsParams`].
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A model (`GET /v1/models/{model_id}`, or an entry of a [`ModelPage`]).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct ModelInfo {
+    /// The model ID, as used in requests.
+    pub id: String,
+    /// A human-readable name.
+    pub display_name: String,
+    /// Release time, an RFC 3339 string (e.g. `"2026-02-19T00:00:00Z"`).
+    pub created_at: String,
+    /// Object type (`type` in the JSON); always `"model"`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Fields not modeled here (`max_input_tokens`, `max_tokens`,
+    /// `capabilities`, ...), kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One page of `GET /v1/models`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct ModelPage {
+    /// The models on this page, newest first.
+    pub data: Vec<ModelInfo>,
+    /// Whether there are more models in the requested direction.
+    #[serde(default)]
+    pub has_more: bool,
+    /// The first ID on the page; pass as `before_id` for the previous page.
+    /// Serialized as `null` when `None`.
+    #[serde(default)]
+    pub first_id: Option<String>,
+    /// The last ID on the page; pass as `after_id` for the next page.
+    /// Serialized as `null` when `None`.
+    #[serde(default)]
+    pub last_id: Option<String>,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Query parameters of `GET /v1/models`.
+///
+/// ```
+/// use anthropic_aws::types::ListModelsParams;
+///
+/// let params = ListModelsParams::new().limit(50).after_id("claude-opus-4-8");
+/// assert_eq!(
+///     params.query_pairs(),
+///     vec![("after_id", "claude-opus-4-8".to_string()), ("limit", "50".to_string())]
+/// );
+/// assert!(ListModelsParams::default().query_pairs().is_empty());
+/// ```
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListModelsParams {
+    /// Return the page just before this model ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_id: Option<String>,
+    /// Return the page just after this model ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_id: Option<String>,
+    /// Page size (the API defaults to 20 and accepts 1 to 1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+impl ListModelsParams {
+    /// No parameters: the first page, with the default size.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `before_id`.
+    pub fn before_id(mut self, before_id: impl Into<String>) -> Self {
+        self.before_id = Some(before_id.into());
+        self
+    }
+
+    /// Sets `after_id`.
+    pub fn after_id(mut self, after_id: impl Into<String>) -> Self {
+        self.after_id = Some(after_id.into());
+        self
+    }
+
+    /// Sets `limit`.
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// The set parameters as `(name, value)` pairs for the query string, in
+    /// the order `before_id`, `after_id`, `limit`. Values are not
+    /// percent-encoded.
+    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::with_capacity(3);
+        if let Some(before_id) = &self.before_id {
+            pairs.push(("before_id", before_id.clone()));
+        }
+        if let Some(after_id) = &self.after_id {
+            pairs.push(("after_id", after_id.clone()));
+        }
+        if let Some(limit) = self.limit {
+            pairs.push(("limit", limit.to_string()));
+        }
+        pairs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn query_pairs_list_only_set_parameters() {
+        assert_eq!(ListModelsParams::new().query_pairs(), vec![]);
+        let all = ListModelsParams::new()
+            .limit(7)
+            .after_id("a")
+            .before_id("b");
+        assert_eq!(
+            all.query_pairs(),
+            vec![
+                ("before_id", "b".to_owned()),
+                ("after_id", "a".to_owned()),
+                ("limit", "7".to_owned())
+            ]
+        );
+        assert_eq!(
+            ListModelsParams::new().limit(1000).query_pairs(),
+            vec![("limit", "1000".to_owned())]
+        );
+    }
+
+    #[test]
+    fn model_page_round_trips_with_unknown_fields() {
+        let raw = json!({
+            "data": [{
+                "id": "claude-opus-4-8",
+                "display_name": "Claude Opus 4.8",
+                "created_at": "2026-02-19T00:00:00Z",
+                "type": "model",
+                "max_input_tokens": 1000000,
+                "capabilities": {"thinking": {"supported": true}}
+            }],
+            "has_more": false,
+            "first_id": "claude-opus-4-8",
+            "last_id": null
+        });
+        let page: ModelPage = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(page.data.len(), 1);
+        assert_eq!(page.data[0].kind, "model");
+        assert_eq!(page.data[0].extra["max_input_tokens"], json!(1000000));
+        assert_eq!(page.first_id.as_deref(), Some("claude-opus-4-8"));
+        assert_eq!(page.last_id, None);
+        assert_eq!(serde_json::to_value(&page).unwrap(), raw);
+    }
+}
