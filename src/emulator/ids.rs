@@ -39,7 +39,10 @@ impl IdGen {
     fn next_pair(&self) -> (u64, u64) {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let x = self.seed.wrapping_add(n.wrapping_mul(GOLDEN));
-        (mix(x), mix(x ^ 0x5555_5555_5555_5555).rotate_left(17) ^ self.seed)
+        (
+            mix(x),
+            mix(x ^ 0x5555_5555_5555_5555).rotate_left(17) ^ self.seed,
+        )
     }
 
     /// `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` (lowercase hex, version 4

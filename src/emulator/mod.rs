@@ -1,1 +1,411 @@
-//! The local platform.
+//! A local stand-in for Claude Platform on AWS
+//! (`https://aws-external-anthropic.{region}.api.aws`).
+//!
+//! [`Emulator`] starts an HTTP/1.1 server on `127.0.0.1` (on a port the OS
+//! picks) that behaves like the real endpoint closely enough for tests and
+//! examples to run over real loopback HTTP:
+//!
+//! * it authenticates like the AWS front door: SigV4 (verified by this
+//!   crate's own, independent [`sigv4`] implementation) with long-term or
+//!   session credentials, or an API key (`Authorization: Bearer` or
+//!   `x-api-key`); failures carry `x-amzn-errortype` and no `request-id`;
+//! * it checks `anthropic-workspace-id` and `anthropic-version`;
+//! * it answers `POST /v1/messages`, `POST /v1/messages/count_tokens`,
+//!   `GET /v1/models` and `GET /v1/models/{id}` with deterministic bodies;
+//! * every request is counted and recorded ([`EmulatorHandle::requests`]),
+//!   and [`Fault`]s can be queued to script failures.
+//!
+//! ```no_run
+//! use anthropic_aws::emulator::{Emulator, Fault};
+//!
+//! # async fn demo() -> std::io::Result<()> {
+//! let emulator = Emulator::builder()
+//!     .region("us-west-2")
+//!     .workspace_id("wrkspc_test")
+//!     .access_key("AKIDEXAMPLE", "secret")
+//!     .api_key("sk-test")
+//!     .start()
+//!     .await?;
+//! let base_url = emulator.base_url(); // "http://127.0.0.1:PORT"
+//! emulator.push_fault(Fault::anthropic(529, "overloaded_error", "Overloaded"));
+//! // ... point a client at `base_url` ...
+//! assert_eq!(emulator.request_count(), 0);
+//! emulator.shutdown().await;
+//! # let _ = base_url;
+//! # Ok(())
+//! # }
+//! ```
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+mod faults;
+mod ids;
+mod responses;
+mod server;
+pub mod sigv4;
+pub mod time;
+
+pub use faults::Fault;
+pub use sigv4::CredentialStore;
+
+/// The entry point: `Emulator::builder()...start().await`.
+///
+/// ```
+/// use anthropic_aws::emulator::Emulator;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// let emulator = Emulator::builder().api_key("sk-test").start().await?;
+/// assert!(emulator.base_url().starts_with("http://127.0.0.1:"));
+/// assert_eq!(emulator.region(), "us-west-2");
+/// emulator.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Emulator;
+
+impl Emulator {
+    /// A builder with the defaults: region `us-west-2`, workspace
+    /// `wrkspc_emulator`, a 5-minute date window and no credentials.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+}
+
+/// Configures and starts an emulator. Its `Debug` output never shows secret
+/// keys, session tokens or API keys.
+#[derive(Clone)]
+pub struct EmulatorBuilder {
+    region: String,
+    workspace_id: String,
+    credentials: CredentialStore,
+    api_keys: Vec<String>,
+    date_window: Duration,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        EmulatorBuilder {
+            region: "us-west-2".to_owned(),
+            workspace_id: "wrkspc_emulator".to_owned(),
+            credentials: CredentialStore::new(),
+            api_keys: Vec::new(),
+            date_window: Duration::from_secs(300),
+        }
+    }
+}
+
+impl fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field("region", &self.region)
+            .field("workspace_id", &self.workspace_id)
+            .field("credentials", &self.credentials)
+            .field(
+                "api_keys",
+                &format_args!("[{} redacted]", self.api_keys.len()),
+            )
+            .field("date_window", &self.date_window)
+            .finish()
+    }
+}
+
+impl EmulatorBuilder {
+    /// The region requests must be signed for (default `us-west-2`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// The workspace `anthropic-workspace-id` must name (default
+    /// `wrkspc_emulator`).
+    pub fn workspace_id(mut self, workspace_id: impl Into<String>) -> Self {
+        self.workspace_id = workspace_id.into();
+        self
+    }
+
+    /// Accepts a long-term access key (requests must not carry
+    /// `x-amz-security-token`). May be called many times; a later call with
+    /// the same id replaces the earlier one.
+    pub fn access_key(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.credentials.insert_long_term(id, secret);
+        self
+    }
+
+    /// Accepts a temporary access key: requests must carry
+    /// `x-amz-security-token` equal to `session_token`.
+    pub fn session_credentials(
+        mut self,
+        id: impl Into<String>,
+        secret: impl Into<String>,
+        session_token: impl Into<String>,
+    ) -> Self {
+        self.credentials.insert_session(id, secret, session_token);
+        self
+    }
+
+    /// Knows a temporary access key whose token has expired: requests
+    /// carrying that token get `ExpiredTokenException`.
+    pub fn expired_session_credentials(
+        mut self,
+        id: impl Into<String>,
+        secret: impl Into<String>,
+        session_token: impl Into<String>,
+    ) -> Self {
+        self.credentials
+            .insert_expired_session(id, secret, session_token);
+        self
+    }
+
+    /// Accepts an API key, sent as `Authorization: Bearer <key>` (or, for
+    /// older clients, `x-api-key: <key>`). May be called many times.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_keys.push(key.into());
+        self
+    }
+
+    /// How far `x-amz-date` may be from the emulator's clock, either way
+    /// (default 5 minutes).
+    pub fn date_window(mut self, window: Duration) -> Self {
+        self.date_window = window;
+        self
+    }
+
+    /// Binds `127.0.0.1:0` and starts serving on the current Tokio runtime.
+    ///
+    /// # Errors
+    /// When the socket cannot be bound.
+    pub async fn start(self) -> std::io::Result<EmulatorHandle> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            config: Config {
+                region: self.region,
+                workspace_id: self.workspace_id,
+                credentials: self.credentials,
+                api_keys: self.api_keys,
+                date_window: self.date_window,
+            },
+            request_count: AtomicUsize::new(0),
+            message_counter: AtomicU64::new(0),
+            ids: ids::IdGen::new(),
+            state: Mutex::new(State::default()),
+        });
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let task = tokio::spawn(server::serve(listener, Arc::clone(&shared), shutdown_rx));
+        Ok(EmulatorHandle {
+            inner: Arc::new(HandleInner {
+                addr,
+                shared,
+                shutdown_tx,
+                task: Mutex::new(Some(task)),
+            }),
+        })
+    }
+}
+
+/// The emulator's configuration, fixed at start.
+pub(crate) struct Config {
+    pub(crate) region: String,
+    pub(crate) workspace_id: String,
+    pub(crate) credentials: CredentialStore,
+    pub(crate) api_keys: Vec<String>,
+    pub(crate) date_window: Duration,
+}
+
+/// Mutable state behind one lock.
+#[derive(Default)]
+pub(crate) struct State {
+    pub(crate) requests: Vec<RecordedRequest>,
+    pub(crate) faults: VecDeque<Fault>,
+}
+
+/// Everything the server task and the handles share.
+pub(crate) struct Shared {
+    pub(crate) config: Config,
+    pub(crate) request_count: AtomicUsize,
+    pub(crate) message_counter: AtomicU64,
+    pub(crate) ids: ids::IdGen,
+    pub(crate) state: Mutex<State>,
+}
+
+impl Shared {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+struct HandleInner {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown_tx: watch::Sender<bool>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Drop for HandleInner {
+    fn drop(&mut self) {
+        // The last handle is gone: stop accepting and close connections
+        // once their in-flight requests are answered.
+        self.shutdown_tx.send_replace(true);
+    }
+}
+
+/// A running emulator. Clones share the same server.
+///
+/// The server stops when [`shutdown`](Self::shutdown) is called on any
+/// clone, or when the last clone is dropped (then in the background, without
+/// waiting). Either way, requests already being answered are completed
+/// (for up to 5 seconds) and idle keep-alive connections are closed.
+#[derive(Clone)]
+pub struct EmulatorHandle {
+    inner: Arc<HandleInner>,
+}
+
+impl fmt::Debug for EmulatorHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorHandle")
+            .field("addr", &self.inner.addr)
+            .field("region", &self.region())
+            .field("workspace_id", &self.workspace_id())
+            .field("request_count", &self.request_count())
+            .finish_non_exhaustive()
+    }
+}
+
+impl EmulatorHandle {
+    /// `http://127.0.0.1:PORT`, to use in place of
+    /// `https://aws-external-anthropic.{region}.api.aws`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.inner.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.inner.addr
+    }
+
+    /// The region requests must be signed for.
+    pub fn region(&self) -> &str {
+        &self.inner.shared.config.region
+    }
+
+    /// The workspace `anthropic-workspace-id` must name.
+    pub fn workspace_id(&self) -> &str {
+        &self.inner.shared.config.workspace_id
+    }
+
+    /// Every HTTP request received so far, whatever its outcome.
+    pub fn request_count(&self) -> usize {
+        self.inner.shared.request_count.load(Ordering::SeqCst)
+    }
+
+    /// The requests answered so far, oldest first. A request is recorded
+    /// just before its response is sent, so it is visible here by the time
+    /// the client has the response.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.inner.shared.state().requests.clone()
+    }
+
+    /// Queues `fault`: the next request not already answered by an earlier
+    /// fault gets it instead of the normal pipeline (before any
+    /// authentication). Faults are used first in, first out, one per request.
+    pub fn push_fault(&self, fault: Fault) {
+        self.inner.shared.state().faults.push_back(fault);
+    }
+
+    /// Number of queued faults not yet used.
+    pub fn pending_faults(&self) -> usize {
+        self.inner.shared.state().faults.len()
+    }
+
+    /// Stops the server (for every clone) and waits until it has stopped.
+    pub async fn shutdown(self) {
+        self.inner.shutdown_tx.send_replace(true);
+        let task = self
+            .inner
+            .task
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+}
+
+/// What the server received and what it answered.
+#[derive(Clone)]
+pub struct RecordedRequest {
+    /// The method, e.g. `POST`.
+    pub method: String,
+    /// The request target as received, e.g. `/v1/models?limit=2`.
+    pub path_and_query: String,
+    /// Header names (lowercased) and values (lossily decoded as UTF-8), in
+    /// arrival order, except that repeated headers are grouped at the
+    /// position of their first occurrence.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Bytes,
+    /// The status answered.
+    pub status: u16,
+    /// The `x-amzn-requestid` sent back (empty if none was, as for
+    /// [`Fault::html`]).
+    pub aws_request_id: String,
+    /// The `request-id` sent back; `None` when the AWS front door (or a raw
+    /// fault without one) answered.
+    pub anthropic_request_id: Option<String>,
+}
+
+impl RecordedRequest {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body parsed as JSON, if it is JSON.
+    pub fn body_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+/// Headers whose values `Debug` hides.
+const SENSITIVE_HEADERS: [&str; 3] = ["authorization", "x-api-key", "x-amz-security-token"];
+
+impl fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let sensitive = SENSITIVE_HEADERS.iter().any(|s| n.eq_ignore_ascii_case(s));
+                (
+                    n.as_str(),
+                    if sensitive { "<redacted>" } else { v.as_str() },
+                )
+            })
+            .collect();
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("path_and_query", &self.path_and_query)
+            .field("headers", &headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .field("status", &self.status)
+            .field("aws_request_id", &self.aws_request_id)
+            .field("anthropic_request_id", &self.anthropic_request_id)
+            .finish()
+    }
+}

@@ -177,9 +177,8 @@ pub(crate) fn parse_messages_request(
     body: &[u8],
     endpoint: Endpoint,
 ) -> Result<MessagesRequest, ApiError> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        ApiError::invalid_request(format!("request body is not valid JSON: {e}"))
-    })?;
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::invalid_request(format!("request body is not valid JSON: {e}")))?;
     let Some(obj) = value.as_object() else {
         return Err(ApiError::invalid_request(
             "request body must be a JSON object",
@@ -437,8 +436,8 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(ids(&last), ["claude-haiku-4-5"]);
         assert_eq!(last["has_more"], false);
-        let before =
-            list_models(&q(&[("limit", "1"), ("before_id", "claude-haiku-4-5")])).unwrap_or_default();
+        let before = list_models(&q(&[("limit", "1"), ("before_id", "claude-haiku-4-5")]))
+            .unwrap_or_default();
         assert_eq!(ids(&before), ["claude-sonnet-4-6"]);
         assert_eq!(before["has_more"], true);
         let empty = list_models(&q(&[("after_id", "claude-haiku-4-5")])).unwrap_or_default();
@@ -450,7 +449,10 @@ mod tests {
             q(&[("limit", "1001")]),
             q(&[("limit", "x")]),
             q(&[("after_id", "nope")]),
-            q(&[("after_id", "claude-opus-4-8"), ("before_id", "claude-haiku-4-5")]),
+            q(&[
+                ("after_id", "claude-opus-4-8"),
+                ("before_id", "claude-haiku-4-5"),
+            ]),
         ] {
             assert_eq!(list_models(&bad).map_err(|e| e.status), Err(400), "{bad:?}");
         }
@@ -462,10 +464,7 @@ mod tests {
     fn messages_validation() {
         let ok = br#"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"#;
         let parsed = parse_messages_request(ok, Endpoint::Messages);
-        assert_eq!(
-            parsed.as_ref().map(|r| r.last_user_text.as_str()),
-            Ok("hi")
-        );
+        assert_eq!(parsed.as_ref().map(|r| r.last_user_text.as_str()), Ok("hi"));
         let cases: [(&[u8], &str); 9] = [
             (b"nope", "not valid JSON"),
             (b"[]", "JSON object"),
@@ -486,7 +485,8 @@ mod tests {
         for (body, needle) in cases {
             let err = parse_messages_request(body, Endpoint::Messages).err();
             assert!(
-                err.as_ref().is_some_and(|e| e.message.contains(needle) && e.status == 400),
+                err.as_ref()
+                    .is_some_and(|e| e.message.contains(needle) && e.status == 400),
                 "{needle}: {err:?}"
             );
         }

@@ -448,7 +448,8 @@ fn route(shared: &Shared, request: &Received) -> Reply {
         _ => match path.strip_prefix("/v1/models/") {
             Some(id) if !id.is_empty() && !id.contains('/') => match method {
                 "GET" => {
-                    let id = String::from_utf8_lossy(&sigv4::percent_decode(id, false)).into_owned();
+                    let id =
+                        String::from_utf8_lossy(&sigv4::percent_decode(id, false)).into_owned();
                     responses::get_model(&id)
                 }
                 _ => Err(ApiError::method_not_allowed(method, path)),

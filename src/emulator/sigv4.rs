@@ -289,8 +289,7 @@ impl Authorization {
                 ),
             ));
         };
-        if access_key_id.is_empty() || date.is_empty() || region.is_empty() || service.is_empty()
-        {
+        if access_key_id.is_empty() || date.is_empty() || region.is_empty() || service.is_empty() {
             return Err(VerifyError::new(
                 ErrorKind::IncompleteSignature,
                 format!(
@@ -626,7 +625,11 @@ impl CredentialStore {
 
     /// Adds (or replaces) a long-term key: requests must not carry
     /// `x-amz-security-token`.
-    pub fn insert_long_term(&mut self, access_key_id: impl Into<String>, secret: impl Into<String>) {
+    pub fn insert_long_term(
+        &mut self,
+        access_key_id: impl Into<String>,
+        secret: impl Into<String>,
+    ) {
         self.entries.insert(
             access_key_id.into(),
             StoredCredential {
@@ -763,7 +766,7 @@ pub struct Verified {
 /// Renders a window as AWS does in its clock-skew message (`5 min.`).
 fn describe_window(window: Duration) -> String {
     let secs = window.as_secs();
-    if secs % 60 == 0 {
+    if secs.is_multiple_of(60) {
         format!("{} min.", secs / 60)
     } else {
         format!("{secs} sec.")

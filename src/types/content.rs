@@ -57,6 +57,7 @@ impl CacheControl {
     }
 
     /// Sets the time-to-live.
+    #[must_use]
     pub fn ttl(mut self, ttl: impl Into<CacheTtl>) -> Self {
         self.ttl = Some(ttl.into());
         self
@@ -268,12 +269,14 @@ impl TextBlockParam {
     }
 
     /// Sets a prompt-cache breakpoint on this block.
+    #[must_use]
     pub fn cache_control(mut self, cache_control: CacheControl) -> Self {
         self.cache_control = Some(cache_control);
         self
     }
 
     /// Sets the citations sent with this text.
+    #[must_use]
     pub fn citations(mut self, citations: Vec<Value>) -> Self {
         self.citations = Some(citations);
         self
@@ -304,6 +307,7 @@ impl ImageBlockParam {
     }
 
     /// Sets a prompt-cache breakpoint on this block.
+    #[must_use]
     pub fn cache_control(mut self, cache_control: CacheControl) -> Self {
         self.cache_control = Some(cache_control);
         self
@@ -346,24 +350,28 @@ impl DocumentBlockParam {
     }
 
     /// Sets the title.
+    #[must_use]
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
         self
     }
 
     /// Sets the context.
+    #[must_use]
     pub fn context(mut self, context: impl Into<String>) -> Self {
         self.context = Some(context.into());
         self
     }
 
     /// Turns citations on or off (`{"enabled": enabled}`).
+    #[must_use]
     pub fn citations(mut self, enabled: bool) -> Self {
         self.citations = Some(CitationsConfig::new(enabled));
         self
     }
 
     /// Sets a prompt-cache breakpoint on this block.
+    #[must_use]
     pub fn cache_control(mut self, cache_control: CacheControl) -> Self {
         self.cache_control = Some(cache_control);
         self
@@ -401,6 +409,7 @@ impl ToolUseBlockParam {
     }
 
     /// Sets a prompt-cache breakpoint on this block.
+    #[must_use]
     pub fn cache_control(mut self, cache_control: CacheControl) -> Self {
         self.cache_control = Some(cache_control);
         self
@@ -436,18 +445,21 @@ impl ToolResultBlockParam {
     }
 
     /// Sets the content (a string or blocks).
+    #[must_use]
     pub fn content(mut self, content: impl Into<MessageContent>) -> Self {
         self.content = Some(content.into());
         self
     }
 
     /// Marks the result as an error (or not).
+    #[must_use]
     pub fn is_error(mut self, is_error: bool) -> Self {
         self.is_error = Some(is_error);
         self
     }
 
     /// Sets a prompt-cache breakpoint on this block.
+    #[must_use]
     pub fn cache_control(mut self, cache_control: CacheControl) -> Self {
         self.cache_control = Some(cache_control);
         self
@@ -586,6 +598,7 @@ impl ContentBlockParam {
     /// their `extra` map, so the API, not this crate, decides whether it is
     /// allowed; an `Other` object gets a `"cache_control"` key (an `Other`
     /// that is not an object is left unchanged).
+    #[must_use]
     pub fn cache_control(self, cache_control: CacheControl) -> Self {
         match self {
             Self::Text(b) => b.cache_control(cache_control).into(),

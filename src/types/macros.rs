@@ -209,6 +209,7 @@ macro_rules! impl_extra_field {
                 ///
                 /// Do not use the name of a modeled field: the key would then
                 /// appear twice in the JSON.
+                #[must_use]
                 pub fn extra_field(
                     mut self,
                     key: impl Into<String>,

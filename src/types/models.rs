@@ -74,18 +74,21 @@ impl ListModelsParams {
     }
 
     /// Sets `before_id`.
+    #[must_use]
     pub fn before_id(mut self, before_id: impl Into<String>) -> Self {
         self.before_id = Some(before_id.into());
         self
     }
 
     /// Sets `after_id`.
+    #[must_use]
     pub fn after_id(mut self, after_id: impl Into<String>) -> Self {
         self.after_id = Some(after_id.into());
         self
     }
 
     /// Sets `limit`.
+    #[must_use]
     pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self

@@ -179,6 +179,7 @@ impl ThinkingConfig {
 
     /// Sets `display`. On `disabled` it goes to `extra` (the API decides);
     /// on an `Other` object it is inserted as a key.
+    #[must_use]
     pub fn display(self, display: impl Into<ThinkingDisplay>) -> Self {
         let display = display.into();
         match self {
@@ -289,12 +290,14 @@ impl OutputConfig {
     }
 
     /// Sets the effort.
+    #[must_use]
     pub fn effort(mut self, effort: impl Into<Effort>) -> Self {
         self.effort = Some(effort.into());
         self
     }
 
     /// Sets the output format.
+    #[must_use]
     pub fn format(mut self, format: impl Into<OutputFormat>) -> Self {
         self.format = Some(format.into());
         self

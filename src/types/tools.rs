@@ -41,18 +41,21 @@ impl Tool {
     }
 
     /// Sets the description.
+    #[must_use]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
     }
 
     /// Sets a prompt-cache breakpoint on this tool definition.
+    #[must_use]
     pub fn cache_control(mut self, cache_control: CacheControl) -> Self {
         self.cache_control = Some(cache_control);
         self
     }
 
     /// Sets strict schema validation.
+    #[must_use]
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = Some(strict);
         self
@@ -217,6 +220,7 @@ impl ToolChoice {
 
     /// Sets `disable_parallel_tool_use`. On `none` it goes to `extra` (the
     /// API decides); on an `Other` object it is inserted as a key.
+    #[must_use]
     pub fn disable_parallel_tool_use(self, disable: bool) -> Self {
         match self {
             Self::Auto(mut c) => {

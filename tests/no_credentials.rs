@@ -1,0 +1,56 @@
+//! With no credentials anywhere, the first call fails with a clear error and sends nothing.
+//! Its own test binary: it clears the process environment the default AWS chain reads.
+
+mod common;
+
+use anthropic_aws::types::{MessageCreateParams, MessageParam};
+use anthropic_aws::{AuthSource, Client, Error};
+
+#[test]
+fn no_credentials_anywhere_sends_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let missing = home.path().join("missing");
+    // SAFETY: set before any other thread of this process exists (the runtime starts below).
+    unsafe {
+        for name in [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_PROFILE",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_ROLE_ARN",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "ANTHROPIC_AWS_API_KEY",
+        ] {
+            std::env::remove_var(name);
+        }
+        std::env::set_var("HOME", home.path());
+        std::env::set_var("AWS_CONFIG_FILE", &missing);
+        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", &missing);
+        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let platform = common::platform().await;
+        let client = Client::builder()
+            .base_url(platform.base_url())
+            .region(common::REGION)
+            .workspace_id(common::WORKSPACE)
+            .build()
+            .await
+            .expect("building needs no credentials yet");
+        assert_eq!(client.auth_source(), &AuthSource::DefaultChain);
+        let params = MessageCreateParams::new(common::MODEL, 16, vec![MessageParam::user("hi")]);
+        let err = client.messages().create(&params).await.unwrap_err();
+        assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
+        let shown = err.to_string();
+        for place in ["ANTHROPIC_AWS_API_KEY", "AWS_ACCESS_KEY_ID", "SSO", "instance metadata"] {
+            assert!(shown.contains(place), "the error should say it looked at {place}: {shown}");
+        }
+        assert_eq!(platform.request_count(), 0, "nothing was sent");
+    });
+}
