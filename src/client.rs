@@ -222,7 +222,9 @@ impl ClientBuilder {
     /// client computes itself (`authorization`, `host`, `x-amz-*`, `anthropic-version`,
     /// `anthropic-workspace-id`) cannot be set this way.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.default_headers.push((name.into(), value.into()));
+        self.options
+            .default_headers
+            .push((name.into(), value.into()));
         self
     }
 
@@ -279,8 +281,14 @@ impl fmt::Debug for ClientBuilder {
             .field("workspace_id", &o.workspace_id)
             .field("api_key", &o.api_key.as_ref().map(|_| "<redacted>"))
             .field("access_key_id", &o.access_key_id)
-            .field("secret_access_key", &o.secret_access_key.as_ref().map(|_| "<redacted>"))
-            .field("session_token", &o.session_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "secret_access_key",
+                &o.secret_access_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field(
+                "session_token",
+                &o.session_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("profile", &o.profile)
             .finish_non_exhaustive()
     }

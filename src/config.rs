@@ -16,10 +16,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_config::meta::region::ProvideRegion;
 use aws_config::profile::{ProfileFileCredentialsProvider, ProfileFileRegionProvider};
 use aws_config::provider_config::ProviderConfig;
-use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
@@ -155,9 +155,9 @@ impl Options {
         let base_url = match non_empty(self.base_url.clone()).or_else(|| var(ENV_BASE_URL)) {
             Some(url) => parse_base_url(&url)?,
             None => match &region {
-                Some(region) => parse_base_url(&format!(
-                    "https://aws-external-anthropic.{region}.api.aws"
-                ))?,
+                Some(region) => {
+                    parse_base_url(&format!("https://aws-external-anthropic.{region}.api.aws"))?
+                }
                 None => return Err(missing_region("build the endpoint URL")),
             },
         };
@@ -207,7 +207,10 @@ impl Options {
             if key.expose_secret().trim().is_empty() {
                 return Err(Error::config("the API key given to the builder is empty"));
             }
-            return Ok((PendingAuth::Ready(AuthChoice::ApiKey(key.clone())), AuthSource::ApiKey));
+            return Ok((
+                PendingAuth::Ready(AuthChoice::ApiKey(key.clone())),
+                AuthSource::ApiKey,
+            ));
         }
         match (&self.access_key_id, &self.secret_access_key) {
             (Some(id), Some(secret)) => {
@@ -251,7 +254,10 @@ impl Options {
             ));
         }
         if let Some(profile) = non_empty(self.profile.clone()) {
-            return Ok((PendingAuth::Profile(profile.clone()), AuthSource::Profile(profile)));
+            return Ok((
+                PendingAuth::Profile(profile.clone()),
+                AuthSource::Profile(profile),
+            ));
         }
         if let Some(key) = var(ENV_API_KEY) {
             return Ok((
@@ -266,7 +272,10 @@ impl Options {
         let mut headers = HeaderMap::new();
         let version = non_empty(self.anthropic_version.clone())
             .unwrap_or_else(|| DEFAULT_ANTHROPIC_VERSION.to_owned());
-        headers.insert("anthropic-version", header_value("anthropic-version", &version)?);
+        headers.insert(
+            "anthropic-version",
+            header_value("anthropic-version", &version)?,
+        );
         headers.insert(
             "anthropic-workspace-id",
             header_value("anthropic-workspace-id", workspace_id)?,
@@ -279,7 +288,9 @@ impl Options {
         }
         for (name, value) in &self.default_headers {
             let header = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
-                Error::config(format!("default header name {name:?} is not a valid HTTP header name"))
+                Error::config(format!(
+                    "default header name {name:?} is not a valid HTTP header name"
+                ))
             })?;
             if RESERVED_HEADERS.contains(&header.as_str()) {
                 return Err(Error::config(format!(
@@ -333,14 +344,18 @@ fn profile_provider(
     builder.build()
 }
 
-async fn default_chain(region: Option<&str>, files: Option<EnvConfigFiles>) -> DefaultCredentialsChain {
+async fn default_chain(
+    region: Option<&str>,
+    files: Option<EnvConfigFiles>,
+) -> DefaultCredentialsChain {
     let mut builder = DefaultCredentialsChain::builder().configure(provider_config(region));
     if let Some(region) = region {
         builder = builder.region(Region::new(region.to_owned()));
     }
     if files.is_some() {
         // The chain's profile step reads the same files as the builder named.
-        let mut profile = ProfileFileCredentialsProvider::builder().configure(&provider_config(region));
+        let mut profile =
+            ProfileFileCredentialsProvider::builder().configure(&provider_config(region));
         if let Some(files) = files {
             profile = profile.profile_files(files);
         }
@@ -394,7 +409,9 @@ fn parse_base_url(raw: &str) -> Result<Url, Error> {
 
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(value.trim()).map_err(|_| {
-        Error::config(format!("the value for header `{name}` is not a valid HTTP header value"))
+        Error::config(format!(
+            "the value for header `{name}` is not a valid HTTP header value"
+        ))
     })
 }
 
@@ -476,7 +493,10 @@ mod tests {
             .err()
             .unwrap();
         assert!(matches!(err, Error::Config { .. }));
-        assert!(err.to_string().contains("ANTHROPIC_AWS_WORKSPACE_ID"), "{err}");
+        assert!(
+            err.to_string().contains("ANTHROPIC_AWS_WORKSPACE_ID"),
+            "{err}"
+        );
     }
 
     #[tokio::test]

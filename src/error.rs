@@ -423,7 +423,10 @@ impl ApiError {
             Some("false") => false,
             _ => {
                 matches!(self.status().as_u16(), 408 | 409 | 429 | 500..)
-                    || matches!(self.error_type(), ErrorType::RateLimit | ErrorType::Overloaded)
+                    || matches!(
+                        self.error_type(),
+                        ErrorType::RateLimit | ErrorType::Overloaded
+                    )
             }
         }
     }
@@ -496,7 +499,11 @@ fn fallback_message(status: StatusCode, body: &[u8], json: Option<&Value>) -> St
     if body.iter().all(u8::is_ascii_whitespace) {
         return format!("HTTP {code} {reason} with an empty body");
     }
-    let what = if json.is_some() { "an unrecognised JSON" } else { "a non-JSON" };
+    let what = if json.is_some() {
+        "an unrecognised JSON"
+    } else {
+        "a non-JSON"
+    };
     let hint = if code == 413 {
         " (likely a proxy or CDN limit; the Messages and Token Counting APIs take at most 32 MB)"
     } else {
@@ -629,7 +636,10 @@ mod tests {
             r#"{"type":"error","error":{"type":"billing_error","message":"limit","details":{"error_code":"linked_organization_spend_limit_reached"}}}"#,
         );
         assert_eq!(*e.error_type(), ErrorType::Billing);
-        assert_eq!(e.error_code(), Some("linked_organization_spend_limit_reached"));
+        assert_eq!(
+            e.error_code(),
+            Some("linked_organization_spend_limit_reached")
+        );
     }
 
     #[test]

@@ -75,7 +75,10 @@ mod tests {
     fn server_delay_prefers_milliseconds() {
         let h = headers(&[("retry-after-ms", "300"), ("retry-after", "2")]);
         assert_eq!(server_delay(&h), Some(Duration::from_millis(300)));
-        assert_eq!(server_delay(&headers(&[("retry-after", "2")])), Some(Duration::from_secs(2)));
+        assert_eq!(
+            server_delay(&headers(&[("retry-after", "2")])),
+            Some(Duration::from_secs(2))
+        );
     }
 
     #[test]

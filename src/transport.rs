@@ -41,7 +41,10 @@ impl<'a> Call<'a> {
         }
     }
 
-    pub(crate) fn post_json(path: &'a [&'a str], body: &impl serde::Serialize) -> Result<Self, Error> {
+    pub(crate) fn post_json(
+        path: &'a [&'a str],
+        body: &impl serde::Serialize,
+    ) -> Result<Self, Error> {
         let body = serde_json::to_vec(body)
             .map_err(|e| Error::config(format!("the request body cannot be serialized: {e}")))?;
         Ok(Self {
@@ -110,13 +113,14 @@ impl Transport {
                     Ok(response) => return Ok(response),
                     Err(err) => err,
                 };
-                if let (Auth::SigV4(signer), false) = (&self.auth, refreshed_credentials) {
-                    if retry::is_expired_token(&err) {
-                        tracing::debug!("credentials expired; refreshing them once and retrying");
-                        refreshed_credentials = true;
-                        signer.refresh_credentials().await?;
-                        continue;
-                    }
+                if let Auth::SigV4(signer) = &self.auth
+                    && !refreshed_credentials
+                    && retry::is_expired_token(&err)
+                {
+                    tracing::debug!("credentials expired; refreshing them once and retrying");
+                    refreshed_credentials = true;
+                    signer.refresh_credentials().await?;
+                    continue;
                 }
                 if retries >= self.config.max_retries || !err.is_retryable() {
                     return Err(err);
@@ -132,7 +136,12 @@ impl Transport {
     }
 
     /// One attempt: headers, fresh authentication, send, classify.
-    async fn attempt(&self, call: &Call<'_>, url: &Url, retries: u32) -> Result<reqwest::Response, Error> {
+    async fn attempt(
+        &self,
+        call: &Call<'_>,
+        url: &Url,
+        retries: u32,
+    ) -> Result<reqwest::Response, Error> {
         let mut request = OutgoingRequest {
             method: call.method.clone(),
             url: url.clone(),

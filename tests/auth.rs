@@ -17,20 +17,42 @@ async fn static_keys_sign_every_header_that_matters() {
     let client = signed_client(&platform).await;
     assert_eq!(client.auth_source(), &AuthSource::AccessKeys);
 
-    let message = client.messages().create(&hello()).await.expect("signed call succeeds");
+    let message = client
+        .messages()
+        .create(&hello())
+        .await
+        .expect("signed call succeeds");
     assert!(message.text().contains("Hello, Claude"));
 
     let request = last_request(&platform);
     assert_eq!(request.status, 200);
     let auth = request.header("authorization").unwrap();
-    assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDLONGTERMEXAMPLE/"), "{auth}");
-    assert!(auth.contains("/us-west-2/aws-external-anthropic/aws4_request"), "{auth}");
+    assert!(
+        auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDLONGTERMEXAMPLE/"),
+        "{auth}"
+    );
+    assert!(
+        auth.contains("/us-west-2/aws-external-anthropic/aws4_request"),
+        "{auth}"
+    );
     let signed = signed_headers(&request);
-    for header in ["host", "x-amz-date", "content-type", "anthropic-version", "anthropic-workspace-id"] {
-        assert!(signed.iter().any(|h| h == header), "{header} unsigned: {signed:?}");
+    for header in [
+        "host",
+        "x-amz-date",
+        "content-type",
+        "anthropic-version",
+        "anthropic-workspace-id",
+    ] {
+        assert!(
+            signed.iter().any(|h| h == header),
+            "{header} unsigned: {signed:?}"
+        );
     }
     assert!(!signed.iter().any(|h| h == "x-amz-security-token"));
-    assert_eq!(request.header("host"), Some(platform.addr().to_string().as_str()));
+    assert_eq!(
+        request.header("host"),
+        Some(platform.addr().to_string().as_str())
+    );
     assert_eq!(request.header("anthropic-workspace-id"), Some(WORKSPACE));
     assert_eq!(request.header("anthropic-version"), Some("2026-10-21"));
     assert_eq!(request.header("x-amz-security-token"), None);
@@ -40,11 +62,20 @@ async fn static_keys_sign_every_header_that_matters() {
 async fn gets_are_signed_too() {
     let platform = platform().await;
     let client = signed_client(&platform).await;
-    let page = client.models().list(&ListModelsParams::default()).await.unwrap();
+    let page = client
+        .models()
+        .list(&ListModelsParams::default())
+        .await
+        .unwrap();
     assert!(!page.data.is_empty());
     let request = last_request(&platform);
     assert_eq!(request.method, "GET");
-    assert!(request.header("authorization").unwrap().starts_with("AWS4-HMAC-SHA256 "));
+    assert!(
+        request
+            .header("authorization")
+            .unwrap()
+            .starts_with("AWS4-HMAC-SHA256 ")
+    );
 }
 
 #[tokio::test]
@@ -56,10 +87,18 @@ async fn session_token_is_sent_and_signed() {
         .build()
         .await
         .unwrap();
-    client.messages().create(&hello()).await.expect("temporary credentials work");
+    client
+        .messages()
+        .create(&hello())
+        .await
+        .expect("temporary credentials work");
     let request = last_request(&platform);
     assert_eq!(request.header("x-amz-security-token"), Some(SESSION_TOKEN));
-    assert!(signed_headers(&request).iter().any(|h| h == "x-amz-security-token"));
+    assert!(
+        signed_headers(&request)
+            .iter()
+            .any(|h| h == "x-amz-security-token")
+    );
 }
 
 #[tokio::test]
@@ -73,7 +112,10 @@ async fn session_keys_without_their_token_are_rejected() {
         .unwrap();
     let err = client.messages().create(&hello()).await.unwrap_err();
     assert_eq!(err.error_type(), Some(&ErrorType::Authentication));
-    assert_eq!(err.as_api().unwrap().aws_error_code(), Some("UnrecognizedClientException"));
+    assert_eq!(
+        err.as_api().unwrap().aws_error_code(),
+        Some("UnrecognizedClientException")
+    );
 }
 
 #[tokio::test]
@@ -103,12 +145,25 @@ async fn profile_file_credentials_are_used() {
         .build()
         .await
         .expect("client builds from the profile");
-    assert_eq!(client.region(), Some(REGION), "region comes from the profile");
+    assert_eq!(
+        client.region(),
+        Some(REGION),
+        "region comes from the profile"
+    );
     assert_eq!(client.auth_source(), &AuthSource::Profile("claude".into()));
 
-    client.messages().create(&hello()).await.expect("profile credentials work");
+    client
+        .messages()
+        .create(&hello())
+        .await
+        .expect("profile credentials work");
     let request = last_request(&platform);
-    assert!(request.header("authorization").unwrap().contains(SESSION_ACCESS_KEY));
+    assert!(
+        request
+            .header("authorization")
+            .unwrap()
+            .contains(SESSION_ACCESS_KEY)
+    );
     assert_eq!(request.header("x-amz-security-token"), Some(SESSION_TOKEN));
 }
 
@@ -117,12 +172,23 @@ async fn api_key_is_a_bearer_token_and_nothing_is_signed() {
     let platform = platform().await;
     let client = builder(&platform).api_key(API_KEY).build().await.unwrap();
     assert_eq!(client.auth_source(), &AuthSource::ApiKey);
-    client.messages().create(&hello()).await.expect("API key works");
+    client
+        .messages()
+        .create(&hello())
+        .await
+        .expect("API key works");
 
     let request = last_request(&platform);
-    assert_eq!(request.header("authorization"), Some(format!("Bearer {API_KEY}").as_str()));
+    assert_eq!(
+        request.header("authorization"),
+        Some(format!("Bearer {API_KEY}").as_str())
+    );
     for sigv4_header in ["x-amz-date", "x-amz-security-token", "x-amz-content-sha256"] {
-        assert_eq!(request.header(sigv4_header), None, "{sigv4_header} sent in API-key mode");
+        assert_eq!(
+            request.header(sigv4_header),
+            None,
+            "{sigv4_header} sent in API-key mode"
+        );
     }
 }
 
@@ -130,10 +196,19 @@ async fn api_key_is_a_bearer_token_and_nothing_is_signed() {
 async fn api_key_from_the_environment_ranks_below_explicit_keys() {
     let platform = platform().await;
     let from_env = |name: &str| (name == "ANTHROPIC_AWS_API_KEY").then(|| API_KEY.to_owned());
-    let client = builder(&platform).env_lookup(from_env).build().await.unwrap();
+    let client = builder(&platform)
+        .env_lookup(from_env)
+        .build()
+        .await
+        .unwrap();
     assert_eq!(client.auth_source(), &AuthSource::ApiKeyFromEnv);
     client.messages().create(&hello()).await.unwrap();
-    assert!(last_request(&platform).header("authorization").unwrap().starts_with("Bearer "));
+    assert!(
+        last_request(&platform)
+            .header("authorization")
+            .unwrap()
+            .starts_with("Bearer ")
+    );
 
     let client = builder(&platform)
         .env_lookup(from_env)
@@ -175,7 +250,10 @@ async fn a_wrong_region_is_rejected() {
         .await
         .unwrap();
     let err = client.messages().create(&hello()).await.unwrap_err();
-    assert_eq!(err.as_api().unwrap().aws_error_code(), Some("InvalidSignatureException"));
+    assert_eq!(
+        err.as_api().unwrap().aws_error_code(),
+        Some("InvalidSignatureException")
+    );
 }
 
 #[tokio::test]
@@ -189,7 +267,10 @@ async fn an_unknown_access_key_is_unrecognized() {
         .unwrap();
     let err = client.messages().create(&hello()).await.unwrap_err();
     assert_eq!(err.error_type(), Some(&ErrorType::Authentication));
-    assert_eq!(err.as_api().unwrap().aws_error_code(), Some("UnrecognizedClientException"));
+    assert_eq!(
+        err.as_api().unwrap().aws_error_code(),
+        Some("UnrecognizedClientException")
+    );
 }
 
 #[tokio::test]
@@ -230,7 +311,11 @@ async fn a_missing_workspace_sends_nothing() {
 #[tokio::test]
 async fn half_a_key_pair_is_a_config_error() {
     let platform = platform().await;
-    let err = builder(&platform).secret_access_key(SECRET).build().await.unwrap_err();
+    let err = builder(&platform)
+        .secret_access_key(SECRET)
+        .build()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Config { .. }), "{err:?}");
     assert_eq!(platform.request_count(), 0);
 }
@@ -245,5 +330,8 @@ async fn a_platform_that_knows_no_keys_rejects_signed_requests() {
         .await
         .unwrap();
     let err = client.models().get(MODEL).await.unwrap_err();
-    assert_eq!(err.as_api().unwrap().aws_error_code(), Some("UnrecognizedClientException"));
+    assert_eq!(
+        err.as_api().unwrap().aws_error_code(),
+        Some("UnrecognizedClientException")
+    );
 }

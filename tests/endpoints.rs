@@ -26,10 +26,16 @@ async fn create_returns_the_message_with_both_ids() {
 
     assert_eq!(message.status().as_u16(), 200);
     assert_eq!(message.model, MODEL);
-    assert!(matches!(message.content.first(), Some(ContentBlock::Text { .. })));
+    assert!(matches!(
+        message.content.first(),
+        Some(ContentBlock::Text { .. })
+    ));
     assert!(message.usage.input_tokens > 0);
     assert_eq!(message.aws_request_id(), Some(sent.aws_request_id.as_str()));
-    assert_eq!(message.anthropic_request_id(), sent.anthropic_request_id.as_deref());
+    assert_eq!(
+        message.anthropic_request_id(),
+        sent.anthropic_request_id.as_deref()
+    );
     assert!(message.anthropic_request_id().is_some());
     assert_eq!(message.request_id(), message.aws_request_id());
     assert_eq!(
@@ -78,7 +84,10 @@ async fn count_tokens_agrees_with_create() {
     assert_eq!(sent.path_and_query, "/v1/messages/count_tokens");
     assert_eq!(count.aws_request_id(), Some(sent.aws_request_id.as_str()));
     let body: Value = serde_json::from_slice(&sent.body).unwrap();
-    assert!(body.get("max_tokens").is_none(), "count_tokens takes no max_tokens");
+    assert!(
+        body.get("max_tokens").is_none(),
+        "count_tokens takes no max_tokens"
+    );
 }
 
 #[tokio::test]
@@ -94,16 +103,25 @@ async fn models_list_and_get() {
     assert!(page.has_more);
     let sent = last_request(&platform);
     assert_eq!(sent.path_and_query, "/v1/models?limit=2");
-    assert_eq!(page.anthropic_request_id(), sent.anthropic_request_id.as_deref());
+    assert_eq!(
+        page.anthropic_request_id(),
+        sent.anthropic_request_id.as_deref()
+    );
 
     let first = &page.data[0];
     let model = client.models().get(&first.id).await.unwrap();
     assert_eq!(model.id, first.id);
-    assert_eq!(last_request(&platform).path_and_query, format!("/v1/models/{}", first.id));
+    assert_eq!(
+        last_request(&platform).path_and_query,
+        format!("/v1/models/{}", first.id)
+    );
 
     let err = client.models().get("claude-none-0").await.unwrap_err();
     assert_eq!(err.error_type(), Some(&ErrorType::NotFound));
-    assert_eq!(err.aws_request_id(), Some(last_request(&platform).aws_request_id.as_str()));
+    assert_eq!(
+        err.aws_request_id(),
+        Some(last_request(&platform).aws_request_id.as_str())
+    );
 }
 
 #[tokio::test]
@@ -119,12 +137,18 @@ async fn raw_mode_returns_bytes_and_ids_before_parsing() {
     let sent = last_request(&platform);
     assert_eq!(raw.status().as_u16(), 200);
     assert_eq!(raw.aws_request_id(), Some(sent.aws_request_id.as_str()));
-    assert_eq!(raw.anthropic_request_id(), sent.anthropic_request_id.as_deref());
+    assert_eq!(
+        raw.anthropic_request_id(),
+        sent.anthropic_request_id.as_deref()
+    );
     let json: Value = serde_json::from_slice(raw.body()).unwrap();
     assert_eq!(json["type"], "message");
     let message = raw.parse().unwrap();
     assert_eq!(message.aws_request_id(), Some(sent.aws_request_id.as_str()));
-    assert_eq!(message.content.len(), json["content"].as_array().unwrap().len());
+    assert_eq!(
+        message.content.len(),
+        json["content"].as_array().unwrap().len()
+    );
 }
 
 #[tokio::test]
@@ -163,7 +187,10 @@ async fn a_non_json_success_body_is_a_decode_error_with_ids() {
         body: bytes::Bytes::from_static(b"<html>not json</html>"),
     });
     let err = client.messages().create(&hello()).await.unwrap_err();
-    assert!(matches!(err, anthropic_aws::Error::Decode { .. }), "{err:?}");
+    assert!(
+        matches!(err, anthropic_aws::Error::Decode { .. }),
+        "{err:?}"
+    );
     assert_eq!(err.aws_request_id(), Some("aws-garbled"));
     assert_eq!(err.anthropic_request_id(), Some("req_garbled"));
     assert!(err.to_string().contains("<html>not json</html>"), "{err}");
@@ -185,6 +212,9 @@ async fn a_dead_endpoint_is_a_connection_error() {
         .await
         .unwrap();
     let err = client.models().get(MODEL).await.unwrap_err();
-    assert!(matches!(err, anthropic_aws::Error::Connection { .. }), "{err:?}");
+    assert!(
+        matches!(err, anthropic_aws::Error::Connection { .. }),
+        "{err:?}"
+    );
     assert!(err.is_retryable());
 }

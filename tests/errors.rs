@@ -15,7 +15,11 @@ fn hello() -> MessageCreateParams {
 
 async fn fail_with(platform: &EmulatorHandle, client: &Client, fault: Fault) -> ApiError {
     platform.push_fault(fault);
-    let err = client.messages().create(&hello()).await.expect_err("the fault is reported");
+    let err = client
+        .messages()
+        .create(&hello())
+        .await
+        .expect_err("the fault is reported");
     match err {
         anthropic_aws::Error::Api(api) => api,
         other => panic!("expected an API error, got {other:?}"),
@@ -41,28 +45,60 @@ async fn the_ten_statuses_and_conflict_map_with_both_ids() {
     ];
     let count = cases.len();
     for (status, wire, expected) in cases {
-        let api = fail_with(&platform, &client, Fault::anthropic(status, wire, "scripted")).await;
+        let api = fail_with(
+            &platform,
+            &client,
+            Fault::anthropic(status, wire, "scripted"),
+        )
+        .await;
         let sent = last_request(&platform);
         assert_eq!(api.error_type(), &expected, "{status}");
         assert_eq!(api.error_type().as_str(), wire);
         assert_eq!(api.status().as_u16(), status);
         assert_eq!(api.message(), "scripted");
-        assert_eq!(api.aws_request_id(), Some(sent.aws_request_id.as_str()), "{status}");
-        assert_eq!(api.anthropic_request_id(), sent.anthropic_request_id.as_deref(), "{status}");
+        assert_eq!(
+            api.aws_request_id(),
+            Some(sent.aws_request_id.as_str()),
+            "{status}"
+        );
+        assert_eq!(
+            api.anthropic_request_id(),
+            sent.anthropic_request_id.as_deref(),
+            "{status}"
+        );
         assert!(api.anthropic_request_id().is_some_and(|id| !id.is_empty()));
-        assert_eq!(api.request_id(), api.aws_request_id(), "RequestId means the AWS ID");
+        assert_eq!(
+            api.request_id(),
+            api.aws_request_id(),
+            "RequestId means the AWS ID"
+        );
         let shown = api.to_string();
-        assert!(shown.contains(wire) && shown.contains(&sent.aws_request_id), "{shown}");
+        assert!(
+            shown.contains(wire) && shown.contains(&sent.aws_request_id),
+            "{shown}"
+        );
     }
-    assert_eq!(platform.request_count(), count, "no retries with max_retries(0)");
+    assert_eq!(
+        platform.request_count(),
+        count,
+        "no retries with max_retries(0)"
+    );
 }
 
 #[tokio::test]
 async fn an_unknown_error_type_is_kept() {
     let platform = platform().await;
     let client = signed_client(&platform).await;
-    let api = fail_with(&platform, &client, Fault::anthropic(422, "quota_melted_error", "new")).await;
-    assert_eq!(api.error_type(), &ErrorType::Unknown("quota_melted_error".into()));
+    let api = fail_with(
+        &platform,
+        &client,
+        Fault::anthropic(422, "quota_melted_error", "new"),
+    )
+    .await;
+    assert_eq!(
+        api.error_type(),
+        &ErrorType::Unknown("quota_melted_error".into())
+    );
     assert_eq!(api.status().as_u16(), 422);
 }
 
@@ -74,8 +110,14 @@ async fn details_of_a_billing_error_are_kept() {
         .with_details(json!({"error_code": "linked_organization_spend_limit_reached"}));
     let api = fail_with(&platform, &client, fault).await;
     assert_eq!(api.error_type(), &ErrorType::Billing);
-    assert_eq!(api.error_code(), Some("linked_organization_spend_limit_reached"));
-    assert_eq!(api.details().unwrap()["error_code"], "linked_organization_spend_limit_reached");
+    assert_eq!(
+        api.error_code(),
+        Some("linked_organization_spend_limit_reached")
+    );
+    assert_eq!(
+        api.details().unwrap()["error_code"],
+        "linked_organization_spend_limit_reached"
+    );
 }
 
 #[tokio::test]
@@ -86,7 +128,11 @@ async fn a_cdn_html_413_is_request_too_large_not_a_decode_error() {
                 <body><center><h1>413 Request Entity Too Large</h1></center></body></html>";
     let api = fail_with(&platform, &client, Fault::html(413, html)).await;
     assert_eq!(api.error_type(), &ErrorType::RequestTooLarge);
-    assert!(api.message().contains("413 Request Entity Too Large"), "{}", api.message());
+    assert!(
+        api.message().contains("413 Request Entity Too Large"),
+        "{}",
+        api.message()
+    );
     assert_eq!(api.body().as_ref(), html.as_bytes(), "the raw body is kept");
 }
 
@@ -96,9 +142,21 @@ async fn aws_front_door_types_map_with_the_aws_id_only() {
     let client = signed_client(&platform).await;
     let cases = [
         (403, "InvalidSignatureException", ErrorType::Authentication),
-        (403, "IncompleteSignatureException", ErrorType::Authentication),
-        (403, "MissingAuthenticationTokenException", ErrorType::Authentication),
-        (403, "UnrecognizedClientException", ErrorType::Authentication),
+        (
+            403,
+            "IncompleteSignatureException",
+            ErrorType::Authentication,
+        ),
+        (
+            403,
+            "MissingAuthenticationTokenException",
+            ErrorType::Authentication,
+        ),
+        (
+            403,
+            "UnrecognizedClientException",
+            ErrorType::Authentication,
+        ),
         (403, "ExpiredTokenException", ErrorType::Authentication),
         (403, "AccessDeniedException", ErrorType::Permission),
         (400, "ThrottlingException", ErrorType::RateLimit),
@@ -109,16 +167,37 @@ async fn aws_front_door_types_map_with_the_aws_id_only() {
     for (status, code, expected) in cases {
         // An expired token triggers one credential refresh and one more attempt.
         if code == "ExpiredTokenException" {
-            platform.push_fault(Fault::aws(status, code, "The security token included in the request is expired"));
+            platform.push_fault(Fault::aws(
+                status,
+                code,
+                "The security token included in the request is expired",
+            ));
         }
-        let api = fail_with(&platform, &client, Fault::aws(status, code, "front door says no")).await;
+        let api = fail_with(
+            &platform,
+            &client,
+            Fault::aws(status, code, "front door says no"),
+        )
+        .await;
         let sent = last_request(&platform);
         assert_eq!(api.error_type(), &expected, "{code}");
         assert_eq!(api.aws_error_code(), Some(code));
         assert_eq!(api.status().as_u16(), status);
-        assert_eq!(api.aws_request_id(), Some(sent.aws_request_id.as_str()), "{code}");
-        assert_eq!(api.anthropic_request_id(), None, "{code}: Anthropic never saw it");
-        assert!(api.message().starts_with("front door says no"), "{}", api.message());
+        assert_eq!(
+            api.aws_request_id(),
+            Some(sent.aws_request_id.as_str()),
+            "{code}"
+        );
+        assert_eq!(
+            api.anthropic_request_id(),
+            None,
+            "{code}: Anthropic never saw it"
+        );
+        assert!(
+            api.message().starts_with("front door says no"),
+            "{}",
+            api.message()
+        );
     }
 }
 
@@ -133,8 +212,14 @@ async fn federation_disabled_tells_the_user_what_to_run() {
     );
     let api = fail_with(&platform, &client, fault).await;
     assert_eq!(api.error_type(), &ErrorType::Permission);
-    assert!(api.message().contains("aws iam enable-outbound-web-identity-federation"));
-    assert!(api.to_string().contains("aws iam enable-outbound-web-identity-federation"));
+    assert!(
+        api.message()
+            .contains("aws iam enable-outbound-web-identity-federation")
+    );
+    assert!(
+        api.to_string()
+            .contains("aws iam enable-outbound-web-identity-federation")
+    );
 }
 
 #[tokio::test]
@@ -175,16 +260,14 @@ async fn retryable_errors_are_retried_and_the_last_ids_reported() {
         .await
         .unwrap();
     for _ in 0..3 {
-        platform.push_fault(
-            Fault::Raw {
-                status: 529,
-                headers: vec![
-                    ("retry-after-ms".into(), "10".into()),
-                    ("x-amzn-requestid".into(), "aws-overloaded".into()),
-                ],
-                body: bytes::Bytes::from_static(b""),
-            },
-        );
+        platform.push_fault(Fault::Raw {
+            status: 529,
+            headers: vec![
+                ("retry-after-ms".into(), "10".into()),
+                ("x-amzn-requestid".into(), "aws-overloaded".into()),
+            ],
+            body: bytes::Bytes::from_static(b""),
+        });
     }
     let err = client.messages().create(&hello()).await.unwrap_err();
     assert_eq!(err.error_type(), Some(&ErrorType::Overloaded));
@@ -192,12 +275,20 @@ async fn retryable_errors_are_retried_and_the_last_ids_reported() {
     let retry_counts: Vec<_> = platform
         .requests()
         .iter()
-        .map(|r| r.header("x-stainless-retry-count").unwrap_or_default().to_owned())
+        .map(|r| {
+            r.header("x-stainless-retry-count")
+                .unwrap_or_default()
+                .to_owned()
+        })
         .collect();
     assert_eq!(retry_counts, ["0", "1", "2"]);
 
     platform.push_fault(Fault::anthropic(529, "overloaded_error", "busy"));
-    let message = client.messages().create(&hello()).await.expect("the retry succeeds");
+    let message = client
+        .messages()
+        .create(&hello())
+        .await
+        .expect("the retry succeeds");
     let sent = last_request(&platform);
     assert_eq!(message.aws_request_id(), Some(sent.aws_request_id.as_str()));
     assert_eq!(platform.request_count(), 5);

@@ -48,8 +48,16 @@ fn no_credentials_anywhere_sends_nothing() {
         let err = client.messages().create(&params).await.unwrap_err();
         assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
         let shown = err.to_string();
-        for place in ["ANTHROPIC_AWS_API_KEY", "AWS_ACCESS_KEY_ID", "SSO", "instance metadata"] {
-            assert!(shown.contains(place), "the error should say it looked at {place}: {shown}");
+        for place in [
+            "ANTHROPIC_AWS_API_KEY",
+            "AWS_ACCESS_KEY_ID",
+            "SSO",
+            "instance metadata",
+        ] {
+            assert!(
+                shown.contains(place),
+                "the error should say it looked at {place}: {shown}"
+            );
         }
         assert_eq!(platform.request_count(), 0, "nothing was sent");
     });

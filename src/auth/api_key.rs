@@ -21,8 +21,10 @@ impl ApiKey {
 
 impl Authorize for ApiKey {
     async fn authorize(&self, request: &mut OutgoingRequest) -> Result<(), Error> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", self.key.expose_secret().trim()))
-            .map_err(|_| Error::config("the API key contains characters not allowed in an HTTP header"))?;
+        let mut value =
+            HeaderValue::from_str(&format!("Bearer {}", self.key.expose_secret().trim())).map_err(
+                |_| Error::config("the API key contains characters not allowed in an HTTP header"),
+            )?;
         value.set_sensitive(true);
         request.headers.insert(AUTHORIZATION, value);
         Ok(())

@@ -38,10 +38,10 @@ impl CredentialsCache {
     pub(crate) async fn get(&self) -> Result<Credentials, Error> {
         let mut slot = self.slot.lock().await;
         let now = SystemTime::now();
-        if let Some(cached) = slot.as_ref() {
-            if cached.refresh_at.is_none_or(|at| now < at) {
-                return Ok(cached.credentials.clone());
-            }
+        if let Some(cached) = slot.as_ref()
+            && cached.refresh_at.is_none_or(|at| now < at)
+        {
+            return Ok(cached.credentials.clone());
         }
         self.fetch(&mut slot, now).await
     }
@@ -53,7 +53,11 @@ impl CredentialsCache {
         self.fetch(&mut slot, SystemTime::now()).await
     }
 
-    async fn fetch(&self, slot: &mut Option<Cached>, now: SystemTime) -> Result<Credentials, Error> {
+    async fn fetch(
+        &self,
+        slot: &mut Option<Cached>,
+        now: SystemTime,
+    ) -> Result<Credentials, Error> {
         let credentials = self
             .provider
             .provide_credentials()

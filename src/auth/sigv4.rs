@@ -114,10 +114,7 @@ fn wire_host(url: &reqwest::Url) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(&value).map_err(|e| signing_error("the host is not a valid header", e))
 }
 
-fn signing_error(
-    message: &str,
-    source: impl std::error::Error + Send + Sync + 'static,
-) -> Error {
+fn signing_error(message: &str, source: impl std::error::Error + Send + Sync + 'static) -> Error {
     Error::Signing {
         message: message.to_owned(),
         source: Some(Box::new(source)),
@@ -134,7 +131,10 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("content-type", HeaderValue::from_static("application/json"));
         headers.insert("anthropic-version", HeaderValue::from_static("2026-10-21"));
-        headers.insert("anthropic-workspace-id", HeaderValue::from_static("wrkspc_1"));
+        headers.insert(
+            "anthropic-workspace-id",
+            HeaderValue::from_static("wrkspc_1"),
+        );
         headers.insert("user-agent", HeaderValue::from_static("anthropic-aws/test"));
         OutgoingRequest {
             method: Method::POST,
@@ -169,7 +169,10 @@ mod tests {
         signer()
             .sign(&mut req, Credentials::for_tests(), SystemTime::now())
             .unwrap();
-        assert_eq!(req.headers["host"], "aws-external-anthropic.us-west-2.api.aws");
+        assert_eq!(
+            req.headers["host"],
+            "aws-external-anthropic.us-west-2.api.aws"
+        );
     }
 
     #[test]
@@ -188,7 +191,10 @@ mod tests {
             "anthropic-version;anthropic-workspace-id;content-type;host;x-amz-date;x-amz-security-token"
         );
         let auth = req.headers["authorization"].to_str().unwrap();
-        assert!(auth.contains("/us-west-2/aws-external-anthropic/aws4_request"), "{auth}");
+        assert!(
+            auth.contains("/us-west-2/aws-external-anthropic/aws4_request"),
+            "{auth}"
+        );
         assert!(req.headers["authorization"].is_sensitive());
         assert!(req.headers["x-amz-security-token"].is_sensitive());
     }

@@ -55,6 +55,9 @@ mod server;
 pub mod sigv4;
 pub mod time;
 
+#[cfg(test)]
+mod tests;
+
 pub use faults::Fault;
 pub use sigv4::CredentialStore;
 
@@ -305,7 +308,9 @@ impl EmulatorHandle {
         &self.inner.shared.config.workspace_id
     }
 
-    /// Every HTTP request received so far, whatever its outcome.
+    /// Every HTTP request received so far, whatever its outcome (bytes that
+    /// do not parse as an HTTP request are not counted: hyper drops the
+    /// connection before the emulator sees them).
     pub fn request_count(&self) -> usize {
         self.inner.shared.request_count.load(Ordering::SeqCst)
     }

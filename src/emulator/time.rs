@@ -139,7 +139,7 @@ impl Civil {
     }
 }
 
-/// Parses exactly `n` ASCII digits.
+/// Parses a non-empty run of ASCII digits (the caller fixes its length).
 fn digits(s: &[u8]) -> Option<u32> {
     if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
         return None;

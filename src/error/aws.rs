@@ -47,11 +47,15 @@ impl FrontDoorError {
                 ErrorType::Billing,
                 "Check the account's AWS Marketplace subscription to Claude Platform on AWS and its payment method.",
             ),
-            "InvalidSignatureException" if lower.contains("signature expired")
-                || lower.contains("signature not yet current") => (
-                ErrorType::Authentication,
-                "The request's signing time is outside AWS's 5-minute window: check this machine's clock (enable NTP) and try again.",
-            ),
+            "InvalidSignatureException"
+                if lower.contains("signature expired")
+                    || lower.contains("signature not yet current") =>
+            {
+                (
+                    ErrorType::Authentication,
+                    "The request's signing time is outside AWS's 5-minute window: check this machine's clock (enable NTP) and try again.",
+                )
+            }
             "InvalidSignatureException" => (
                 ErrorType::Authentication,
                 "Check the secret access key, and that the region and the service name `aws-external-anthropic` match the endpoint.",
@@ -79,16 +83,18 @@ impl FrontDoorError {
             "ThrottlingException" | "TooManyRequestsException" => {
                 (ErrorType::RateLimit, "Slow down and retry with backoff.")
             }
-            "ValidationException" | "SerializationException" => {
-                (ErrorType::InvalidRequest, "Fix the request and send it again.")
-            }
+            "ValidationException" | "SerializationException" => (
+                ErrorType::InvalidRequest,
+                "Fix the request and send it again.",
+            ),
             "ResourceNotFoundException" | "UnknownOperationException" => (
                 ErrorType::NotFound,
                 "Check the region, the workspace ID and the path.",
             ),
-            "ServiceUnavailableException" => {
-                (ErrorType::Overloaded, "The service is temporarily unavailable: retry later.")
-            }
+            "ServiceUnavailableException" => (
+                ErrorType::Overloaded,
+                "The service is temporarily unavailable: retry later.",
+            ),
             "InternalServerException" | "InternalFailure" => {
                 (ErrorType::Api, "An error inside AWS: retry later.")
             }
@@ -151,16 +157,32 @@ mod tests {
         );
         headers.insert("x-amzn-requestid", "aws-req".parse().unwrap());
         let body = serde_json::json!({ "message": message }).to_string();
-        ApiError::from_response(StatusCode::from_u16(status).unwrap(), headers, Bytes::from(body))
+        ApiError::from_response(
+            StatusCode::from_u16(status).unwrap(),
+            headers,
+            Bytes::from(body),
+        )
     }
 
     #[test]
     fn front_door_codes_map_to_the_taxonomy() {
         let cases = [
             ("InvalidSignatureException", 403, ErrorType::Authentication),
-            ("IncompleteSignatureException", 403, ErrorType::Authentication),
-            ("MissingAuthenticationTokenException", 403, ErrorType::Authentication),
-            ("UnrecognizedClientException", 403, ErrorType::Authentication),
+            (
+                "IncompleteSignatureException",
+                403,
+                ErrorType::Authentication,
+            ),
+            (
+                "MissingAuthenticationTokenException",
+                403,
+                ErrorType::Authentication,
+            ),
+            (
+                "UnrecognizedClientException",
+                403,
+                ErrorType::Authentication,
+            ),
             ("ExpiredTokenException", 403, ErrorType::Authentication),
             ("AccessDeniedException", 403, ErrorType::Permission),
             ("ThrottlingException", 400, ErrorType::RateLimit),
@@ -185,7 +207,10 @@ mod tests {
             "Outbound web identity federation is disabled for your account",
         );
         assert_eq!(*e.error_type(), ErrorType::Permission);
-        assert!(e.message().contains("aws iam enable-outbound-web-identity-federation"));
+        assert!(
+            e.message()
+                .contains("aws iam enable-outbound-web-identity-federation")
+        );
     }
 
     #[test]

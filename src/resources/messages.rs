@@ -80,8 +80,14 @@ impl RawMessages<'_> {
     /// let message = raw.parse()?;
     /// # Ok(()) }
     /// ```
-    pub async fn create(&self, params: &MessageCreateParams) -> Result<RawResponse<Message>, Error> {
-        let (meta, body) = self.transport.send(Call::post_json(MESSAGES, params)?).await?;
+    pub async fn create(
+        &self,
+        params: &MessageCreateParams,
+    ) -> Result<RawResponse<Message>, Error> {
+        let (meta, body) = self
+            .transport
+            .send(Call::post_json(MESSAGES, params)?)
+            .await?;
         Ok(RawResponse::new(meta, body))
     }
 
@@ -90,7 +96,10 @@ impl RawMessages<'_> {
         &self,
         params: &CountTokensParams,
     ) -> Result<RawResponse<MessageTokensCount>, Error> {
-        let (meta, body) = self.transport.send(Call::post_json(COUNT_TOKENS, params)?).await?;
+        let (meta, body) = self
+            .transport
+            .send(Call::post_json(COUNT_TOKENS, params)?)
+            .await?;
         Ok(RawResponse::new(meta, body))
     }
 }

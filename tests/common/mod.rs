@@ -59,7 +59,9 @@ pub fn last_request(platform: &EmulatorHandle) -> RecordedRequest {
 
 /// The `SignedHeaders=` list of a SigV4 `Authorization` header.
 pub fn signed_headers(request: &RecordedRequest) -> Vec<String> {
-    let auth = request.header("authorization").expect("an authorization header");
+    let auth = request
+        .header("authorization")
+        .expect("an authorization header");
     let start = auth.find("SignedHeaders=").expect("SignedHeaders") + "SignedHeaders=".len();
     auth[start..]
         .split(',')
