@@ -132,6 +132,8 @@ pub(crate) struct Config {
     /// `anthropic-version`, `anthropic-workspace-id`, `anthropic-beta` and the user's headers.
     pub(crate) default_headers: HeaderMap,
     pub(crate) timeout: Duration,
+    /// Whether the caller chose the timeout (the long-request guard protects only the default).
+    pub(crate) timeout_is_explicit: bool,
     pub(crate) connect_timeout: Duration,
     pub(crate) max_retries: u32,
     pub(crate) auth_source: AuthSource,
@@ -189,6 +191,7 @@ impl Options {
             workspace_id,
             default_headers,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            timeout_is_explicit: self.timeout.is_some(),
             connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
             auth_source,

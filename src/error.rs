@@ -98,16 +98,49 @@ pub enum Error {
         #[source]
         source: BoxError,
     },
-    /// No complete response arrived within the timeout.
-    #[error(
-        "the request timed out after {timeout:?}; use streaming for long requests, or raise the timeout"
-    )]
+    /// A timeout fired; [`TimeoutKind`] says which.
+    #[error("the {kind} fired after {timeout:?}{}", kind.advice())]
     Timeout {
-        /// The timeout that ran out.
+        /// Which timeout fired.
+        kind: TimeoutKind,
+        /// Its length.
         timeout: Duration,
-        /// The transport's own error.
+        /// The transport's own error, when it reported the timeout.
         #[source]
-        source: BoxError,
+        source: Option<BoxError>,
+    },
+    /// The request body exceeds the endpoint's size limit; nothing was sent.
+    #[error(
+        "request_too_large: the request body is {size} bytes, over this endpoint's limit of {limit} bytes; nothing was sent"
+    )]
+    RequestTooLarge {
+        /// The body's size in bytes.
+        size: usize,
+        /// The endpoint's limit in bytes.
+        limit: usize,
+    },
+    /// A non-streaming request whose `max_tokens` may take longer than 10 minutes to answer
+    /// (3600 s × max_tokens / 128 000), with the default timeout; nothing was sent.
+    #[error(
+        "streaming is required for operations that may take longer than 10 minutes \
+         (max_tokens {max_tokens} may take up to {expected:?}): use `client.messages().stream(..)` \
+         (and `final_message()` for the whole message), or set an explicit timeout"
+    )]
+    StreamingRequired {
+        /// The request's `max_tokens`.
+        max_tokens: u32,
+        /// How long such a request may take.
+        expected: Duration,
+    },
+    /// A stream that broke off or broke its protocol after a 200: it ended before
+    /// `message_stop`, or sent events that do not fit together. (An `error` event in a stream
+    /// is an [`Error::Api`], like the same error without streaming.)
+    #[error("stream error: {message} ({request_ids})")]
+    Stream {
+        /// What went wrong.
+        message: String,
+        /// Both request IDs of the streaming response.
+        request_ids: RequestIds,
     },
     /// A successful response whose body is not the JSON the client expected.
     #[error(
@@ -133,9 +166,15 @@ impl Error {
         }
     }
 
-    /// The taxonomy type when the server answered with an error.
+    /// The taxonomy type: the server's when it answered with an error, and
+    /// [`ErrorType::RequestTooLarge`] for a body refused locally before sending.
     pub fn error_type(&self) -> Option<&ErrorType> {
-        self.as_api().map(ApiError::error_type)
+        static REQUEST_TOO_LARGE: ErrorType = ErrorType::RequestTooLarge;
+        match self {
+            Self::Api(e) => Some(e.error_type()),
+            Self::RequestTooLarge { .. } => Some(&REQUEST_TOO_LARGE),
+            _ => None,
+        }
     }
 
     /// The HTTP status, when a response arrived.
@@ -161,7 +200,9 @@ impl Error {
     pub fn request_ids(&self) -> Option<&RequestIds> {
         match self {
             Self::Api(e) => Some(e.request_ids()),
-            Self::Decode { request_ids, .. } => Some(request_ids),
+            Self::Decode { request_ids, .. } | Self::Stream { request_ids, .. } => {
+                Some(request_ids)
+            }
             _ => None,
         }
     }
@@ -297,6 +338,39 @@ impl fmt::Display for ErrorType {
     }
 }
 
+/// Which timeout fired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// No connection could be made within the connect timeout.
+    Connect,
+    /// The whole attempt (for a stream: until the response headers) took longer than the
+    /// request timeout.
+    Request,
+    /// A stream went silent for longer than the request timeout.
+    StreamIdle,
+}
+
+impl TimeoutKind {
+    fn advice(self) -> &'static str {
+        match self {
+            Self::Connect => "; check the endpoint and the network, or raise the connect timeout",
+            Self::Request => "; stream long requests (`messages().stream`), or raise the timeout",
+            Self::StreamIdle => "; the stream sent nothing for that long",
+        }
+    }
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Connect => "connect timeout",
+            Self::Request => "request timeout",
+            Self::StreamIdle => "stream idle timeout",
+        })
+    }
+}
+
 /// An error status from the server, with everything a caller needs to act on it and to
 /// correlate it: taxonomy type, status, message, both request IDs, the AWS error code when the
 /// AWS front door answered, the error's `details`, headers and the raw body.
@@ -313,6 +387,7 @@ struct ApiErrorInner {
     details: Option<Value>,
     headers: HeaderMap,
     body: Bytes,
+    retries: u32,
 }
 
 impl ApiError {
@@ -350,6 +425,7 @@ impl ApiError {
             details,
             headers,
             body,
+            retries: 0,
         }))
     }
 
@@ -405,14 +481,24 @@ impl ApiError {
         &self.0.headers
     }
 
+    /// How many retries were spent before this (last) answer.
+    pub fn retries(&self) -> u32 {
+        self.0.retries
+    }
+
+    pub(crate) fn set_retries(&mut self, retries: u32) {
+        self.0.retries = retries;
+    }
+
     /// The raw response body, exactly as received.
     pub fn body(&self) -> &Bytes {
         &self.0.body
     }
 
     /// Whether the same request may succeed later: the server's `x-should-retry` header when
-    /// present, else 408, 409, 429, every 5xx (529 included), and the AWS front door's
-    /// throttling and unavailable answers (which may come as a 400).
+    /// present, else 408, 409, 429, every 5xx (529 included), and any error whose type says
+    /// the same: the AWS front door's throttling and unavailable answers (which may come as a
+    /// 400), and an `overloaded_error` or `api_error` event in a stream (after a 200).
     pub fn is_retryable(&self) -> bool {
         match self
             .headers()
@@ -670,5 +756,46 @@ mod tests {
         let s = snippet(long.as_bytes());
         assert_eq!(s.chars().count(), 201);
         assert!(s.ends_with('…'));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_error_body_is_classified_without_panicking(
+            status in 400u16..600,
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..512),
+            aws_type in proptest::option::of("[A-Za-z:#./]{0,40}"),
+        ) {
+            let mut headers = HeaderMap::new();
+            if let Some(t) = aws_type.and_then(|t| http::HeaderValue::from_str(&t).ok()) {
+                headers.insert("x-amzn-errortype", t);
+            }
+            let e = ApiError::from_response(
+                StatusCode::from_u16(status).unwrap(),
+                headers,
+                Bytes::from(body.clone()),
+            );
+            proptest::prop_assert_eq!(e.status().as_u16(), status);
+            proptest::prop_assert_eq!(e.body().as_ref(), &body[..]);
+            proptest::prop_assert!(!e.to_string().is_empty());
+        }
+
+        #[test]
+        fn json_shaped_garbage_is_classified_too(
+            status in 400u16..600,
+            error_type in proptest::option::of(".{0,20}"),
+            message in proptest::option::of(proptest::arbitrary::any::<i64>()),
+        ) {
+            let body = serde_json::json!({"type": "error", "error": {"type": error_type, "message": message}});
+            let e = ApiError::from_response(
+                StatusCode::from_u16(status).unwrap(),
+                HeaderMap::new(),
+                Bytes::from(body.to_string()),
+            );
+            if let Some(t) = &error_type {
+                proptest::prop_assert_eq!(e.error_type().as_str(), t.as_str());
+            } else {
+                proptest::prop_assert_eq!(e.error_type(), &ErrorType::from_status(status));
+            }
+        }
     }
 }

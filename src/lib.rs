@@ -53,9 +53,11 @@ mod auth;
 mod client;
 mod config;
 pub mod error;
+mod request_options;
 pub mod resources;
 mod response;
 mod retry;
+pub mod streaming;
 mod transport;
 pub mod types;
 
@@ -68,11 +70,14 @@ pub use config::{
     AuthSource, DEFAULT_ANTHROPIC_VERSION, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT, SIGNING_SERVICE,
 };
-pub use error::{ApiError, Error, ErrorType};
+pub use error::{ApiError, Error, ErrorType, TimeoutKind};
+pub use request_options::RequestOptions;
 pub use response::{
     ANTHROPIC_REQUEST_ID_HEADER, AWS_REQUEST_ID_HEADER, RawResponse, RequestIds, Response,
     ResponseMeta,
 };
+#[cfg(any())] // TEMP
+pub use streaming::{MessageStream, TextStream};
 
 /// The AWS SDKs' request-ID trait, implemented by [`Response`], [`RawResponse`], [`Error`] and
 /// [`ApiError`] (it reads the AWS request ID, `x-amzn-requestid`).

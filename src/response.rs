@@ -107,6 +107,7 @@ pub struct ResponseMeta {
     status: StatusCode,
     headers: HeaderMap,
     request_ids: RequestIds,
+    retries: u32,
 }
 
 impl ResponseMeta {
@@ -116,7 +117,13 @@ impl ResponseMeta {
             status,
             headers,
             request_ids,
+            retries: 0,
         }
+    }
+
+    pub(crate) fn with_retries(mut self, retries: u32) -> Self {
+        self.retries = retries;
+        self
     }
 
     /// The HTTP status.
@@ -132,6 +139,11 @@ impl ResponseMeta {
     /// Both request IDs.
     pub fn request_ids(&self) -> &RequestIds {
         &self.request_ids
+    }
+
+    /// How many retries were spent before this answer.
+    pub fn retries(&self) -> u32 {
+        self.retries
     }
 }
 
@@ -184,6 +196,11 @@ impl<T> Response<T> {
     /// All response headers, as received.
     pub fn headers(&self) -> &HeaderMap {
         &self.meta.headers
+    }
+
+    /// How many retries were spent before this answer.
+    pub fn retries(&self) -> u32 {
+        self.meta.retries
     }
 
     /// The parsed body, dropping the metadata.

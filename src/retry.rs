@@ -1,12 +1,16 @@
 //! The retry policy: which failures are worth another attempt, and how long to wait first.
 //!
-//! The server's word comes first: `retry-after-ms`, else `retry-after` in seconds, used when
-//! 0 < t ≤ 60 s. Otherwise exponential backoff, 0.5 s × 2ⁿ capped at 8 s, less up to 25 %
-//! jitter, as the official SDKs do.
+//! The server's word comes first: `retry-after-ms`, else `retry-after` in seconds or as an
+//! HTTP date, used when 0 < t ≤ 60 s. Otherwise exponential backoff, 0.5 s × 2ⁿ capped at
+//! 8 s, less up to 25 % jitter, as the official SDKs do.
+//!
+//! Two failures earn one extra attempt outside the budget, as the AWS SDKs do: an expired
+//! session token (after a forced credential refresh) and a signature outside the server's
+//! time window (after learning the clock skew from the response's `Date`).
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use http::HeaderMap;
 
@@ -30,19 +34,46 @@ pub(crate) fn is_expired_token(err: &Error) -> bool {
         .is_some_and(|code| code == "ExpiredTokenException")
 }
 
+/// How far the server's clock is ahead of ours (negative: behind), when `err` is a signature
+/// rejected as outside the server's time window and the response says the server's time.
+pub(crate) fn clock_skew(err: &Error) -> Option<i64> {
+    let api = err.as_api()?;
+    if api.aws_error_code() != Some("InvalidSignatureException") {
+        return None;
+    }
+    let body = String::from_utf8_lossy(api.body()).to_ascii_lowercase();
+    if !(body.contains("signature expired") || body.contains("signature not yet current")) {
+        return None;
+    }
+    let server = header_date(api.headers(), "date")?;
+    let now = SystemTime::now();
+    Some(match server.duration_since(now) {
+        Ok(ahead) => i64::try_from(ahead.as_millis()).ok()?,
+        Err(behind) => -i64::try_from(behind.duration().as_millis()).ok()?,
+    })
+}
+
 /// The delay the server asked for, when it is a sane one.
 fn server_delay(headers: &HeaderMap) -> Option<Duration> {
-    let number = |name: &str| -> Option<f64> {
-        headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok()
-    };
+    let text = |name: &str| headers.get(name)?.to_str().ok().map(str::trim);
+    let number = |name: &str| text(name)?.parse::<f64>().ok();
     let seconds = number("retry-after-ms")
         .map(|ms| ms / 1000.0)
-        .or_else(|| number("retry-after"))?;
+        .or_else(|| number("retry-after"))
+        .or_else(|| {
+            let at = header_date(headers, "retry-after")?;
+            Some(at.duration_since(SystemTime::now()).ok()?.as_secs_f64())
+        })?;
     if !seconds.is_finite() || seconds <= 0.0 {
         return None;
     }
     let delay = Duration::from_secs_f64(seconds);
     (delay <= MAX_SERVER_DELAY).then_some(delay)
+}
+
+/// An HTTP-date header (`Wed, 21 Oct 2015 07:28:00 GMT`).
+fn header_date(headers: &HeaderMap, name: &str) -> Option<SystemTime> {
+    httpdate::parse_http_date(headers.get(name)?.to_str().ok()?.trim()).ok()
 }
 
 /// `min(0.5 s × 2^retries, 8 s) × (1 − 0.25 × jitter)`, with `jitter` in [0, 1).
@@ -78,6 +109,18 @@ mod tests {
         assert_eq!(
             server_delay(&headers(&[("retry-after", "2")])),
             Some(Duration::from_secs(2))
+        );
+    }
+
+    #[test]
+    fn server_delay_may_be_an_http_date() {
+        let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(5));
+        let mut map = HeaderMap::new();
+        map.insert("retry-after", at.parse().unwrap());
+        let delay = server_delay(&map).unwrap();
+        assert!(
+            delay > Duration::from_secs(3) && delay <= Duration::from_secs(5),
+            "{delay:?}"
         );
     }
 

@@ -1,7 +1,8 @@
 //! The one attempt loop: build → authenticate (sign afresh) → send → classify → back off.
 //!
 //! Every call runs inside a `tracing` span named `anthropic_aws.request` that records the HTTP
-//! status, the attempt count and both request IDs as soon as they are known.
+//! status, the attempt count and both request IDs as soon as they are known; every attempt is
+//! logged at debug level with both IDs.
 
 use std::time::Duration;
 
@@ -13,37 +14,52 @@ use tracing::{Instrument, Span, field};
 
 use crate::auth::{Auth, Authorize, OutgoingRequest};
 use crate::config::Config;
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, Error, TimeoutKind};
+use crate::request_options::RequestOptions;
 use crate::response::{RequestIds, ResponseMeta};
 use crate::retry;
 
 /// Error bodies are read up to this many bytes; the rest is dropped.
 const MAX_ERROR_BODY: usize = 64 * 1024;
+/// Successful (non-streaming) bodies larger than this are refused rather than buffered.
+const MAX_SUCCESS_BODY: usize = 64 * 1024 * 1024;
 const RETRY_COUNT_HEADER: &str = "x-stainless-retry-count";
 const USER_AGENT_VALUE: &str = concat!("anthropic-aws-rust/", env!("CARGO_PKG_VERSION"));
 
 /// One API call, before it is sent.
+#[derive(Clone)]
 pub(crate) struct Call<'a> {
     pub(crate) method: Method,
     /// Path segments below the base URL, unencoded: `["v1", "models", id]`.
     pub(crate) path: &'a [&'a str],
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) body: Option<Bytes>,
+    /// The endpoint's request-size limit, checked before anything is sent.
+    pub(crate) max_body: Option<usize>,
+    /// A server-sent-events answer: the timeout covers the wait for the response headers,
+    /// then each silence in the stream; `accept: text/event-stream`.
+    pub(crate) streaming: bool,
+    pub(crate) options: RequestOptions,
 }
 
 impl<'a> Call<'a> {
-    pub(crate) fn get(path: &'a [&'a str]) -> Self {
+    pub(crate) fn get(path: &'a [&'a str], options: &RequestOptions) -> Self {
         Self {
             method: Method::GET,
             path,
             query: Vec::new(),
             body: None,
+            max_body: None,
+            streaming: false,
+            options: options.clone(),
         }
     }
 
     pub(crate) fn post_json(
         path: &'a [&'a str],
         body: &impl serde::Serialize,
+        max_body: usize,
+        options: &RequestOptions,
     ) -> Result<Self, Error> {
         let body = serde_json::to_vec(body)
             .map_err(|e| Error::config(format!("the request body cannot be serialized: {e}")))?;
@@ -52,6 +68,9 @@ impl<'a> Call<'a> {
             path,
             query: Vec::new(),
             body: Some(Bytes::from(body)),
+            max_body: Some(max_body),
+            streaming: false,
+            options: options.clone(),
         })
     }
 }
@@ -65,14 +84,7 @@ pub(crate) struct Transport {
 
 impl Transport {
     pub(crate) fn new(config: Config, auth: Auth) -> Result<Self, Error> {
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.connect_timeout)
-            .tcp_keepalive(Duration::from_secs(60))
-            .tcp_keepalive_interval(Duration::from_secs(60))
-            .tcp_keepalive_retries(5)
-            .build()
-            .map_err(|e| Error::config(format!("the HTTP client cannot be built: {e}")))?;
+        let http = http_client(config.connect_timeout)?;
         Ok(Self { http, config, auth })
     }
 
@@ -80,19 +92,69 @@ impl Transport {
         &self.config
     }
 
-    /// Sends `call` (retrying as the policy allows) and reads the whole successful body.
+    /// The timeout that applies to `options`.
+    pub(crate) fn timeout(&self, options: &RequestOptions) -> Duration {
+        options.timeout.unwrap_or(self.config.timeout)
+    }
+
+    /// The retry budget that applies to `options`.
+    pub(crate) fn max_retries(&self, options: &RequestOptions) -> u32 {
+        options.max_retries.unwrap_or(self.config.max_retries)
+    }
+
+    /// Sends `call` (retrying as the policy allows) and reads the whole successful body; a
+    /// body that breaks off is retried like any failed attempt.
     pub(crate) async fn send(&self, call: Call<'_>) -> Result<(ResponseMeta, Bytes), Error> {
-        let response = self.execute(&call).await?;
-        let meta = ResponseMeta::new(response.status(), response.headers().clone());
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(e, "reading the response body"))?;
+        let options = &call.options;
+        let read = |response| async move {
+            read_success_body(response, MAX_SUCCESS_BODY)
+                .await
+                .map_err(|e| match e {
+                    BodyError::Transport(e) => self.transport_error(e, options),
+                    BodyError::TooLarge => Error::Connection {
+                        message: format!(
+                            "the response body exceeds {MAX_SUCCESS_BODY} bytes; refusing to buffer it"
+                        ),
+                        source: "response body too large".into(),
+                    },
+                })
+        };
+        let (meta, body, _) = self.run(&call, 0, read).await?;
         Ok((meta, body))
     }
 
-    /// Runs the attempt loop and returns the first successful response, body unread.
-    async fn execute(&self, call: &Call<'_>) -> Result<reqwest::Response, Error> {
+    /// Sends `call` and returns the first successful response with its body unread, and how
+    /// many retries have been spent. `first_retry` is the number of retries already spent on
+    /// this call (a restarted stream continues its budget).
+    pub(crate) async fn open(
+        &self,
+        call: &Call<'_>,
+        first_retry: u32,
+    ) -> Result<(ResponseMeta, reqwest::Response, u32), Error> {
+        self.run(call, first_retry, |response| async { Ok(response) })
+            .await
+    }
+
+    /// The attempt loop, in its tracing span. `finish` completes a successful attempt (reads
+    /// the body, say); its failures are retried like the attempt's own.
+    async fn run<T, F, Fut>(
+        &self,
+        call: &Call<'_>,
+        first_retry: u32,
+        finish: F,
+    ) -> Result<(ResponseMeta, T, u32), Error>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        if let (Some(body), Some(limit)) = (&call.body, call.max_body)
+            && body.len() > limit
+        {
+            return Err(Error::RequestTooLarge {
+                size: body.len(),
+                limit,
+            });
+        }
         let url = self.url(call)?;
         let span = tracing::info_span!(
             "anthropic_aws.request",
@@ -104,25 +166,50 @@ impl Transport {
             anthropic_request_id = field::Empty,
         );
         async {
-            let mut retries = 0;
+            let max_retries = self.max_retries(&call.options);
+            let mut retries = first_retry;
+            let mut attempts = 0;
             let mut refreshed_credentials = false;
+            let mut corrected_clock = false;
             loop {
-                let outcome = self.attempt(call, &url, retries).await;
-                Span::current().record("attempts", retries + 1);
-                let err = match outcome {
-                    Ok(response) => return Ok(response),
+                attempts += 1;
+                Span::current().record("attempts", attempts);
+                let outcome = match self.attempt(call, &url, retries).await {
+                    Ok(response) => {
+                        let meta = ResponseMeta::new(response.status(), response.headers().clone())
+                            .with_retries(retries);
+                        finish(response).await.map(|done| (meta, done))
+                    }
+                    Err(err) => Err(err),
+                };
+                let mut err = match outcome {
+                    Ok((meta, done)) => return Ok((meta, done, retries)),
                     Err(err) => err,
                 };
-                if let Auth::SigV4(signer) = &self.auth
-                    && !refreshed_credentials
-                    && retry::is_expired_token(&err)
-                {
-                    tracing::debug!("credentials expired; refreshing them once and retrying");
-                    refreshed_credentials = true;
-                    signer.refresh_credentials().await?;
-                    continue;
+                if let Error::Api(api) = &mut err {
+                    api.set_retries(retries);
                 }
-                if retries >= self.config.max_retries || !err.is_retryable() {
+                if let Auth::SigV4(signer) = &self.auth {
+                    if !refreshed_credentials && retry::is_expired_token(&err) {
+                        refreshed_credentials = true;
+                        tracing::debug!("credentials expired; refreshing them once and retrying");
+                        if let Err(refresh) = signer.refresh_credentials().await {
+                            tracing::debug!(error = %refresh, "the credential refresh failed");
+                            return Err(err);
+                        }
+                        continue;
+                    }
+                    if !corrected_clock && let Some(skew) = retry::clock_skew(&err) {
+                        corrected_clock = true;
+                        tracing::debug!(
+                            ?skew,
+                            "signature outside the server's window; correcting the clock"
+                        );
+                        signer.set_clock_skew(skew);
+                        continue;
+                    }
+                }
+                if retries >= max_retries || !err.is_retryable() {
                     return Err(err);
                 }
                 let delay = retry::delay(&err, retries);
@@ -150,19 +237,42 @@ impl Transport {
         };
         let headers = &mut request.headers;
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let accept = if call.streaming {
+            "text/event-stream"
+        } else {
+            "application/json"
+        };
+        headers.insert(ACCEPT, HeaderValue::from_static(accept));
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
         headers.insert(RETRY_COUNT_HEADER, HeaderValue::from(retries));
         self.auth.authorize(&mut request).await?;
 
-        let response = self
-            .http
+        let timeout = self.timeout(&call.options);
+        let http = match call.options.connect_timeout {
+            Some(connect) if connect != self.config.connect_timeout => http_client(connect)?,
+            _ => self.http.clone(),
+        };
+        let mut builder = http
             .request(request.method, request.url)
             .headers(request.headers)
-            .body(request.body)
-            .send()
-            .await
-            .map_err(|e| self.transport_error(e, "sending the request"))?;
+            .body(request.body);
+        let response = if call.streaming {
+            // Until the headers arrive; the stream then watches its own silences.
+            match tokio::time::timeout(timeout, builder.send()).await {
+                Ok(sent) => sent,
+                Err(_) => {
+                    return Err(Error::Timeout {
+                        kind: TimeoutKind::Request,
+                        timeout,
+                        source: None,
+                    });
+                }
+            }
+        } else {
+            builder = builder.timeout(timeout);
+            builder.send().await
+        }
+        .map_err(|e| self.transport_error(e, &call.options))?;
 
         let status = response.status();
         let ids = RequestIds::from_headers(response.headers());
@@ -201,24 +311,65 @@ impl Transport {
         Ok(url)
     }
 
-    fn transport_error(&self, e: reqwest::Error, doing: &str) -> Error {
-        if e.is_timeout() {
-            Error::Timeout {
-                timeout: self.config.timeout,
+    /// Classifies a transport failure: which timeout fired, or a connection problem.
+    pub(crate) fn transport_error(&self, e: reqwest::Error, options: &RequestOptions) -> Error {
+        let connect_timeout = options
+            .connect_timeout
+            .unwrap_or(self.config.connect_timeout);
+        match (e.is_timeout(), e.is_connect()) {
+            (true, true) => Error::Timeout {
+                kind: TimeoutKind::Connect,
+                timeout: connect_timeout,
+                source: Some(Box::new(e)),
+            },
+            (true, false) => Error::Timeout {
+                kind: TimeoutKind::Request,
+                timeout: self.timeout(options),
+                source: Some(Box::new(e)),
+            },
+            (false, true) => Error::Connection {
+                message: format!("could not connect to {}", self.config.base_url),
                 source: Box::new(e),
-            }
-        } else {
-            let message = if e.is_connect() {
-                format!("could not connect to {}", self.config.base_url)
-            } else {
-                format!("the connection failed while {doing}")
-            };
-            Error::Connection {
-                message,
+            },
+            (false, false) => Error::Connection {
+                message: "the connection failed before a complete response arrived".to_owned(),
                 source: Box::new(e),
-            }
+            },
         }
     }
+}
+
+fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .tcp_keepalive(Duration::from_secs(60))
+        .tcp_keepalive_interval(Duration::from_secs(60))
+        .tcp_keepalive_retries(5)
+        .build()
+        .map_err(|e| Error::config(format!("the HTTP client cannot be built: {e}")))
+}
+
+enum BodyError {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+/// Reads a whole successful body, refusing one larger than `cap`.
+async fn read_success_body(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<Bytes, BodyError> {
+    if response.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > cap {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// Reads at most `cap` bytes of a body; a body that breaks off is kept as far as it came.

@@ -231,7 +231,10 @@ async fn an_expired_signature_says_to_check_the_clock() {
         "InvalidSignatureException",
         "Signature expired: 20261125T074900Z is now earlier than 20261125T080500Z (20261125T081000Z - 5 min.)",
     );
+    // The first rejection makes the client learn the skew from `Date` and sign again once.
+    platform.push_fault(fault.clone());
     let api = fail_with(&platform, &client, fault).await;
+    assert_eq!(platform.request_count(), 2, "one clock-corrected retry");
     assert_eq!(api.error_type(), &ErrorType::Authentication);
     assert!(api.message().contains("clock"), "{}", api.message());
 }

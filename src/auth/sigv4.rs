@@ -7,7 +7,8 @@
 //! client sends except the few AWS never signs (`user-agent`, `authorization`,
 //! `x-amzn-trace-id`, `transfer-encoding`). The payload hash covers the exact body bytes sent.
 
-use std::time::SystemTime;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
@@ -25,6 +26,9 @@ use crate::error::Error;
 pub(crate) struct SigV4 {
     credentials: CredentialsCache,
     region: String,
+    /// How far the server's clock is ahead of ours, in milliseconds (negative: behind),
+    /// learned from a rejected signature and applied to every later signing time.
+    clock_skew_ms: AtomicI64,
 }
 
 impl SigV4 {
@@ -32,6 +36,24 @@ impl SigV4 {
         Self {
             credentials: CredentialsCache::new(provider),
             region,
+            clock_skew_ms: AtomicI64::new(0),
+        }
+    }
+
+    /// Remembers the server's clock skew for every later signature.
+    pub(crate) fn set_clock_skew(&self, skew_ms: i64) {
+        self.clock_skew_ms.store(skew_ms, Ordering::Relaxed);
+    }
+
+    /// Now, by the server's clock as far as the client knows it.
+    fn signing_time(&self) -> SystemTime {
+        let skew = self.clock_skew_ms.load(Ordering::Relaxed);
+        let now = SystemTime::now();
+        let shift = Duration::from_millis(skew.unsigned_abs());
+        if skew >= 0 {
+            now + shift
+        } else {
+            now.checked_sub(shift).unwrap_or(now)
         }
     }
 
@@ -96,7 +118,7 @@ impl SigV4 {
 impl Authorize for SigV4 {
     async fn authorize(&self, request: &mut OutgoingRequest) -> Result<(), Error> {
         let credentials = self.credentials.get().await?;
-        self.sign(request, credentials, SystemTime::now())
+        self.sign(request, credentials, self.signing_time())
     }
 }
 

@@ -1,6 +1,8 @@
 //! Scripted failures: queue one with
-//! [`EmulatorHandle::push_fault`](super::EmulatorHandle::push_fault) and the
-//! next request is answered with it, before any verification.
+//! [`EmulatorHandle::push_fault`](super::EmulatorHandle::push_fault); see
+//! [`Fault`] for when each is used.
+
+use std::time::Duration;
 
 use bytes::Bytes;
 
@@ -9,6 +11,18 @@ pub(crate) const AWS_ERROR_NAMESPACE: &str =
     ":http://internal.amazon.com/coral/com.amazon.coral.service/";
 
 /// A canned answer for exactly one upcoming request.
+///
+/// The queue is first in, first out, and only its head is ever looked at:
+///
+/// * a [`Fault::Anthropic`], [`Fault::AwsFrontDoor`] or [`Fault::Raw`] at
+///   the head answers the next request, whatever it is, before any
+///   verification;
+/// * a [`Fault::Stream`] at the head is taken only by a streaming
+///   `POST /v1/messages` (`"stream": true`) that passes authentication, the
+///   workspace and version checks and body validation, and shapes that
+///   request's event stream. Any other request (non-streaming, another
+///   endpoint, or one that fails verification) is answered normally and
+///   leaves the fault, and everything queued behind it, where it is.
 ///
 /// ```
 /// use anthropic_aws::emulator::Fault;
@@ -59,6 +73,11 @@ pub enum Fault {
         /// Response body.
         body: Bytes,
     },
+    /// Shapes the event stream of the next streaming `POST /v1/messages`
+    /// that passes verification (see [`Fault`] for how it waits at the head
+    /// of the queue). The answer is still `200` with
+    /// `content-type: text/event-stream`.
+    Stream(StreamScript),
 }
 
 impl Fault {
@@ -113,6 +132,11 @@ impl Fault {
         }
     }
 
+    /// A scripted event stream; see [`Fault::Stream`] and [`StreamScript`].
+    pub fn stream(script: StreamScript) -> Self {
+        Fault::Stream(script)
+    }
+
     /// Any response at all; see [`Fault::Raw`].
     pub fn raw(status: u16, headers: Vec<(String, String)>, body: impl Into<Bytes>) -> Self {
         Fault::Raw {
@@ -120,5 +144,165 @@ impl Fault {
             headers,
             body: body.into(),
         }
+    }
+}
+
+impl From<StreamScript> for Fault {
+    fn from(script: StreamScript) -> Self {
+        Fault::Stream(script)
+    }
+}
+
+/// How a streamed answer misbehaves, for [`Fault::Stream`].
+///
+/// The default script changes nothing: the events are those of a normal
+/// stream, one event per body frame, `\n` line ends, no pause. Each method
+/// changes one aspect; they combine.
+///
+/// The events of a normal stream are `message_start`, then for each content
+/// block `content_block_start` (followed, after the first one, by `ping`),
+/// its `content_block_delta`s and `content_block_stop`, then
+/// `message_delta` and `message_stop`.
+///
+/// ```
+/// use std::time::Duration;
+/// use anthropic_aws::emulator::{Fault, StreamScript};
+///
+/// // Overloaded in the middle of the answer: an `error` event after two
+/// // deltas, then the body ends (the status stays 200).
+/// let overloaded = Fault::stream(StreamScript::new().error_after(2, "overloaded_error", "Overloaded"));
+/// // The connection drops after three events.
+/// let cut = Fault::stream(StreamScript::new().cut_after(3));
+/// // One byte per frame, `\r\n` line ends, an event type from the future.
+/// let awkward = Fault::stream(
+///     StreamScript::new()
+///         .chunk_size(1)
+///         .line_ending("\r\n")
+///         .unknown_event()
+///         .delay_between_events(Duration::from_millis(5)),
+/// );
+/// # let _ = (overloaded, cut, awkward);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamScript {
+    error_after: Option<StreamError>,
+    cut_after: Option<usize>,
+    unknown_event: bool,
+    chunk_size: Option<usize>,
+    line_ending: String,
+    delay: Option<Duration>,
+}
+
+/// The `error` event of [`StreamScript::error_after`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StreamError {
+    /// Content deltas sent before the error.
+    pub(crate) after_deltas: usize,
+    /// `error.type`.
+    pub(crate) error_type: String,
+    /// `error.message`.
+    pub(crate) message: String,
+}
+
+impl Default for StreamScript {
+    fn default() -> Self {
+        StreamScript {
+            error_after: None,
+            cut_after: None,
+            unknown_event: false,
+            chunk_size: None,
+            line_ending: "\n".to_owned(),
+            delay: None,
+        }
+    }
+}
+
+impl StreamScript {
+    /// A script that changes nothing (same as `Default`).
+    pub fn new() -> Self {
+        StreamScript::default()
+    }
+
+    /// After `deltas` `content_block_delta` events (of any kind: text,
+    /// thinking, signature, tool input), sends
+    /// `event: error` with
+    /// `{"type":"error","error":{"type":<error_type>,"message":<message>},"request_id":<the request-id header>}`
+    /// and ends the body cleanly; nothing else follows (no `message_stop`).
+    /// When the answer has `deltas` or fewer deltas, the error takes the
+    /// place of `message_stop`. The HTTP status stays 200.
+    pub fn error_after(mut self, deltas: usize, error_type: &str, message: &str) -> Self {
+        self.error_after = Some(StreamError {
+            after_deltas: deltas,
+            error_type: error_type.to_owned(),
+            message: message.to_owned(),
+        });
+        self
+    }
+
+    /// Aborts the body after the first `events` events (`ping` and the
+    /// [unknown event](Self::unknown_event) count): hyper closes the
+    /// connection without the final empty chunk, so the client sees the
+    /// body fail rather than end. The cut always comes before
+    /// `message_stop`: when the stream has `events` events or fewer, it is
+    /// cut before its last one.
+    pub fn cut_after(mut self, events: usize) -> Self {
+        self.cut_after = Some(events);
+        self
+    }
+
+    /// Sends `event: future_thing` with `{"type":"future_thing","x":1}` right
+    /// after the `ping`, as a newer API version might.
+    pub fn unknown_event(mut self) -> Self {
+        self.unknown_event = true;
+        self
+    }
+
+    /// Writes the serialized stream in body frames (HTTP chunks) of exactly
+    /// `bytes` bytes, the last one possibly shorter, regardless of event,
+    /// line and UTF-8 character boundaries. `1` gives one byte per frame; `0`
+    /// is taken as `1`. Without it, each event is one frame.
+    pub fn chunk_size(mut self, bytes: usize) -> Self {
+        self.chunk_size = Some(bytes.max(1));
+        self
+    }
+
+    /// The line terminator of the events: `"\n"` (the default), `"\r\n"`
+    /// or `"\r"`. Any other string is written verbatim, to imitate a broken
+    /// server.
+    pub fn line_ending(mut self, ending: &str) -> Self {
+        ending.clone_into(&mut self.line_ending);
+        self
+    }
+
+    /// Pauses for `delay` before every body frame but the first (and before
+    /// a [cut](Self::cut_after)). With [`chunk_size`](Self::chunk_size) the
+    /// pause is between chunks, not between events.
+    pub fn delay_between_events(mut self, delay: Duration) -> Self {
+        self.delay = Some(delay);
+        self
+    }
+
+    pub(crate) fn error(&self) -> Option<&StreamError> {
+        self.error_after.as_ref()
+    }
+
+    pub(crate) fn cut(&self) -> Option<usize> {
+        self.cut_after
+    }
+
+    pub(crate) fn has_unknown_event(&self) -> bool {
+        self.unknown_event
+    }
+
+    pub(crate) fn frame_size(&self) -> Option<usize> {
+        self.chunk_size
+    }
+
+    pub(crate) fn terminator(&self) -> &str {
+        &self.line_ending
+    }
+
+    pub(crate) fn delay(&self) -> Option<Duration> {
+        self.delay
     }
 }

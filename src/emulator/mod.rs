@@ -12,8 +12,21 @@
 //! * it checks `anthropic-workspace-id` and `anthropic-version`;
 //! * it answers `POST /v1/messages`, `POST /v1/messages/count_tokens`,
 //!   `GET /v1/models` and `GET /v1/models/{id}` with deterministic bodies;
+//! * `POST /v1/messages` with `"stream": true` answers with server-sent
+//!   events (`message_start`, `content_block_start`, `ping`,
+//!   `content_block_delta`s, `content_block_stop`, `message_delta`,
+//!   `message_stop`) that accumulate to the same Message as the JSON answer
+//!   to the same request, apart from its `id`;
+//! * the answer is a text reply, preceded by a `thinking` block when the
+//!   request enables thinking (`{"type":"enabled",..}` or
+//!   `{"type":"adaptive"}`), and replaced by one `tool_use` block
+//!   (`stop_reason: "tool_use"`) when `tool_choice` forces a tool
+//!   (`{"type":"tool","name":..}`, or `{"type":"any"}` for the first tool);
+//!   the tool input gives each `required` property of the tool's
+//!   `input_schema` an example value of its type;
 //! * every request is counted and recorded ([`EmulatorHandle::requests`]),
-//!   and [`Fault`]s can be queued to script failures.
+//!   and [`Fault`]s can be queued to script failures, including broken
+//!   event streams ([`Fault::Stream`], [`StreamScript`]).
 //!
 //! ```no_run
 //! use anthropic_aws::emulator::{Emulator, Fault};
@@ -53,12 +66,15 @@ mod ids;
 mod responses;
 mod server;
 pub mod sigv4;
+mod stream;
 pub mod time;
 
 #[cfg(test)]
+mod stream_tests;
+#[cfg(test)]
 mod tests;
 
-pub use faults::Fault;
+pub use faults::{Fault, StreamScript};
 pub use sigv4::CredentialStore;
 
 /// The entry point: `Emulator::builder()...start().await`.
@@ -322,9 +338,12 @@ impl EmulatorHandle {
         self.inner.shared.state().requests.clone()
     }
 
-    /// Queues `fault`: the next request not already answered by an earlier
-    /// fault gets it instead of the normal pipeline (before any
-    /// authentication). Faults are used first in, first out, one per request.
+    /// Queues `fault`. Faults are used first in, first out, one per request,
+    /// and only the head of the queue is considered: an error fault at the
+    /// head answers the next request instead of the normal pipeline (before
+    /// any authentication); a [`Fault::Stream`] at the head is taken only by
+    /// the next streaming `POST /v1/messages` that passes verification, and
+    /// every other request meanwhile is answered normally (see [`Fault`]).
     pub fn push_fault(&self, fault: Fault) {
         self.inner.shared.state().faults.push_back(fault);
     }

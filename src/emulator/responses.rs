@@ -162,6 +162,25 @@ pub(crate) struct MessagesRequest {
     pub(crate) input_tokens: u64,
     /// The text of the last user message.
     pub(crate) last_user_text: String,
+    /// The tool the answer must call, when `tool_choice` forces one
+    /// (`{"type":"tool","name":..}` or `{"type":"any"}`).
+    pub(crate) forced_tool: Option<ForcedTool>,
+    /// `thinking` is `{"type":"enabled",..}` or `{"type":"adaptive"}`.
+    pub(crate) thinking: bool,
+    /// `1 +` the number of `tool_use` blocks in the conversation so far: the
+    /// `<n>` of the `toolu_emu_<n>` id an answer's tool call gets, so that
+    /// the same request gets the same id and calls in one conversation get
+    /// distinct ones.
+    pub(crate) tool_use_number: u64,
+}
+
+/// A tool the answer calls, with its deterministic input.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ForcedTool {
+    /// The tool's `name`.
+    pub(crate) name: String,
+    /// Built from the tool's `input_schema` by [`example_input`].
+    pub(crate) input: Value,
 }
 
 /// Which endpoint is being validated.
@@ -292,13 +311,150 @@ pub(crate) fn parse_messages_request(
         .map(content_text)
         .unwrap_or_default();
 
+    let forced_tool = parse_tool_choice(obj)?;
+    let thinking = match obj.get("thinking") {
+        None | Some(Value::Null) => false,
+        Some(Value::Object(config)) => matches!(
+            config.get("type").and_then(Value::as_str),
+            Some("enabled" | "adaptive")
+        ),
+        Some(_) => {
+            return Err(ApiError::invalid_request(
+                "thinking: Input should be an object",
+            ));
+        }
+    };
+    let earlier_tool_uses = messages
+        .iter()
+        .filter_map(|m| m.get("content").and_then(Value::as_array))
+        .flatten()
+        .filter(|b| b.get("type").and_then(Value::as_str) == Some("tool_use"))
+        .count();
+
     Ok(MessagesRequest {
         model,
         max_tokens,
         stream,
         input_tokens: count_input_tokens(obj),
         last_user_text,
+        forced_tool,
+        thinking,
+        tool_use_number: u64::try_from(earlier_tool_uses)
+            .unwrap_or(u64::MAX)
+            .saturating_add(1),
     })
+}
+
+/// `tools` and `tool_choice`: which tool, if any, the answer must call.
+/// `auto`, `none` and types this emulator does not know force nothing.
+fn parse_tool_choice(obj: &Map<String, Value>) -> Result<Option<ForcedTool>, ApiError> {
+    let tools: &[Value] = match obj.get("tools") {
+        None | Some(Value::Null) => &[],
+        Some(Value::Array(tools)) => tools,
+        Some(_) => {
+            return Err(ApiError::invalid_request(
+                "tools: Input should be a valid list",
+            ));
+        }
+    };
+    let tool_name = |tool: &Value| tool.get("name").and_then(Value::as_str).map(str::to_owned);
+    let choice = match obj.get("tool_choice") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Object(choice)) => choice,
+        Some(_) => {
+            return Err(ApiError::invalid_request(
+                "tool_choice: Input should be an object",
+            ));
+        }
+    };
+    let tool = match choice.get("type").and_then(Value::as_str) {
+        Some("any") => match tools.first() {
+            Some(tool) => tool,
+            None => {
+                return Err(ApiError::invalid_request(
+                    "tool_choice: 'any' requires at least one tool in tools",
+                ));
+            }
+        },
+        Some("tool") => {
+            let Some(name) = choice.get("name").and_then(Value::as_str) else {
+                return Err(ApiError::invalid_request(
+                    "tool_choice.name: Field required",
+                ));
+            };
+            match tools.iter().find(|t| tool_name(t).as_deref() == Some(name)) {
+                Some(tool) => tool,
+                None => {
+                    return Err(ApiError::invalid_request(format!(
+                        "tool_choice.name: tool '{name}' is not in tools"
+                    )));
+                }
+            }
+        }
+        _ => return Ok(None),
+    };
+    let Some(name) = tool_name(tool) else {
+        return Err(ApiError::invalid_request("tools: every tool needs a name"));
+    };
+    Ok(Some(ForcedTool {
+        name,
+        input: example_input(tool.get("input_schema")),
+    }))
+}
+
+/// A deterministic input for a tool: every property named in the schema's
+/// `required` list gets an [`example_value`]; optional properties are left
+/// out. A schema without `required` gives `{}`.
+pub(crate) fn example_input(schema: Option<&Value>) -> Value {
+    let properties = schema.and_then(|s| s.get("properties"));
+    let required = schema
+        .and_then(|s| s.get("required"))
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut input = Map::new();
+    for name in required.iter().filter_map(Value::as_str) {
+        let property = properties.and_then(|p| p.get(name));
+        input.insert(name.to_owned(), example_value(property));
+    }
+    Value::Object(input)
+}
+
+/// The value of one property: its first `enum` value or its `const` if it
+/// has one, else by `type` (string `"example"`, integer `1`, number `1.5`,
+/// boolean `true`, array `[]`, object `{}`; for a list of types, the first
+/// that is not `"null"`); `null` when nothing says.
+fn example_value(property: Option<&Value>) -> Value {
+    let Some(property) = property else {
+        return Value::Null;
+    };
+    if let Some(first) = property
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
+        return first.clone();
+    }
+    if let Some(constant) = property.get("const") {
+        return constant.clone();
+    }
+    let kind = match property.get("type") {
+        Some(Value::String(kind)) => Some(kind.as_str()),
+        Some(Value::Array(kinds)) => kinds
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|k| *k != "null"),
+        _ => None,
+    };
+    match kind {
+        Some("string") => json!("example"),
+        Some("integer") => json!(1),
+        Some("number") => json!(1.5),
+        Some("boolean") => json!(true),
+        Some("array") => json!([]),
+        Some("object") => json!({}),
+        _ => Value::Null,
+    }
 }
 
 /// The text of a `content` (a string, or the `text` of its text blocks,
@@ -369,21 +525,134 @@ pub(crate) fn reply_text(last_user_text: &str) -> String {
     format!("Hello from the local Claude Platform on AWS. You said: {last_user_text}")
 }
 
+/// The text of every thinking block.
+pub(crate) const THINKING_TEXT: &str = "Let me think about that.";
+
+/// One content block of an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Block {
+    /// `{"type":"thinking","thinking":..,"signature":..}`.
+    Thinking {
+        /// The thinking text.
+        thinking: String,
+        /// `sig_emu_<16 hex digits>`, stable for a given request.
+        signature: String,
+    },
+    /// `{"type":"text","text":..}`.
+    Text {
+        /// The reply.
+        text: String,
+    },
+    /// `{"type":"tool_use","id":..,"name":..,"input":..}`.
+    ToolUse {
+        /// `toolu_emu_<n>`.
+        id: String,
+        /// The tool called.
+        name: String,
+        /// Its input.
+        input: Value,
+    },
+}
+
+impl Block {
+    /// The block as it appears in a complete Message.
+    pub(crate) fn to_json(&self) -> Value {
+        match self {
+            Block::Thinking {
+                thinking,
+                signature,
+            } => json!({"type": "thinking", "thinking": thinking, "signature": signature}),
+            Block::Text { text } => json!({"type": "text", "text": text}),
+            Block::ToolUse { id, name, input } => {
+                json!({"type": "tool_use", "id": id, "name": name, "input": input})
+            }
+        }
+    }
+}
+
+/// What the assistant answers, shared by the JSON and the streaming forms.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AnswerPlan {
+    /// The content blocks, in order.
+    pub(crate) blocks: Vec<Block>,
+    /// `end_turn`, or `tool_use` when a tool is called.
+    pub(crate) stop_reason: &'static str,
+    /// The output token estimate.
+    pub(crate) output_tokens: u64,
+}
+
+/// The deterministic answer to a validated request: an optional thinking
+/// block, then either the forced tool call or the text reply.
+pub(crate) fn answer_plan(request: &MessagesRequest) -> AnswerPlan {
+    let mut blocks = Vec::new();
+    let mut chars = 0;
+    if request.thinking {
+        chars += THINKING_TEXT.chars().count();
+        blocks.push(Block::Thinking {
+            thinking: THINKING_TEXT.to_owned(),
+            signature: thinking_signature(request),
+        });
+    }
+    let stop_reason = match &request.forced_tool {
+        Some(tool) => {
+            chars += json_chars(&tool.input);
+            blocks.push(Block::ToolUse {
+                id: format!("toolu_emu_{}", request.tool_use_number),
+                name: tool.name.clone(),
+                input: tool.input.clone(),
+            });
+            "tool_use"
+        }
+        None => {
+            let text = reply_text(&request.last_user_text);
+            chars += text.chars().count();
+            blocks.push(Block::Text { text });
+            "end_turn"
+        }
+    };
+    AnswerPlan {
+        blocks,
+        stop_reason,
+        output_tokens: estimate_tokens(chars),
+    }
+}
+
+/// `sig_emu_` and the FNV-1a hash of the model, the thinking text and the
+/// last user text, in hex: the same for the same request, in every run.
+fn thinking_signature(request: &MessagesRequest) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [
+        request.model.as_str(),
+        THINKING_TEXT,
+        request.last_user_text.as_str(),
+    ] {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("sig_emu_{hash:016x}")
+}
+
 /// The complete (non-streaming) Message for a validated request.
 pub(crate) fn message_body(request: &MessagesRequest, message_number: u64) -> Value {
-    let text = reply_text(&request.last_user_text);
-    let output_tokens = estimate_tokens(text.chars().count());
+    let plan = answer_plan(request);
+    message_json(request, &plan, message_number)
+}
+
+/// The Message of `plan`.
+pub(crate) fn message_json(request: &MessagesRequest, plan: &AnswerPlan, number: u64) -> Value {
     json!({
-        "id": format!("msg_emu_{message_number}"),
+        "id": format!("msg_emu_{number}"),
         "type": "message",
         "role": "assistant",
         "model": request.model,
-        "content": [{"type": "text", "text": text}],
-        "stop_reason": "end_turn",
+        "content": plan.blocks.iter().map(Block::to_json).collect::<Vec<_>>(),
+        "stop_reason": plan.stop_reason,
         "stop_sequence": null,
         "usage": {
             "input_tokens": request.input_tokens,
-            "output_tokens": output_tokens,
+            "output_tokens": plan.output_tokens,
             "cache_creation_input_tokens": 0,
             "cache_read_input_tokens": 0,
             "service_tier": "standard",
@@ -509,5 +778,88 @@ mod tests {
             Some("12345\n6")
         );
         assert_eq!(estimate_tokens(0), 1);
+    }
+
+    #[test]
+    fn example_inputs_follow_the_schema() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "s": {"type": "string"}, "i": {"type": "integer"}, "n": {"type": "number"},
+                "b": {"type": "boolean"}, "a": {"type": "array"}, "o": {"type": "object"},
+                "e": {"enum": ["x", "y"]}, "opt_null": {"type": ["null", "integer"]},
+                "unused": {"type": "string"},
+            },
+            "required": ["s", "i", "n", "b", "a", "o", "e", "opt_null", "undeclared"],
+        });
+        assert_eq!(
+            example_input(Some(&schema)),
+            json!({"s": "example", "i": 1, "n": 1.5, "b": true, "a": [], "o": {},
+                   "e": "x", "opt_null": 1, "undeclared": null})
+        );
+        assert_eq!(example_input(None), json!({}));
+        assert_eq!(example_input(Some(&json!({"type": "object"}))), json!({}));
+    }
+
+    #[test]
+    fn tool_choice_and_thinking_shape_the_answer() {
+        let parse = |extra: Value| {
+            let mut body = json!({"model": "m", "max_tokens": 5,
+                "messages": [{"role": "user", "content": "hi"}],
+                "tools": [{"name": "a", "input_schema": {"properties": {"q": {"type": "string"}}, "required": ["q"]}},
+                          {"name": "b"}]});
+            if let (Some(obj), Value::Object(extra)) = (body.as_object_mut(), extra) {
+                obj.extend(extra);
+            }
+            parse_messages_request(body.to_string().as_bytes(), Endpoint::Messages)
+        };
+        let forced = |extra: Value| parse(extra).ok().and_then(|r| r.forced_tool);
+        assert_eq!(forced(json!({})), None);
+        assert_eq!(forced(json!({"tool_choice": {"type": "auto"}})), None);
+        assert_eq!(
+            forced(json!({"tool_choice": {"type": "any"}})),
+            Some(ForcedTool {
+                name: "a".to_owned(),
+                input: json!({"q": "example"})
+            })
+        );
+        assert_eq!(
+            forced(json!({"tool_choice": {"type": "tool", "name": "b"}})),
+            Some(ForcedTool {
+                name: "b".to_owned(),
+                input: json!({})
+            })
+        );
+        for bad in [
+            json!({"tool_choice": {"type": "tool", "name": "zzz"}}),
+            json!({"tool_choice": {"type": "tool"}}),
+            json!({"tool_choice": {"type": "any"}, "tools": []}),
+            json!({"tool_choice": "any"}),
+            json!({"tools": {}}),
+            json!({"thinking": true}),
+        ] {
+            assert_eq!(
+                parse(bad.clone()).map_err(|e| e.status).err(),
+                Some(400),
+                "{bad}"
+            );
+        }
+
+        let request =
+            parse(json!({"thinking": {"type": "adaptive"}, "tool_choice": {"type": "any"}}));
+        let Ok(request) = request else {
+            panic!("{request:?}");
+        };
+        let plan = answer_plan(&request);
+        assert_eq!(plan.stop_reason, "tool_use");
+        assert!(matches!(
+            plan.blocks.as_slice(),
+            [Block::Thinking { .. }, Block::ToolUse { .. }]
+        ));
+        let again = answer_plan(&request);
+        assert_eq!(plan, again, "deterministic");
+        // Tools count towards input tokens, tool_choice and thinking do not.
+        let plain = parse(json!({})).map(|r| r.input_tokens);
+        assert_eq!(plain, Ok(request.input_tokens));
     }
 }

@@ -19,9 +19,10 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use super::faults::{AWS_ERROR_NAMESPACE, Fault};
-use super::responses::{self, ApiError, Endpoint};
+use super::faults::{AWS_ERROR_NAMESPACE, Fault, StreamScript};
+use super::responses::{self, ApiError, Endpoint, MessagesRequest};
 use super::sigv4::{self, RequestView, VerifyOptions};
+use super::stream::{self, BodyError, EventBody, EventStream};
 use super::{RecordedRequest, Shared};
 
 /// Largest request body accepted (the Messages API limit).
@@ -30,17 +31,18 @@ const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 /// How long shutdown waits for in-flight requests before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// The response body type. Everything is buffered today; a streaming (SSE)
-/// body can be boxed into the same type.
-type ResBody = BoxBody<Bytes, Infallible>;
+/// The response body type: buffered, or a stream of server-sent events
+/// (which may fail, to cut the connection).
+type ResBody = BoxBody<Bytes, BodyError>;
 
 /// The body of a [`Reply`].
 #[derive(Debug)]
 pub(crate) enum ReplyBody {
     /// A complete body.
     Full(Bytes),
-    // Server-sent events will be a second variant (e.g. `Events(Vec<..>)` or
-    // a channel), turned into a streaming `ResBody` in `into_response`.
+    /// Server-sent events, sent frame by frame (boxed to keep `Reply`
+    /// small).
+    Events(Box<EventStream>),
 }
 
 /// What the server answers, before it becomes a hyper response.
@@ -96,6 +98,29 @@ impl Reply {
         reply
     }
 
+    /// A `200` stream of server-sent events answering `request`, shaped by
+    /// `script`.
+    fn event_stream(shared: &Shared, request: &MessagesRequest, script: &StreamScript) -> Self {
+        let number = shared.message_counter.fetch_add(1, Ordering::SeqCst) + 1;
+        let plan = responses::answer_plan(request);
+        let message = responses::message_json(request, &plan, number);
+        let aws_id = shared.ids.aws();
+        let request_id = shared.ids.anthropic();
+        let events = stream::event_stream(&message, &plan, script, &request_id);
+        Reply {
+            status: 200,
+            headers: vec![
+                ("content-type".to_owned(), "text/event-stream".to_owned()),
+                ("cache-control".to_owned(), "no-cache".to_owned()),
+                ("x-amzn-requestid".to_owned(), aws_id.clone()),
+                ("request-id".to_owned(), request_id.clone()),
+            ],
+            body: ReplyBody::Events(Box::new(events)),
+            aws_request_id: aws_id,
+            anthropic_request_id: Some(request_id),
+        }
+    }
+
     fn api_error(shared: &Shared, error: &ApiError) -> Self {
         Reply::anthropic_error(shared, error.status, error.error_type, &error.message, None)
     }
@@ -120,6 +145,16 @@ impl Reply {
     /// The answer to a queued fault.
     fn from_fault(shared: &Shared, fault: Fault) -> Self {
         match fault {
+            // Unreachable: `answer` never pops a stream fault (streaming
+            // requests take theirs in `create_message`). A 500 rather than a
+            // panic, should that ever change.
+            Fault::Stream(_) => Reply::anthropic_error(
+                shared,
+                500,
+                "api_error",
+                "a stream fault answered a request it was not meant for",
+                None,
+            ),
             Fault::Anthropic {
                 status,
                 error_type,
@@ -163,7 +198,10 @@ impl Reply {
     /// (`content-length`, `transfer-encoding`), are skipped.
     fn into_response(self) -> Response<ResBody> {
         let body = match self.body {
-            ReplyBody::Full(bytes) => Full::new(bytes).boxed(),
+            ReplyBody::Full(bytes) => Full::new(bytes)
+                .map_err(|never: Infallible| match never {})
+                .boxed(),
+            ReplyBody::Events(events) => EventBody::new(*events).boxed(),
         };
         let mut response = Response::new(body);
         *response.status_mut() =
@@ -335,12 +373,14 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Response<ResBody
 /// The pipeline: queued fault, authentication, workspace and version
 /// checks, then routing.
 fn answer(shared: &Shared, request: &Received) -> Reply {
-    let fault = shared
-        .state
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .faults
-        .pop_front();
+    let fault = {
+        let mut state = shared.state.lock().unwrap_or_else(PoisonError::into_inner);
+        match state.faults.front() {
+            // Waits for a streaming request that passes verification.
+            None | Some(Fault::Stream(_)) => None,
+            Some(_) => state.faults.pop_front(),
+        }
+    };
     if let Some(fault) = fault {
         return Reply::from_fault(shared, fault);
     }
@@ -433,7 +473,7 @@ fn route(shared: &Shared, request: &Received) -> Reply {
     let method = request.method.as_str();
     let result = match path {
         "/v1/messages" => match method {
-            "POST" => create_message(shared, request),
+            "POST" => return create_message(shared, request),
             _ => Err(ApiError::method_not_allowed(method, path)),
         },
         "/v1/messages/count_tokens" => match method {
@@ -466,18 +506,28 @@ fn route(shared: &Shared, request: &Received) -> Reply {
     }
 }
 
-/// `POST /v1/messages`.
-fn create_message(shared: &Shared, request: &Received) -> Result<Value, ApiError> {
-    let parsed = responses::parse_messages_request(&request.body, Endpoint::Messages)?;
+/// `POST /v1/messages`: a JSON Message, or with `"stream": true` its
+/// events, shaped by a [`Fault::Stream`] if one is at the head of the queue.
+fn create_message(shared: &Shared, request: &Received) -> Reply {
+    let parsed = match responses::parse_messages_request(&request.body, Endpoint::Messages) {
+        Ok(parsed) => parsed,
+        Err(error) => return Reply::api_error(shared, &error),
+    };
     if parsed.stream {
-        // The SSE answer goes here: build the events from the same
-        // `parsed` request and return a streaming `ReplyBody`.
-        return Err(ApiError::invalid_request(
-            "streaming is not supported by this emulator yet",
-        ));
+        let script = {
+            let mut state = shared.state.lock().unwrap_or_else(PoisonError::into_inner);
+            match state.faults.front() {
+                Some(Fault::Stream(_)) => match state.faults.pop_front() {
+                    Some(Fault::Stream(script)) => Some(script),
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        return Reply::event_stream(shared, &parsed, &script.unwrap_or_default());
     }
     let number = shared.message_counter.fetch_add(1, Ordering::SeqCst) + 1;
-    Ok(responses::message_body(&parsed, number))
+    Reply::anthropic_json(shared, 200, &responses::message_body(&parsed, number))
 }
 
 /// Decoded `name=value` pairs of a query string (`+` is a space).

@@ -17,11 +17,11 @@ const SESSION_AKID: &str = "ASIASESSION";
 const SESSION_SECRET: &str = "session-secret";
 const TOKEN: &str = "session-token-123";
 const EXPIRED_AKID: &str = "ASIAEXPIRED";
-const API_KEY: &str = "sk-ant-emulator-test";
-const WORKSPACE: &str = "wrkspc_tests";
+pub(super) const API_KEY: &str = "sk-ant-emulator-test";
+pub(super) const WORKSPACE: &str = "wrkspc_tests";
 const REGION: &str = "eu-central-1";
 
-async fn start() -> EmulatorHandle {
+pub(super) async fn start() -> EmulatorHandle {
     let started = Emulator::builder()
         .region(REGION)
         .workspace_id(WORKSPACE)
@@ -38,21 +38,21 @@ async fn start() -> EmulatorHandle {
 }
 
 #[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
+pub(super) struct Answer {
+    pub(super) status: u16,
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) body: String,
 }
 
 impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    fn json(&self) -> Value {
+    pub(super) fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
     }
 
@@ -71,7 +71,7 @@ impl Answer {
 }
 
 /// A request under construction.
-struct Req {
+pub(super) struct Req {
     method: &'static str,
     path: String,
     headers: Vec<(String, String)>,
@@ -89,7 +89,12 @@ impl Req {
     }
 
     /// The headers every Claude request carries, plus a JSON body.
-    fn claude(emulator: &EmulatorHandle, method: &'static str, path: &str, body: Value) -> Self {
+    pub(super) fn claude(
+        emulator: &EmulatorHandle,
+        method: &'static str,
+        path: &str,
+        body: Value,
+    ) -> Self {
         let mut r = Req::new(emulator, method, path)
             .header("anthropic-version", "2026-10-21")
             .header("anthropic-workspace-id", WORKSPACE);
@@ -100,7 +105,7 @@ impl Req {
         r
     }
 
-    fn header(mut self, name: &str, value: &str) -> Self {
+    pub(super) fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
     }
@@ -140,11 +145,12 @@ impl Req {
         self.header("authorization", &auth)
     }
 
-    fn sign(self) -> Self {
+    pub(super) fn sign(self) -> Self {
         self.sign_at(AKID, SECRET, None, SystemTime::now())
     }
 
-    async fn send(self, addr: SocketAddr) -> Answer {
+    /// The request as sent on the wire, with `connection: close`.
+    pub(super) fn wire(&self) -> Vec<u8> {
         let mut raw = format!("{} {} HTTP/1.1\r\n", self.method, self.path);
         for (n, v) in &self.headers {
             raw.push_str(&format!("{n}: {v}\r\n"));
@@ -155,6 +161,11 @@ impl Req {
         ));
         let mut bytes = raw.into_bytes();
         bytes.extend_from_slice(&self.body);
+        bytes
+    }
+
+    pub(super) async fn send(self, addr: SocketAddr) -> Answer {
+        let bytes = self.wire();
         let mut stream = match TcpStream::connect(addr).await {
             Ok(s) => s,
             Err(e) => panic!("connect: {e}"),
@@ -183,7 +194,7 @@ impl Req {
     }
 }
 
-fn hello() -> Value {
+pub(super) fn hello() -> Value {
     json!({
         "model": "claude-opus-4-8",
         "max_tokens": 64,
@@ -472,9 +483,21 @@ async fn workspace_version_and_routing() {
         .sign()
         .send(addr)
         .await;
+    assert_eq!(streamed.status, 200, "{streamed:?}");
+    assert_eq!(streamed.header("content-type"), Some("text/event-stream"));
+    assert!(
+        streamed.body.contains("event: message_stop"),
+        "{streamed:?}"
+    );
+    let mut bad_stream = hello();
+    bad_stream["stream"] = json!("yes");
+    let bad_stream = Req::claude(&emu, "POST", "/v1/messages", bad_stream)
+        .sign()
+        .send(addr)
+        .await;
     assert_eq!(
-        streamed.json()["error"]["message"],
-        "streaming is not supported by this emulator yet"
+        bad_stream.error(),
+        (400, "invalid_request_error".to_owned())
     );
     let missing = Req::claude(&emu, "POST", "/v1/messages", json!({"model": "m"}))
         .sign()

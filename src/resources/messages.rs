@@ -1,27 +1,55 @@
-//! `POST /v1/messages` and `POST /v1/messages/count_tokens`.
+//! `POST /v1/messages` (whole or streamed) and `POST /v1/messages/count_tokens`.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::error::Error;
+use crate::request_options::RequestOptions;
 use crate::response::{RawResponse, Response};
+#[cfg(any())] // TEMP
+use crate::streaming::MessageStream;
 use crate::transport::{Call, Transport};
 use crate::types::{CountTokensParams, Message, MessageCreateParams, MessageTokensCount};
 
 const MESSAGES: &[&str] = &["v1", "messages"];
 const COUNT_TOKENS: &[&str] = &["v1", "messages", "count_tokens"];
+/// The request-size limit of the Messages and Token Counting APIs: 32 MB.
+pub const MESSAGES_MAX_REQUEST_BYTES: usize = 32_000_000;
+
+/// Non-streaming requests that may take longer than this are refused under the default
+/// timeout.
+const NON_STREAMING_LIMIT: Duration = Duration::from_secs(10 * 60);
 
 /// The Messages API, from [`Client::messages`](crate::Client::messages).
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Messages<'c> {
     raw: RawMessages<'c>,
 }
 
 impl<'c> Messages<'c> {
-    pub(crate) fn new(transport: &'c Transport) -> Self {
+    pub(crate) fn new(transport: &'c Arc<Transport>) -> Self {
         Self {
-            raw: RawMessages { transport },
+            raw: RawMessages {
+                transport,
+                options: RequestOptions::default(),
+            },
         }
     }
 
+    /// The same API with per-request overrides of timeouts and retries.
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.raw.options = options;
+        self
+    }
+
     /// Sends a message and waits for the whole answer.
+    ///
+    /// A body over 32 MB is refused with [`Error::RequestTooLarge`] before anything is sent.
+    /// Under the default timeout, a request whose `max_tokens` may take longer than 10 minutes
+    /// to answer (3600 s × max_tokens / 128 000, i.e. max_tokens above 21 333) is refused
+    /// with [`Error::StreamingRequired`] before anything is sent: use [`stream`](Self::stream)
+    /// (with [`MessageStream::final_message`] for the whole message), or set an explicit
+    /// timeout on the client.
     ///
     /// ```no_run
     /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
@@ -37,6 +65,39 @@ impl<'c> Messages<'c> {
     /// ```
     pub async fn create(&self, params: &MessageCreateParams) -> Result<Response<Message>, Error> {
         self.raw.create(params).await?.parse()
+    }
+
+    /// Sends a message and streams the answer as server-sent events. The request IDs are
+    /// known as soon as this returns.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use anthropic_aws::streaming::events::MessageStreamEvent;
+    /// use anthropic_aws::types::{MessageCreateParams, MessageParam};
+    /// use futures_util::StreamExt;
+    ///
+    /// let params = MessageCreateParams::new("claude-opus-4-8", 1024, vec![MessageParam::user("Hi")]);
+    /// let mut stream = client.messages().stream(&params).await?;
+    /// println!("AWS request ID: {:?}", stream.aws_request_id());
+    /// while let Some(event) = stream.next().await {
+    ///     if let Some(text) = event?.text_delta() {
+    ///         print!("{text}");
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    #[cfg(any())] // TEMP
+    pub async fn stream(&self, params: &MessageCreateParams) -> Result<MessageStream, Error> {
+        let mut params = params.clone();
+        params.stream = Some(true);
+        let mut call = Call::post_json(
+            MESSAGES,
+            &params,
+            MESSAGES_MAX_REQUEST_BYTES,
+            &self.raw.options,
+        )?;
+        call.streaming = true;
+        MessageStream::open(Arc::clone(self.raw.transport), call).await
     }
 
     /// Counts the input tokens a request would use, without creating a message.
@@ -58,18 +119,20 @@ impl<'c> Messages<'c> {
 
     /// The same calls, answered before parsing (status, headers, body bytes, both IDs).
     pub fn with_raw_response(&self) -> RawMessages<'c> {
-        self.raw
+        self.raw.clone()
     }
 }
 
 /// The Messages API answering [`RawResponse`]s, from [`Messages::with_raw_response`].
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct RawMessages<'c> {
-    transport: &'c Transport,
+    transport: &'c Arc<Transport>,
+    options: RequestOptions,
 }
 
 impl RawMessages<'_> {
-    /// `POST /v1/messages`, unparsed.
+    /// `POST /v1/messages`, unparsed (with the same long-request guard as
+    /// [`Messages::create`]).
     ///
     /// ```no_run
     /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
@@ -84,10 +147,11 @@ impl RawMessages<'_> {
         &self,
         params: &MessageCreateParams,
     ) -> Result<RawResponse<Message>, Error> {
-        let (meta, body) = self
-            .transport
-            .send(Call::post_json(MESSAGES, params)?)
-            .await?;
+        if !self.transport.config().timeout_is_explicit && self.options.timeout.is_none() {
+            refuse_long_requests(params.max_tokens)?;
+        }
+        let call = Call::post_json(MESSAGES, params, MESSAGES_MAX_REQUEST_BYTES, &self.options)?;
+        let (meta, body) = self.transport.send(call).await?;
         Ok(RawResponse::new(meta, body))
     }
 
@@ -96,10 +160,44 @@ impl RawMessages<'_> {
         &self,
         params: &CountTokensParams,
     ) -> Result<RawResponse<MessageTokensCount>, Error> {
-        let (meta, body) = self
-            .transport
-            .send(Call::post_json(COUNT_TOKENS, params)?)
-            .await?;
+        let call = Call::post_json(
+            COUNT_TOKENS,
+            params,
+            MESSAGES_MAX_REQUEST_BYTES,
+            &self.options,
+        )?;
+        let (meta, body) = self.transport.send(call).await?;
         Ok(RawResponse::new(meta, body))
+    }
+}
+
+/// The official SDKs' rule: a non-streaming request is expected to take up to
+/// 3600 s × max_tokens / 128 000; beyond 10 minutes it must stream.
+fn refuse_long_requests(max_tokens: u32) -> Result<(), Error> {
+    let expected = Duration::from_secs(3600).mul_f64(f64::from(max_tokens) / 128_000.0);
+    if expected > NON_STREAMING_LIMIT {
+        return Err(Error::StreamingRequired {
+            max_tokens,
+            expected,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_guard_draws_the_line_at_ten_minutes() {
+        assert!(refuse_long_requests(21_333).is_ok());
+        assert!(matches!(
+            refuse_long_requests(21_334),
+            Err(Error::StreamingRequired {
+                max_tokens: 21_334,
+                ..
+            })
+        ));
+        assert!(refuse_long_requests(128_000).is_err());
     }
 }

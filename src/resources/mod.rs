@@ -4,5 +4,5 @@
 mod messages;
 mod models;
 
-pub use messages::{Messages, RawMessages};
+pub use messages::{MESSAGES_MAX_REQUEST_BYTES, Messages, RawMessages};
 pub use models::{Models, RawModels};

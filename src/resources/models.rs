@@ -1,21 +1,33 @@
 //! `GET /v1/models` and `GET /v1/models/{model_id}`.
 
+use std::sync::Arc;
+
 use crate::error::Error;
+use crate::request_options::RequestOptions;
 use crate::response::{RawResponse, Response};
 use crate::transport::{Call, Transport};
 use crate::types::{ListModelsParams, ModelInfo, ModelPage};
 
 /// The Models API, from [`Client::models`](crate::Client::models).
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Models<'c> {
     raw: RawModels<'c>,
 }
 
 impl<'c> Models<'c> {
-    pub(crate) fn new(transport: &'c Transport) -> Self {
+    pub(crate) fn new(transport: &'c Arc<Transport>) -> Self {
         Self {
-            raw: RawModels { transport },
+            raw: RawModels {
+                transport,
+                options: RequestOptions::default(),
+            },
         }
+    }
+
+    /// The same API with per-request overrides of timeouts and retries.
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.raw.options = options;
+        self
     }
 
     /// Lists the models available, newest first, one page at a time.
@@ -47,20 +59,21 @@ impl<'c> Models<'c> {
 
     /// The same calls, answered before parsing (status, headers, body bytes, both IDs).
     pub fn with_raw_response(&self) -> RawModels<'c> {
-        self.raw
+        self.raw.clone()
     }
 }
 
 /// The Models API answering [`RawResponse`]s, from [`Models::with_raw_response`].
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct RawModels<'c> {
-    transport: &'c Transport,
+    transport: &'c Arc<Transport>,
+    options: RequestOptions,
 }
 
 impl RawModels<'_> {
     /// `GET /v1/models`, unparsed.
     pub async fn list(&self, params: &ListModelsParams) -> Result<RawResponse<ModelPage>, Error> {
-        let mut call = Call::get(&["v1", "models"]);
+        let mut call = Call::get(&["v1", "models"], &self.options);
         call.query = params.query_pairs();
         let (meta, body) = self.transport.send(call).await?;
         Ok(RawResponse::new(meta, body))
@@ -69,7 +82,7 @@ impl RawModels<'_> {
     /// `GET /v1/models/{model_id}`, unparsed.
     pub async fn get(&self, model_id: &str) -> Result<RawResponse<ModelInfo>, Error> {
         let path = ["v1", "models", model_id];
-        let (meta, body) = self.transport.send(Call::get(&path)).await?;
+        let (meta, body) = self.transport.send(Call::get(&path, &self.options)).await?;
         Ok(RawResponse::new(meta, body))
     }
 }

@@ -1,0 +1,837 @@
+//! The typed events of a streaming Messages response (API version
+//! 2026-10-21), decoded from [`SseEvent`]s with [`decode`].
+//!
+//! A stream is `message_start`, then for each content block a
+//! `content_block_start`, its `content_block_delta`s and a
+//! `content_block_stop`, then `message_delta` and `message_stop`, with
+//! `ping`s anywhere. Event types this crate does not know decode into
+//! [`MessageStreamEvent::Unknown`], never into an error; an `error` event
+//! decodes into [`Decoded::Error`].
+
+use serde::de::Error as _;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use super::sse::SseEvent;
+use crate::types::{ContentBlock, Message, StopReason, UsageServiceTier};
+
+/// `message_start`: the message, with empty `content` and the usage so far.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct MessageStartEvent {
+    /// The message as it starts.
+    pub message: Message,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `content_block_start`: a new content block at `index`.
+///
+/// For `thinking` and `tool_use` blocks the API may leave out fields that
+/// stay empty until the deltas fill them; [`decode`] fills them in
+/// (`"signature": ""`, `"thinking": ""`, `"input": {}`) so the block decodes.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ContentBlockStartEvent {
+    /// The block's position in the message's `content`.
+    pub index: usize,
+    /// The block as it starts (text and thinking empty, tool input `{}`).
+    pub content_block: ContentBlock,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `content_block_delta`: an increment of the content block at `index`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ContentBlockDeltaEvent {
+    /// The block's position in the message's `content`.
+    pub index: usize,
+    /// The increment.
+    pub delta: ContentBlockDelta,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `content_block_stop`: the content block at `index` is complete.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ContentBlockStopEvent {
+    /// The block's position in the message's `content`.
+    pub index: usize,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `message_delta`: changes to the message's top-level fields, and the
+/// usage so far.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct MessageDeltaEvent {
+    /// The changed top-level fields.
+    pub delta: MessageDelta,
+    /// Token counts so far (cumulative, not increments).
+    #[serde(default)]
+    pub usage: MessageDeltaUsage,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `delta` of a `message_delta` event.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct MessageDelta {
+    /// Why generation stopped. Serialized as `null` when `None`.
+    #[serde(default)]
+    pub stop_reason: Option<StopReason>,
+    /// The stop sequence that was generated, if any. Serialized as `null`
+    /// when `None`.
+    #[serde(default)]
+    pub stop_sequence: Option<String>,
+    /// Other top-level fields of the message that changed (`container`,
+    /// ...), kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `usage` of a `message_delta` event: cumulative counts, each one
+/// present replacing the message's.
+///
+/// Counts absent (or `null`) in the event are `None` and omitted when
+/// re-serialized.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct MessageDeltaUsage {
+    /// Output tokens generated so far (always sent by the API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens: Option<u64>,
+    /// Input tokens read (not counting cache reads or writes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens: Option<u64>,
+    /// Input tokens written to the prompt cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_creation_input_tokens: Option<u64>,
+    /// Input tokens read from the prompt cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_read_input_tokens: Option<u64>,
+    /// The capacity the request was served with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_tier: Option<UsageServiceTier>,
+    /// Server-tool request counts (e.g. `{"web_search_requests": 1}`), raw.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_tool_use: Option<Value>,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `message_stop`: the message is complete.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct MessageStopEvent {
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An increment of a content block (`delta` of a `content_block_delta`),
+/// tagged by `"type"`.
+///
+/// Serializes to and from the API's JSON. A delta of a type this crate does
+/// not model decodes into `Other` with its raw JSON; one of a known type
+/// without its string field is an error. Fields of known deltas other than
+/// the one modeled are dropped.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ContentBlockDelta {
+    /// `text_delta`: text to append to a `text` block.
+    TextDelta {
+        /// The text.
+        text: String,
+    },
+    /// `input_json_delta`: a piece of a `tool_use` block's `input`, as JSON
+    /// text; the pieces of a block, concatenated, are its input.
+    InputJsonDelta {
+        /// The piece of JSON text.
+        partial_json: String,
+    },
+    /// `thinking_delta`: thinking to append to a `thinking` block.
+    ThinkingDelta {
+        /// The thinking text.
+        thinking: String,
+    },
+    /// `signature_delta`: the signature of a `thinking` block.
+    SignatureDelta {
+        /// The signature.
+        signature: String,
+    },
+    /// `citations_delta`: a citation to add to a `text` block's
+    /// `citations`.
+    CitationsDelta {
+        /// The citation, as raw JSON.
+        citation: Value,
+    },
+    /// A delta of a type this crate does not model, as raw JSON.
+    Other(Value),
+}
+
+impl ContentBlockDelta {
+    /// The value of the `"type"` field (for `Other`, read from the raw JSON).
+    pub fn type_name(&self) -> Option<&str> {
+        match self {
+            Self::TextDelta { .. } => Some("text_delta"),
+            Self::InputJsonDelta { .. } => Some("input_json_delta"),
+            Self::ThinkingDelta { .. } => Some("thinking_delta"),
+            Self::SignatureDelta { .. } => Some("signature_delta"),
+            Self::CitationsDelta { .. } => Some("citations_delta"),
+            Self::Other(value) => value.get("type").and_then(Value::as_str),
+        }
+    }
+
+    /// Decodes a delta from its JSON.
+    fn from_json(mut value: Value) -> Result<Self, String> {
+        type Make = fn(String) -> ContentBlockDelta;
+        let (kind, field, make): (&str, &str, Make) =
+            match value.get("type").and_then(Value::as_str) {
+                Some("text_delta") => ("text_delta", "text", |text| Self::TextDelta { text }),
+                Some("input_json_delta") => ("input_json_delta", "partial_json", |partial_json| {
+                    Self::InputJsonDelta { partial_json }
+                }),
+                Some("thinking_delta") => ("thinking_delta", "thinking", |thinking| {
+                    Self::ThinkingDelta { thinking }
+                }),
+                Some("signature_delta") => ("signature_delta", "signature", |signature| {
+                    Self::SignatureDelta { signature }
+                }),
+                Some("citations_delta") => {
+                    return match value.as_object_mut().and_then(|m| m.remove("citation")) {
+                        Some(citation) => Ok(Self::CitationsDelta { citation }),
+                        None => Err("invalid `citations_delta` delta: no field `citation`".into()),
+                    };
+                }
+                _ => return Ok(Self::Other(value)),
+            };
+        match value.as_object_mut().and_then(|m| m.remove(field)) {
+            Some(Value::String(text)) => Ok(make(text)),
+            _ => Err(format!("invalid `{kind}` delta: no string field `{field}`")),
+        }
+    }
+}
+
+impl Serialize for ContentBlockDelta {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn tagged<S: Serializer, T: Serialize + ?Sized>(
+            serializer: S,
+            kind: &str,
+            field: &str,
+            value: &T,
+        ) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(2))?;
+            map.serialize_entry("type", kind)?;
+            map.serialize_entry(field, value)?;
+            map.end()
+        }
+        match self {
+            Self::TextDelta { text } => tagged(serializer, "text_delta", "text", text),
+            Self::InputJsonDelta { partial_json } => {
+                tagged(serializer, "input_json_delta", "partial_json", partial_json)
+            }
+            Self::ThinkingDelta { thinking } => {
+                tagged(serializer, "thinking_delta", "thinking", thinking)
+            }
+            Self::SignatureDelta { signature } => {
+                tagged(serializer, "signature_delta", "signature", signature)
+            }
+            Self::CitationsDelta { citation } => {
+                tagged(serializer, "citations_delta", "citation", citation)
+            }
+            Self::Other(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ContentBlockDelta {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::from_json(Value::deserialize(deserializer)?).map_err(D::Error::custom)
+    }
+}
+
+/// An event of a streaming Messages response.
+///
+/// Serializes to the event's JSON (`data` of the SSE event, with its
+/// `"type"`); `Unknown` serializes its raw `data`. Deserializing reads the
+/// same JSON (an `error` object becomes `Unknown`: use [`decode`] to tell
+/// errors apart).
+///
+/// ```
+/// use anthropic_aws::streaming::events::{decode, Decoded, MessageStreamEvent};
+/// use anthropic_aws::streaming::sse::SseEvent;
+///
+/// let sse = SseEvent::new(
+///     "content_block_delta",
+///     r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}"#,
+/// );
+/// let Decoded::Event(event) = decode(&sse)? else { panic!("not an error event") };
+/// assert_eq!(event.text_delta(), Some("Hi"));
+///
+/// let later = SseEvent::new("brand_new_event", r#"{"type":"brand_new_event","x":1}"#);
+/// assert!(matches!(
+///     decode(&later)?,
+///     Decoded::Event(MessageStreamEvent::Unknown { ref event, .. }) if event == "brand_new_event"
+/// ));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum MessageStreamEvent {
+    /// `message_start`.
+    MessageStart(MessageStartEvent),
+    /// `content_block_start`.
+    ContentBlockStart(ContentBlockStartEvent),
+    /// `content_block_delta`.
+    ContentBlockDelta(ContentBlockDeltaEvent),
+    /// `content_block_stop`.
+    ContentBlockStop(ContentBlockStopEvent),
+    /// `message_delta`.
+    MessageDelta(MessageDeltaEvent),
+    /// `message_stop`.
+    MessageStop(MessageStopEvent),
+    /// `ping` (keep-alive; other fields are dropped).
+    Ping,
+    /// An event of a type this crate does not know, passed through.
+    Unknown {
+        /// The type: the data's `"type"`, else the SSE event name.
+        event: String,
+        /// The data as JSON, or as a JSON string when it is not JSON.
+        data: Value,
+    },
+}
+
+impl MessageStreamEvent {
+    /// The event's type as the API spells it (`"message_start"`, ...; for
+    /// `Unknown`, its `event`).
+    pub fn type_name(&self) -> &str {
+        match self {
+            Self::MessageStart(_) => "message_start",
+            Self::ContentBlockStart(_) => "content_block_start",
+            Self::ContentBlockDelta(_) => "content_block_delta",
+            Self::ContentBlockStop(_) => "content_block_stop",
+            Self::MessageDelta(_) => "message_delta",
+            Self::MessageStop(_) => "message_stop",
+            Self::Ping => "ping",
+            Self::Unknown { event, .. } => event,
+        }
+    }
+
+    /// The text of a `text_delta`, `None` for any other event.
+    pub fn text_delta(&self) -> Option<&str> {
+        match self {
+            Self::ContentBlockDelta(ContentBlockDeltaEvent {
+                delta: ContentBlockDelta::TextDelta { text },
+                ..
+            }) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// Serializes `inner` (a struct) with a leading `"type": kind`.
+#[derive(Serialize)]
+struct Tagged<'a, T: Serialize> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    inner: &'a T,
+}
+
+impl Serialize for MessageStreamEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn tagged<S: Serializer, T: Serialize>(
+            serializer: S,
+            kind: &'static str,
+            inner: &T,
+        ) -> Result<S::Ok, S::Error> {
+            Tagged { kind, inner }.serialize(serializer)
+        }
+        match self {
+            Self::MessageStart(e) => tagged(serializer, "message_start", e),
+            Self::ContentBlockStart(e) => tagged(serializer, "content_block_start", e),
+            Self::ContentBlockDelta(e) => tagged(serializer, "content_block_delta", e),
+            Self::ContentBlockStop(e) => tagged(serializer, "content_block_stop", e),
+            Self::MessageDelta(e) => tagged(serializer, "message_delta", e),
+            Self::MessageStop(e) => tagged(serializer, "message_stop", e),
+            Self::Ping => tagged(serializer, "ping", &Map::new()),
+            Self::Unknown { data, .. } => data.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MessageStreamEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        let name = value
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        match decode_json(&name, Ok(value), "").map_err(D::Error::custom)? {
+            Decoded::Event(event) => Ok(event),
+            Decoded::Error(data) => Ok(Self::Unknown { event: name, data }),
+        }
+    }
+}
+
+/// What an SSE event of a Messages stream decodes into.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decoded {
+    /// A stream event (known or not).
+    Event(MessageStreamEvent),
+    /// An `error` event: the `error` object of its data
+    /// (`{"type": "overloaded_error", "message": ..., ...}`), or the whole
+    /// data when it has no `error` object.
+    Error(Value),
+}
+
+/// The event types [`decode`] tells apart.
+#[derive(Clone, Copy)]
+enum Kind {
+    MessageStart,
+    ContentBlockStart,
+    ContentBlockDelta,
+    ContentBlockStop,
+    MessageDelta,
+    MessageStop,
+    Ping,
+    Error,
+    Unknown,
+}
+
+impl Kind {
+    fn of(name: &str) -> Self {
+        match name {
+            "message_start" => Self::MessageStart,
+            "content_block_start" => Self::ContentBlockStart,
+            "content_block_delta" => Self::ContentBlockDelta,
+            "content_block_stop" => Self::ContentBlockStop,
+            "message_delta" => Self::MessageDelta,
+            "message_stop" => Self::MessageStop,
+            "ping" => Self::Ping,
+            "error" => Self::Error,
+            _ => Self::Unknown,
+        }
+    }
+}
+
+/// Decodes an SSE event of a Messages stream.
+///
+/// The type is the `"type"` of the JSON data, or the SSE event name when the
+/// data has none. Known types whose data is not JSON or does not fit are an
+/// error; unknown types become [`MessageStreamEvent::Unknown`] (with the
+/// data as a JSON string if it is not JSON); `error` becomes
+/// [`Decoded::Error`].
+///
+/// ```
+/// use anthropic_aws::streaming::events::{decode, Decoded};
+/// use anthropic_aws::streaming::sse::SseEvent;
+///
+/// let sse = SseEvent::new(
+///     "error",
+///     r#"{"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}"#,
+/// );
+/// let Decoded::Error(error) = decode(&sse)? else { panic!("expected an error") };
+/// assert_eq!(error["type"], "overloaded_error");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn decode(event: &SseEvent) -> Result<Decoded, serde_json::Error> {
+    let parsed = serde_json::from_str::<Value>(&event.data);
+    let name = match &parsed {
+        Ok(value) => value.get("type").and_then(Value::as_str),
+        Err(_) => None,
+    }
+    .unwrap_or(&event.event)
+    .to_owned();
+    decode_json(&name, parsed, &event.data)
+}
+
+/// Decodes the data of an event of type `name`; `raw` is the data's text,
+/// kept for an unknown event whose data is not JSON.
+fn decode_json(
+    name: &str,
+    parsed: Result<Value, serde_json::Error>,
+    raw: &str,
+) -> Result<Decoded, serde_json::Error> {
+    let kind = Kind::of(name);
+    let mut value = match (kind, parsed) {
+        (_, Ok(value)) => value,
+        (Kind::Unknown, Err(_)) => Value::String(raw.to_owned()),
+        (_, Err(e)) => return Err(e),
+    };
+    if let Value::Object(map) = &mut value
+        && !matches!(kind, Kind::Unknown | Kind::Error)
+    {
+        map.remove("type");
+    }
+    let event = match kind {
+        Kind::MessageStart => MessageStreamEvent::MessageStart(serde_json::from_value(value)?),
+        Kind::ContentBlockStart => {
+            fill_block_defaults(&mut value);
+            MessageStreamEvent::ContentBlockStart(serde_json::from_value(value)?)
+        }
+        Kind::ContentBlockDelta => {
+            MessageStreamEvent::ContentBlockDelta(serde_json::from_value(value)?)
+        }
+        Kind::ContentBlockStop => {
+            MessageStreamEvent::ContentBlockStop(serde_json::from_value(value)?)
+        }
+        Kind::MessageDelta => MessageStreamEvent::MessageDelta(serde_json::from_value(value)?),
+        Kind::MessageStop => MessageStreamEvent::MessageStop(serde_json::from_value(value)?),
+        Kind::Ping => MessageStreamEvent::Ping,
+        Kind::Error => {
+            return Ok(Decoded::Error(match value {
+                Value::Object(mut map) => match map.remove("error") {
+                    Some(error) => error,
+                    None => Value::Object(map),
+                },
+                other => other,
+            }));
+        }
+        Kind::Unknown => MessageStreamEvent::Unknown {
+            event: name.to_owned(),
+            data: value,
+        },
+    };
+    Ok(Decoded::Event(event))
+}
+
+/// Adds the fields a starting `thinking` or `tool_use` block may leave out
+/// (they only fill in through deltas), so the block decodes.
+fn fill_block_defaults(value: &mut Value) {
+    let Some(block) = value
+        .get_mut("content_block")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let defaults: &[(&str, fn() -> Value)] = match block.get("type").and_then(Value::as_str) {
+        Some("thinking") => &[
+            ("thinking", || Value::String(String::new())),
+            ("signature", || Value::String(String::new())),
+        ],
+        Some("tool_use") => &[("input", || Value::Object(Map::new()))],
+        _ => return,
+    };
+    for (field, default) in defaults {
+        match block.get(*field) {
+            None | Some(Value::Null) => {
+                block.insert((*field).to_owned(), default());
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{TextBlock, ThinkingBlock, ToolUseBlock};
+    use serde_json::json;
+
+    fn decode_event(name: &str, data: &str) -> MessageStreamEvent {
+        match decode(&SseEvent::new(name, data)) {
+            Ok(Decoded::Event(event)) => event,
+            other => panic!("{name}: expected an event, got {other:?}"),
+        }
+    }
+
+    /// Decodes `data`, checks the result with `check`, and checks that it
+    /// serializes back to `data`.
+    fn round_trip(name: &str, data: Value) -> MessageStreamEvent {
+        let event = decode_event(name, &data.to_string());
+        assert_eq!(event.type_name(), name);
+        assert_eq!(serde_json::to_value(&event).unwrap(), data, "{name}");
+        let back: MessageStreamEvent = serde_json::from_value(data).unwrap();
+        assert_eq!(back, event);
+        event
+    }
+
+    #[test]
+    fn message_start() {
+        let event = round_trip(
+            "message_start",
+            json!({"type": "message_start", "message": {
+                "id": "msg_01XFDUDYJgAACzvnptvVoYEL", "type": "message", "role": "assistant",
+                "content": [], "model": "claude-opus-4-8",
+                "stop_reason": null, "stop_sequence": null,
+                "usage": {"input_tokens": 25, "output_tokens": 1, "cache_creation_input_tokens": 0,
+                          "cache_read_input_tokens": 0, "service_tier": "standard"},
+                "container": null
+            }}),
+        );
+        let MessageStreamEvent::MessageStart(start) = event else {
+            panic!("{event:?}")
+        };
+        assert_eq!(start.message.id, "msg_01XFDUDYJgAACzvnptvVoYEL");
+        assert_eq!(start.message.usage.input_tokens, 25);
+        assert_eq!(start.message.extra["container"], Value::Null);
+        assert!(start.extra.is_empty());
+    }
+
+    #[test]
+    fn content_block_start_of_each_kind() {
+        let event = round_trip(
+            "content_block_start",
+            json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        );
+        assert_eq!(
+            event,
+            MessageStreamEvent::ContentBlockStart(ContentBlockStartEvent {
+                index: 0,
+                content_block: ContentBlock::Text(TextBlock::default()),
+                extra: Map::new(),
+            })
+        );
+        let event = round_trip(
+            "content_block_start",
+            json!({"type": "content_block_start", "index": 1, "content_block":
+                {"type": "tool_use", "id": "toolu_01", "name": "get_weather", "input": {}}}),
+        );
+        assert!(
+            matches!(event, MessageStreamEvent::ContentBlockStart(ContentBlockStartEvent {
+            index: 1, content_block: ContentBlock::ToolUse(ToolUseBlock { ref name, .. }), .. }) if name == "get_weather")
+        );
+        round_trip(
+            "content_block_start",
+            json!({"type": "content_block_start", "index": 2, "content_block":
+                {"type": "server_tool_use", "id": "srvtoolu_01", "name": "web_search", "input": {}}}),
+        );
+        round_trip(
+            "content_block_start",
+            json!({"type": "content_block_start", "index": 0, "content_block":
+                {"type": "redacted_thinking", "data": "EmwKAhgB"}}),
+        );
+        // A starting thinking block without its signature (as the API
+        // documents it) decodes with an empty one.
+        let event = decode_event(
+            "content_block_start",
+            r#"{"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": ""}}"#,
+        );
+        assert_eq!(
+            event,
+            MessageStreamEvent::ContentBlockStart(ContentBlockStartEvent {
+                index: 0,
+                content_block: ContentBlock::Thinking(ThinkingBlock::default()),
+                extra: Map::new(),
+            })
+        );
+        let event = decode_event(
+            "content_block_start",
+            r#"{"type":"content_block_start","index":3,"content_block":{"type":"tool_use","id":"t","name":"n"}}"#,
+        );
+        assert!(
+            matches!(event, MessageStreamEvent::ContentBlockStart(ContentBlockStartEvent {
+            content_block: ContentBlock::ToolUse(ToolUseBlock { ref input, .. }), .. }) if *input == json!({}))
+        );
+    }
+
+    #[test]
+    fn every_delta_kind() {
+        let cases = [
+            (
+                json!({"type": "text_delta", "text": "Hello"}),
+                ContentBlockDelta::TextDelta {
+                    text: "Hello".into(),
+                },
+            ),
+            (
+                json!({"type": "input_json_delta", "partial_json": "{\"location\": \"San Fra"}),
+                ContentBlockDelta::InputJsonDelta {
+                    partial_json: "{\"location\": \"San Fra".into(),
+                },
+            ),
+            (
+                json!({"type": "thinking_delta", "thinking": "Let me solve this"}),
+                ContentBlockDelta::ThinkingDelta {
+                    thinking: "Let me solve this".into(),
+                },
+            ),
+            (
+                json!({"type": "signature_delta", "signature": "EqQBCgIYAhIM1gbcDa9GJwZA2b3h"}),
+                ContentBlockDelta::SignatureDelta {
+                    signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3h".into(),
+                },
+            ),
+            (
+                json!({"type": "citations_delta", "citation": {"type": "char_location", "cited_text": "x",
+                    "document_index": 0, "start_char_index": 0, "end_char_index": 1}}),
+                ContentBlockDelta::CitationsDelta {
+                    citation: json!({"type": "char_location", "cited_text": "x",
+                    "document_index": 0, "start_char_index": 0, "end_char_index": 1}),
+                },
+            ),
+            (
+                json!({"type": "compaction_delta", "content": "summary"}),
+                ContentBlockDelta::Other(json!({"type": "compaction_delta", "content": "summary"})),
+            ),
+        ];
+        for (delta_json, delta) in cases {
+            let event = round_trip(
+                "content_block_delta",
+                json!({"type": "content_block_delta", "index": 4, "delta": delta_json}),
+            );
+            assert_eq!(
+                event,
+                MessageStreamEvent::ContentBlockDelta(ContentBlockDeltaEvent {
+                    index: 4,
+                    delta: delta.clone(),
+                    extra: Map::new(),
+                })
+            );
+            assert_eq!(delta.type_name(), delta_json["type"].as_str());
+            let text = matches!(delta, ContentBlockDelta::TextDelta { .. }).then_some("Hello");
+            assert_eq!(event.text_delta(), text);
+        }
+    }
+
+    #[test]
+    fn malformed_known_delta_is_an_error() {
+        for data in [
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta"}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":7}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"citations_delta"}}"#,
+            r#"{"type":"content_block_delta","delta":{"type":"text_delta","text":"x"}}"#,
+            r#"{"type":"content_block_stop","index":"0"}"#,
+            r#"{"type":"message_start","message":{"id":"m"}}"#,
+        ] {
+            assert!(decode(&SseEvent::new("x", data)).is_err(), "{data}");
+        }
+        let err = decode(&SseEvent::new(
+            "content_block_delta",
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta"}}"#,
+        ))
+        .unwrap_err();
+        assert!(err.to_string().contains("`text_delta`"), "{err}");
+    }
+
+    #[test]
+    fn stop_delta_stop_and_ping() {
+        round_trip(
+            "content_block_stop",
+            json!({"type": "content_block_stop", "index": 0}),
+        );
+        let event = round_trip(
+            "message_delta",
+            json!({"type": "message_delta",
+                   "delta": {"stop_reason": "tool_use", "stop_sequence": null, "container": null},
+                   "usage": {"output_tokens": 89, "input_tokens": 472, "cache_creation_input_tokens": 0,
+                             "cache_read_input_tokens": 0, "server_tool_use": {"web_search_requests": 1}}}),
+        );
+        let MessageStreamEvent::MessageDelta(delta) = event else {
+            panic!("{event:?}")
+        };
+        assert_eq!(delta.delta.stop_reason, Some(StopReason::ToolUse));
+        assert_eq!(delta.delta.extra["container"], Value::Null);
+        assert_eq!(delta.usage.output_tokens, Some(89));
+        assert_eq!(delta.usage.input_tokens, Some(472));
+        // Minimal usage, and nulls read as absent.
+        let event = decode_event(
+            "message_delta",
+            r#"{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":15,"input_tokens":null}}"#,
+        );
+        let MessageStreamEvent::MessageDelta(delta) = event else {
+            panic!("{event:?}")
+        };
+        assert_eq!(
+            delta.usage,
+            MessageDeltaUsage {
+                output_tokens: Some(15),
+                ..Default::default()
+            }
+        );
+
+        round_trip("message_stop", json!({"type": "message_stop"}));
+        round_trip("ping", json!({"type": "ping"}));
+        assert_eq!(
+            decode_event("ping", r#"{"type": "ping", "n": 1}"#),
+            MessageStreamEvent::Ping
+        );
+        // The JSON type wins over the SSE event name, which is the fallback.
+        assert_eq!(
+            decode_event("message", r#"{"type": "ping"}"#),
+            MessageStreamEvent::Ping
+        );
+        assert_eq!(decode_event("ping", "{}"), MessageStreamEvent::Ping);
+        assert!(matches!(
+            decode_event("message_stop", "{}"),
+            MessageStreamEvent::MessageStop(_)
+        ));
+    }
+
+    #[test]
+    fn unknown_events_pass_through() {
+        let event = round_trip("brand_new", json!({"type": "brand_new", "payload": [1, 2]}));
+        assert_eq!(
+            event,
+            MessageStreamEvent::Unknown {
+                event: "brand_new".into(),
+                data: json!({"type": "brand_new", "payload": [1, 2]})
+            }
+        );
+        // No JSON type: the SSE name; not JSON: a string.
+        assert_eq!(
+            decode_event("heartbeat", "not json"),
+            MessageStreamEvent::Unknown {
+                event: "heartbeat".into(),
+                data: json!("not json")
+            }
+        );
+        assert_eq!(
+            decode_event("other", "[1]"),
+            MessageStreamEvent::Unknown {
+                event: "other".into(),
+                data: json!([1])
+            }
+        );
+        // Unknown fields of known events are kept.
+        let event = round_trip(
+            "content_block_stop",
+            json!({"type": "content_block_stop", "index": 0, "brand_new": true}),
+        );
+        assert!(
+            matches!(event, MessageStreamEvent::ContentBlockStop(ref s) if s.extra["brand_new"] == json!(true))
+        );
+    }
+
+    #[test]
+    fn known_event_with_bad_data_is_an_error() {
+        for (name, data) in [
+            ("message_stop", "oops"),
+            ("ping", ""),
+            ("content_block_delta", "{\"type\":"),
+        ] {
+            assert!(decode(&SseEvent::new(name, data)).is_err(), "{name}");
+        }
+    }
+
+    #[test]
+    fn error_events() {
+        let decoded = decode(&SseEvent::new(
+            "error",
+            r#"{"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded", "details": null}}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            decoded,
+            Decoded::Error(
+                json!({"type": "overloaded_error", "message": "Overloaded", "details": null})
+            )
+        );
+        // By JSON type under another SSE name; and an error without the object.
+        let decoded = decode(&SseEvent::new(
+            "message",
+            r#"{"type":"error","error":{"type":"api_error","message":"x"}}"#,
+        ))
+        .unwrap();
+        assert!(matches!(decoded, Decoded::Error(ref e) if e["type"] == "api_error"));
+        let decoded = decode(&SseEvent::new("error", r#"{"message": "bad"}"#)).unwrap();
+        assert_eq!(decoded, Decoded::Error(json!({"message": "bad"})));
+        assert!(decode(&SseEvent::new("error", "Internal Server Error")).is_err());
+    }
+}

@@ -1,0 +1,12 @@
+//! Streaming Messages over server-sent events: the SSE parser, the typed events, the
+//! accumulator that assembles the final [`Message`](crate::types::Message), and the
+//! [`MessageStream`] a caller reads.
+
+pub mod accumulate;
+pub mod events;
+pub mod sse;
+#[cfg(any())] // TEMP: until the parser lands
+mod stream;
+
+#[cfg(any())] // TEMP
+pub use stream::{MessageStream, TextStream};

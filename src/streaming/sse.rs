@@ -1,0 +1,666 @@
+//! An incremental parser for `text/event-stream` bodies, following the WHATWG
+//! HTML standard's "Parsing an event stream" rules.
+//!
+//! Bytes go in with [`SseParser::feed`] in chunks of any size and split
+//! anywhere (inside a line ending, inside a multi-byte character, inside the
+//! byte order mark); events come out of [`SseParser::next_event`]. Each line
+//! is split on its bytes and then decoded as UTF-8, with U+FFFD for invalid
+//! sequences, which gives the same text as decoding the whole stream first.
+//!
+//! The cost is linear in the number of bytes, whatever the chunking: the
+//! search for a line ending resumes where it stopped, and consumed bytes are
+//! dropped from the buffer only once they make up at least half of it.
+
+use std::mem;
+
+/// One dispatched event of an event stream.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SseEvent {
+    /// The event type: the value of the last `event:` line of the block, or
+    /// `"message"` when there was none (or it was empty).
+    pub event: String,
+    /// The values of the block's `data:` lines joined with `\n` (no trailing
+    /// newline).
+    pub data: String,
+    /// The stream's last event ID when the event was dispatched: the value of
+    /// the latest `id:` line so far, in this block or an earlier one. `None`
+    /// when no `id:` line came yet or the latest one was empty.
+    pub id: Option<String>,
+    /// The value of a valid `retry:` line (ASCII digits only) in this block.
+    pub retry: Option<u64>,
+}
+
+impl SseEvent {
+    /// An event of type `event` with `data`, no ID and no retry.
+    ///
+    /// ```
+    /// use anthropic_aws::streaming::sse::SseEvent;
+    ///
+    /// let event = SseEvent::new("ping", r#"{"type": "ping"}"#);
+    /// assert_eq!(event.event, "ping");
+    /// assert_eq!(event.id, None);
+    /// ```
+    pub fn new(event: impl Into<String>, data: impl Into<String>) -> Self {
+        Self {
+            event: event.into(),
+            data: data.into(),
+            id: None,
+            retry: None,
+        }
+    }
+}
+
+/// Consumed bytes are dropped from the buffer only past this size (and when
+/// they are at least half of it), so small streams never move bytes.
+const COMPACT_MIN: usize = 4096;
+
+/// The UTF-8 byte order mark, skipped once at the start of the stream.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// An incremental WHATWG event-stream parser.
+///
+/// ```
+/// use anthropic_aws::streaming::sse::SseParser;
+///
+/// let mut parser = SseParser::default();
+/// // Chunks may split lines, line endings and characters anywhere.
+/// parser.feed(b"event: content_block_delta\r");
+/// parser.feed(b"\ndata: {\"text\": \"h\xC3");
+/// parser.feed(b"\xA9\"}\n\n: a comment\ndata: unfinished");
+///
+/// let event = parser.next_event().unwrap();
+/// assert_eq!(event.event, "content_block_delta");
+/// assert_eq!(event.data, r#"{"text": "hé"}"#);
+/// assert_eq!(parser.next_event(), None);
+///
+/// // At the end of the body, an event without its closing blank line is
+/// // discarded (WHATWG); `finish` says whether that happened.
+/// assert!(parser.has_partial());
+/// assert!(parser.finish());
+/// ```
+#[derive(Debug, Clone)]
+pub struct SseParser {
+    /// Bytes received and not yet dropped; `buf[pos..]` is unprocessed.
+    buf: Vec<u8>,
+    /// Start of the first line not yet processed.
+    pos: usize,
+    /// `buf[pos..scan]` holds no line terminator (the search resumes here).
+    scan: usize,
+    /// The last line ended with CR: a LF right after it is part of the same
+    /// line ending, even when it arrives in the next chunk.
+    skip_lf: bool,
+    /// Nothing of the stream was processed yet: a byte order mark may come.
+    at_start: bool,
+    /// The state of the event being built.
+    state: EventState,
+}
+
+/// The field buffers of the WHATWG algorithm.
+#[derive(Debug, Clone, Default)]
+struct EventState {
+    /// The event type buffer.
+    event_type: String,
+    /// The data buffer, without the trailing LF of the last `data` line.
+    data: String,
+    /// Whether a `data` line came since the last dispatch (the data buffer
+    /// is "not empty" even when it holds an empty line).
+    has_data: bool,
+    /// The last event ID buffer (kept across events).
+    last_event_id: String,
+    /// A valid `retry` value seen since the last blank line.
+    retry: Option<u64>,
+    /// The latest valid `retry` value of the stream.
+    reconnection_time: Option<u64>,
+    /// A field line came since the last blank line.
+    in_event: bool,
+}
+
+impl Default for SseParser {
+    fn default() -> Self {
+        Self {
+            buf: Vec::new(),
+            pos: 0,
+            scan: 0,
+            skip_lf: false,
+            at_start: true,
+            state: EventState::default(),
+        }
+    }
+}
+
+impl SseParser {
+    /// A parser at the start of a stream (same as `default()`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends the next bytes of the body. Parsing happens in
+    /// [`next_event`](Self::next_event), which should be called until it
+    /// returns `None` after each `feed`.
+    #[inline]
+    pub fn feed(&mut self, chunk: &[u8]) {
+        if self.pos != 0 {
+            self.compact();
+        }
+        if let [byte] = chunk {
+            self.buf.push(*byte);
+        } else {
+            self.buf.extend_from_slice(chunk);
+        }
+    }
+
+    /// Drops consumed bytes: all of them when the buffer is fully processed
+    /// (free), else only when they are at least half of a large buffer (each
+    /// byte kept is then paid for by a byte dropped, so the cost is linear).
+    #[inline]
+    fn compact(&mut self) {
+        if self.pos == self.buf.len() {
+            self.buf.clear();
+            self.pos = 0;
+            self.scan = 0;
+        } else if self.pos >= COMPACT_MIN && self.pos * 2 >= self.buf.len() {
+            self.buf.drain(..self.pos);
+            self.scan -= self.pos;
+            self.pos = 0;
+        }
+    }
+
+    /// The next complete event from the bytes fed so far, or `None` if more
+    /// bytes are needed.
+    ///
+    /// Blocks without `data:` lines are not dispatched (but their `id:` and
+    /// `retry:` lines take effect).
+    #[inline]
+    pub fn next_event(&mut self) -> Option<SseEvent> {
+        if self.at_start && !self.skip_bom() {
+            return None;
+        }
+        loop {
+            if self.skip_lf {
+                match self.buf.get(self.pos) {
+                    None => return None,
+                    Some(b'\n') => {
+                        self.pos += 1;
+                        self.scan = self.pos;
+                    }
+                    Some(_) => {}
+                }
+                self.skip_lf = false;
+            }
+            let rest = self.buf.get(self.scan..).unwrap_or_default();
+            let Some((offset, terminator)) = find_line_end(rest) else {
+                self.scan = self.buf.len();
+                return None;
+            };
+            let end = self.scan + offset;
+            let start = self.pos;
+            self.pos = end + 1;
+            if terminator == b'\r' {
+                // Take the LF of a CRLF now if it is here, else remember to.
+                if self.buf.get(self.pos) == Some(&b'\n') {
+                    self.pos += 1;
+                } else {
+                    self.skip_lf = true;
+                }
+            }
+            self.scan = self.pos;
+            let line = self.buf.get(start..end).unwrap_or_default();
+            if let Some(event) = self.state.process_line(line) {
+                return Some(event);
+            }
+        }
+    }
+
+    /// Skips a byte order mark at the start of the stream. Returns `false`
+    /// while the bytes so far are a strict prefix of one (more are needed).
+    fn skip_bom(&mut self) -> bool {
+        let head = self.buf.get(self.pos..).unwrap_or_default();
+        let n = head.len().min(BOM.len());
+        if head.get(..n) != BOM.get(..n) {
+            self.at_start = false;
+            return true;
+        }
+        if n < BOM.len() {
+            return false;
+        }
+        self.pos += BOM.len();
+        self.scan = self.pos;
+        self.at_start = false;
+        true
+    }
+
+    /// Whether bytes of an unfinished event are pending: a line without its
+    /// line ending, or field lines without the blank line that dispatches
+    /// them. Call it after [`next_event`](Self::next_event) returned `None`;
+    /// at the end of the body, `true` means the stream was cut off mid-event.
+    pub fn has_partial(&self) -> bool {
+        self.state.in_event || self.pos < self.buf.len()
+    }
+
+    /// The stream's last event ID (the value of the latest `id:` line, or
+    /// empty), to send as `Last-Event-ID` when reconnecting.
+    pub fn last_event_id(&self) -> &str {
+        &self.state.last_event_id
+    }
+
+    /// The latest valid `retry:` value of the stream (the reconnection time
+    /// in milliseconds the server asks for).
+    pub fn reconnection_time(&self) -> Option<u64> {
+        self.state.reconnection_time
+    }
+
+    /// Ends the stream: discards whatever is pending, as the WHATWG rules
+    /// require at end of file (an event without its closing blank line is
+    /// never dispatched), and resets the parser for a new stream.
+    ///
+    /// Returns whether an unfinished event was discarded (what
+    /// [`has_partial`](Self::has_partial) said). Take the complete events
+    /// with [`next_event`](Self::next_event) first: they are discarded too.
+    pub fn finish(&mut self) -> bool {
+        let partial = self.has_partial();
+        *self = Self::default();
+        partial
+    }
+}
+
+impl EventState {
+    /// Processes one line (without its line ending); returns the event a
+    /// blank line dispatches.
+    #[inline]
+    fn process_line(&mut self, line: &[u8]) -> Option<SseEvent> {
+        let (name, value) = match line.iter().position(|&b| b == b':') {
+            None if line.is_empty() => return self.dispatch(),
+            Some(0) => return None, // a comment
+            None => (line, &[][..]),
+            Some(colon) => {
+                let (name, rest) = line.split_at(colon);
+                let value = rest.get(1..).unwrap_or_default();
+                (name, value.strip_prefix(b" ").unwrap_or(value))
+            }
+        };
+        self.in_event = true;
+        match name {
+            b"data" => {
+                if self.has_data {
+                    self.data.push('\n');
+                }
+                self.has_data = true;
+                push_utf8_lossy(&mut self.data, value);
+            }
+            b"event" => {
+                self.event_type.clear();
+                push_utf8_lossy(&mut self.event_type, value);
+            }
+            // U+0000 is the byte 0 in UTF-8, and byte 0 is only ever U+0000.
+            b"id" if !value.contains(&0) => {
+                self.last_event_id.clear();
+                push_utf8_lossy(&mut self.last_event_id, value);
+            }
+            b"retry" => {
+                if let Some(millis) = parse_digits(value) {
+                    self.retry = Some(millis);
+                    self.reconnection_time = Some(millis);
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// Ends the block at a blank line: dispatches it if it has data, and
+    /// resets the per-event buffers either way.
+    fn dispatch(&mut self) -> Option<SseEvent> {
+        self.in_event = false;
+        let retry = self.retry.take();
+        if !self.has_data {
+            self.event_type.clear();
+            return None;
+        }
+        self.has_data = false;
+        let event = if self.event_type.is_empty() {
+            String::from("message")
+        } else {
+            mem::take(&mut self.event_type)
+        };
+        let id = (!self.last_event_id.is_empty()).then(|| self.last_event_id.clone());
+        Some(SseEvent {
+            event,
+            data: mem::take(&mut self.data),
+            id,
+            retry,
+        })
+    }
+}
+
+/// Appends `bytes` decoded as UTF-8, each maximal invalid subsequence
+/// replaced by U+FFFD (the WHATWG decoder's rule).
+#[inline]
+fn push_utf8_lossy(out: &mut String, bytes: &[u8]) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => out.push_str(text),
+        Err(_) => {
+            for chunk in bytes.utf8_chunks() {
+                out.push_str(chunk.valid());
+                if !chunk.invalid().is_empty() {
+                    out.push(char::REPLACEMENT_CHARACTER);
+                }
+            }
+        }
+    }
+}
+
+/// A `retry` value: one or more ASCII digits, in range for `u64`.
+fn parse_digits(value: &[u8]) -> Option<u64> {
+    if value.is_empty() {
+        return None;
+    }
+    value.iter().try_fold(0u64, |acc, &b| {
+        let digit = b.checked_sub(b'0').filter(|d| *d <= 9)?;
+        acc.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
+/// The offset and value of the first CR or LF in `hay`.
+///
+/// Scans eight bytes at a time: `haszero(x) = (x - 0x01..) & !x & 0x80..`
+/// flags a zero byte exactly at the lowest flagged position, so XOR-ing the
+/// word with each terminator and taking the lowest flagged byte finds the
+/// first terminator.
+#[inline]
+fn find_line_end(hay: &[u8]) -> Option<(usize, u8)> {
+    const LO: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
+    const LF: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    const CR: u64 = u64::from_ne_bytes([b'\r'; 8]);
+
+    let (words, tail) = hay.as_chunks::<8>();
+    for (i, word) in words.iter().enumerate() {
+        let w = u64::from_le_bytes(*word);
+        let (lf, cr) = (w ^ LF, w ^ CR);
+        let found = (lf.wrapping_sub(LO) & !lf | cr.wrapping_sub(LO) & !cr) & HI;
+        if found != 0 {
+            let at = (found.trailing_zeros() / 8) as usize;
+            return word.get(at).map(|&b| (i * 8 + at, b));
+        }
+    }
+    let base = words.len() * 8;
+    tail.iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .and_then(|at| tail.get(at).map(|&b| (base + at, b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// All events of `input` fed in one chunk.
+    fn parse(input: &[u8]) -> Vec<SseEvent> {
+        parse_chunks(&[input])
+    }
+
+    fn parse_chunks(chunks: &[&[u8]]) -> Vec<SseEvent> {
+        let mut parser = SseParser::new();
+        let mut events = Vec::new();
+        for chunk in chunks {
+            parser.feed(chunk);
+            while let Some(event) = parser.next_event() {
+                events.push(event);
+            }
+        }
+        events
+    }
+
+    fn ev(event: &str, data: &str) -> SseEvent {
+        SseEvent::new(event, data)
+    }
+
+    #[test]
+    fn every_line_ending() {
+        for input in [
+            &b"event: a\ndata: x\n\n"[..],
+            b"event: a\r\ndata: x\r\n\r\n",
+            b"event: a\rdata: x\r\r",
+            b"event: a\r\ndata: x\n\r",
+            b"event: a\rdata: x\r\n\n",
+        ] {
+            assert_eq!(parse(input), [ev("a", "x")], "{input:?}");
+        }
+    }
+
+    #[test]
+    fn crlf_split_across_chunks_is_one_line_ending() {
+        let chunks: [&[u8]; 4] = [b"data: x\r", b"\n", b"\r", b"\ndata: y\r\n\r\n"];
+        assert_eq!(
+            parse_chunks(&chunks),
+            [ev("message", "x"), ev("message", "y")]
+        );
+        // A CR at the end of a chunk followed by another line: two lines.
+        let chunks: [&[u8]; 2] = [b"data: x\r", b"\rdata: y\n\n"];
+        assert_eq!(
+            parse_chunks(&chunks),
+            [ev("message", "x"), ev("message", "y")]
+        );
+        // An empty chunk between the CR and the LF changes nothing.
+        let chunks: [&[u8]; 4] = [b"data: x\r", b"", b"\n\r", b"\n"];
+        assert_eq!(parse_chunks(&chunks), [ev("message", "x")]);
+    }
+
+    #[test]
+    fn every_split_point_gives_the_same_events() {
+        let input =
+            "\u{FEFF}event: a\r\ndata: h\u{e9}\u{1F600}\rdata:\r\n: c\n\nid: 7\ndata: z\r\r"
+                .as_bytes();
+        let expected = parse(input);
+        assert_eq!(expected.len(), 2);
+        for i in 0..=input.len() {
+            for j in i..=input.len() {
+                let chunks = [&input[..i], &input[i..j], &input[j..]];
+                assert_eq!(parse_chunks(&chunks), expected, "split at {i}, {j}");
+            }
+        }
+        let bytes: Vec<&[u8]> = input.chunks(1).collect();
+        assert_eq!(parse_chunks(&bytes), expected);
+    }
+
+    #[test]
+    fn leading_bom_is_skipped_once() {
+        assert_eq!(parse(b"\xEF\xBB\xBFdata: x\n\n"), [ev("message", "x")]);
+        let chunks: [&[u8]; 3] = [b"\xEF", b"\xBB", b"\xBFdata: x\n\n"];
+        assert_eq!(parse_chunks(&chunks), [ev("message", "x")]);
+        // A second BOM is part of the line: the field name is "\u{FEFF}data".
+        assert_eq!(parse(b"\xEF\xBB\xBF\xEF\xBB\xBFdata: x\n\n"), []);
+        // A BOM later in the stream is an ordinary character.
+        assert_eq!(
+            parse(b"data: \xEF\xBB\xBFx\n\n"),
+            [ev("message", "\u{FEFF}x")]
+        );
+        // Bytes that only start like a BOM are kept.
+        assert_eq!(
+            parse(b"\xEF\xBBdata: x\n\n"),
+            [],
+            "field name \\u{{FFFD}}data is unknown"
+        );
+        let chunks: [&[u8]; 2] = [b"\xEF", b"\n\ndata: x\n\n"];
+        assert_eq!(parse_chunks(&chunks), [ev("message", "x")]);
+    }
+
+    #[test]
+    fn comments_are_ignored() {
+        assert_eq!(
+            parse(b": hello\n:\ndata: x\n: inside\ndata: y\n\n: ping\n\n"),
+            [ev("message", "x\ny")]
+        );
+    }
+
+    #[test]
+    fn multi_line_data_and_space_handling() {
+        assert_eq!(
+            parse(b"data: a\ndata:b\ndata:  c\ndata:\ndata\ndata: \n\n"),
+            [ev("message", "a\nb\n c\n\n\n")]
+        );
+        // Only the first colon separates name and value.
+        assert_eq!(parse(b"data: a: b:c\n\n"), [ev("message", "a: b:c")]);
+    }
+
+    #[test]
+    fn empty_data_buffer_is_not_dispatched_but_empty_data_line_is() {
+        assert_eq!(parse(b"event: a\n\nid: 1\n\nretry: 5\n\n\n\n"), []);
+        assert_eq!(parse(b"event: a\ndata\n\n"), [ev("a", "")]);
+        assert_eq!(parse(b"data:\n\n"), [ev("message", "")]);
+        // The event type of an undispatched block does not leak into the next.
+        assert_eq!(parse(b"event: a\n\ndata: x\n\n"), [ev("message", "x")]);
+    }
+
+    #[test]
+    fn field_without_colon_has_empty_value() {
+        // `event` alone sets an empty type, which reads as "message".
+        assert_eq!(parse(b"event: a\nevent\ndata: x\n\n"), [ev("message", "x")]);
+        // Unknown fields, with or without a value, and wrong case are ignored.
+        assert_eq!(
+            parse(b"foo: bar\nfoo\nData: y\nEVENT: e\ndata: x\n\n"),
+            [ev("message", "x")]
+        );
+    }
+
+    #[test]
+    fn id_rules() {
+        let events = parse(
+            b"id: 1\ndata: a\n\ndata: b\n\nid: 2\0\ndata: c\n\nid\ndata: d\n\nid: 3\n\ndata: e\n\n",
+        );
+        let ids: Vec<_> = events.iter().map(|e| e.id.as_deref()).collect();
+        // Kept across events; one with NUL is ignored; empty resets; a block
+        // without data still sets it.
+        assert_eq!(ids, [Some("1"), Some("1"), Some("1"), None, Some("3")]);
+        let mut parser = SseParser::new();
+        parser.feed(b"id: abc\n\n");
+        assert_eq!(parser.next_event(), None);
+        assert_eq!(parser.last_event_id(), "abc");
+    }
+
+    #[test]
+    fn retry_rules() {
+        let events = parse(
+            b"retry: 1500\ndata: a\n\nretry: 15x\ndata: b\n\nretry:\ndata: c\n\nretry: 99999999999999999999999\ndata: d\n\nretry:  7\ndata: e\n\n",
+        );
+        let retries: Vec<_> = events.iter().map(|e| e.retry).collect();
+        assert_eq!(retries, [Some(1500), None, None, None, None]);
+        let mut parser = SseParser::new();
+        parser.feed(b"retry: 30\n\ndata: x\n\n");
+        assert_eq!(parser.next_event().map(|e| e.retry), Some(None));
+        assert_eq!(parser.reconnection_time(), Some(30));
+    }
+
+    #[test]
+    fn utf8_split_across_chunks_and_invalid_bytes() {
+        let text = "h\u{e9}llo \u{4e16}\u{754c} \u{1F600}";
+        let input = format!("data: {text}\n\n");
+        let bytes: Vec<&[u8]> = input.as_bytes().chunks(1).collect();
+        assert_eq!(parse_chunks(&bytes), [ev("message", text)]);
+        // Invalid sequences become U+FFFD, per line: a truncated sequence at
+        // the end of a line does not swallow the line ending.
+        assert_eq!(
+            parse(b"data: a\xF0\x9F\x98\ndata: \xFFb\xC3\n\n"),
+            [ev("message", "a\u{FFFD}\n\u{FFFD}b\u{FFFD}")]
+        );
+        assert_eq!(
+            parse(b"event: \xE4\xB8\xAD\xE4\ndata: x\n\n"),
+            [ev("\u{4e2d}\u{FFFD}", "x")]
+        );
+    }
+
+    #[test]
+    fn end_of_stream_discards_unfinished_event() {
+        let mut parser = SseParser::new();
+        parser.feed(b"data: a\n\ndata: b\n");
+        assert_eq!(parser.next_event(), Some(ev("message", "a")));
+        assert_eq!(parser.next_event(), None);
+        assert!(parser.has_partial());
+        assert!(parser.finish());
+        assert!(!parser.has_partial());
+
+        // Reusable after finish, and a clean end reports nothing.
+        parser.feed(b"data: c\r\n\r\n");
+        assert_eq!(parser.next_event(), Some(ev("message", "c")));
+        assert!(!parser.has_partial());
+        assert!(!parser.finish());
+
+        // A line without its ending is pending too; a trailing comment line
+        // or CR is not.
+        parser.feed(b"data: x");
+        assert_eq!(parser.next_event(), None);
+        assert!(parser.has_partial());
+        parser.finish();
+        parser.feed(b": keep-alive\n\r");
+        assert_eq!(parser.next_event(), None);
+        assert!(!parser.has_partial());
+    }
+
+    #[test]
+    fn long_line_fed_byte_by_byte_is_found_once() {
+        let mut input = b"data: ".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 100_000));
+        input.extend_from_slice(b"\n\n");
+        let mut parser = SseParser::new();
+        let mut events = Vec::new();
+        for byte in &input {
+            parser.feed(std::slice::from_ref(byte));
+            events.extend(std::iter::from_fn(|| parser.next_event()));
+        }
+        assert_eq!(events.len(), 1);
+        assert_eq!(events.first().map(|e| e.data.len()), Some(100_000));
+        // The consumed bytes were dropped once the buffer was fully read.
+        parser.feed(b"");
+        assert!(parser.buf.is_empty());
+    }
+
+    #[test]
+    fn compaction_keeps_unprocessed_bytes() {
+        let mut parser = SseParser::new();
+        let mut events = 0;
+        for i in 0..2000 {
+            // Chunks that end mid-line, so the buffer is never fully consumed.
+            parser.feed(format!("x\ndata: {i}\n\nda").as_bytes());
+            parser.feed(b"ta: ");
+            while let Some(event) = parser.next_event() {
+                events += 1;
+                assert!(event.data.parse::<u32>().is_ok() || event.data.starts_with("x"));
+            }
+            assert!(parser.buf.len() < 2 * COMPACT_MIN + 64);
+        }
+        assert_eq!(events, 2000);
+    }
+
+    #[test]
+    fn find_line_end_matches_a_naive_scan() {
+        let mut hay = vec![b'a'; 40];
+        assert_eq!(find_line_end(&hay), None);
+        for at in 0..40 {
+            for term in [b'\n', b'\r'] {
+                hay.fill(b'a');
+                if let Some(b) = hay.get_mut(at) {
+                    *b = term;
+                }
+                // Bytes that differ from CR/LF by one bit or a borrow.
+                if let Some(b) = hay.get_mut(at + 1) {
+                    *b = 0x0B;
+                }
+                assert_eq!(find_line_end(&hay), Some((at, term)));
+                assert_eq!(find_line_end(&hay[..at]), None);
+            }
+        }
+        let tricky = [0x0C, 0x0E, 0x09, 0x8A, 0x8D, 0x00, 0xFF, 0x0B, 0x0A];
+        assert_eq!(find_line_end(&tricky), Some((8, b'\n')));
+    }
+
+    #[test]
+    fn anthropic_stream() {
+        let body = "event: message_start\ndata: {\"type\":\"message_start\"}\n\n\
+                    event: ping\ndata: {\"type\": \"ping\"}\n\n\
+                    event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+        let names: Vec<_> = parse(body.as_bytes())
+            .into_iter()
+            .map(|e| e.event)
+            .collect();
+        assert_eq!(names, ["message_start", "ping", "message_stop"]);
+    }
+}

@@ -1,0 +1,367 @@
+//! [`MessageStream`]: the events of one streaming Messages request, with both request IDs
+//! from the moment it is open.
+
+use std::fmt;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_core::Stream;
+use futures_util::StreamExt;
+use http::{HeaderMap, StatusCode};
+use tokio::time::{Instant, Sleep};
+
+use super::accumulate::{MessageAccumulator, StreamProtocolError};
+use super::events::{Decoded, MessageStreamEvent, decode};
+use super::sse::{SseEvent, SseParser};
+use crate::error::{ApiError, Error, TimeoutKind};
+use crate::response::{RequestIds, Response, ResponseMeta};
+use crate::retry;
+use crate::transport::{Call, Transport};
+use crate::types::Message;
+
+type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+
+/// The events of a streaming `POST /v1/messages`, from
+/// [`Messages::stream`](crate::resources::Messages::stream).
+///
+/// A [`Stream`] of [`MessageStreamEvent`]s. An `error` event after the 200 ends it with the
+/// same [`Error::Api`] the non-streaming call would give (carrying this response's IDs); a
+/// connection that drops before `message_stop` ends it with [`Error::Stream`]: a stream never
+/// ends short in silence. Events already delivered are never replayed.
+///
+/// ```no_run
+/// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+/// use anthropic_aws::types::{MessageCreateParams, MessageParam};
+/// use futures_util::StreamExt;
+///
+/// let params = MessageCreateParams::new("claude-opus-4-8", 1024, vec![MessageParam::user("Hi")]);
+/// let mut text = client.messages().stream(&params).await?.text_stream();
+/// println!("AWS request ID: {:?}", text.aws_request_id());
+/// while let Some(piece) = text.next().await {
+///     print!("{}", piece?);
+/// }
+/// # Ok(()) }
+/// ```
+pub struct MessageStream {
+    meta: ResponseMeta,
+    body: BodyStream,
+    /// Fires when the stream stays silent for longer than the request timeout.
+    idle: Pin<Box<Sleep>>,
+    idle_timeout: Duration,
+    parser: SseParser,
+    finished: bool,
+    saw_message_stop: bool,
+    /// Set when the stream broke off before `message_stop` (a restartable failure for
+    /// [`final_message`](Self::final_message), which has delivered nothing yet).
+    broke_off: bool,
+    restart: Restart,
+}
+
+/// What it takes to send the same request again, and how many retries are spent.
+struct Restart {
+    transport: Arc<Transport>,
+    call: Call<'static>,
+    retries_used: u32,
+}
+
+impl MessageStream {
+    /// Sends `call` (retrying the initial request as any request) and opens its stream.
+    pub(crate) async fn open(
+        transport: Arc<Transport>,
+        call: Call<'static>,
+    ) -> Result<Self, Error> {
+        let (meta, response, retries_used) = transport.open(&call, 0).await?;
+        Ok(Self::new(
+            meta,
+            response,
+            Restart {
+                transport,
+                call,
+                retries_used,
+            },
+        ))
+    }
+
+    fn new(meta: ResponseMeta, response: reqwest::Response, restart: Restart) -> Self {
+        let idle_timeout = restart.transport.timeout(&restart.call.options);
+        Self {
+            meta,
+            body: Box::pin(response.bytes_stream()),
+            idle: Box::pin(tokio::time::sleep(idle_timeout)),
+            idle_timeout,
+            parser: SseParser::default(),
+            finished: false,
+            saw_message_stop: false,
+            broke_off: false,
+            restart,
+        }
+    }
+
+    /// The AWS request ID (`x-amzn-requestid`) of the streaming response: primary, indexed in
+    /// CloudTrail.
+    pub fn aws_request_id(&self) -> Option<&str> {
+        self.meta.request_ids().aws()
+    }
+
+    /// Anthropic's request ID (`request-id`) of the streaming response.
+    pub fn anthropic_request_id(&self) -> Option<&str> {
+        self.meta.request_ids().anthropic()
+    }
+
+    /// Both request IDs.
+    pub fn request_ids(&self) -> &RequestIds {
+        self.meta.request_ids()
+    }
+
+    /// The HTTP status (200 once a stream is open).
+    pub fn status(&self) -> StatusCode {
+        self.meta.status()
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        self.meta.headers()
+    }
+
+    /// Only the text: each `text_delta`'s text, in order. Keeps the request IDs.
+    pub fn text_stream(self) -> TextStream {
+        TextStream { inner: self }
+    }
+
+    /// Reads the whole stream and returns the accumulated [`Message`]: content blocks
+    /// assembled, tool-use input JSON parsed, usage merged, with the IDs of the response it
+    /// came from.
+    ///
+    /// Nothing reaches the caller until the end, so a retryable failure met on the way (an
+    /// `overloaded_error` or `api_error` event, or a connection that breaks off) sends the
+    /// request again, within the client's retry budget (the retries the initial request took
+    /// count against it).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use anthropic_aws::types::{MessageCreateParams, MessageParam};
+    /// let params = MessageCreateParams::new(
+    ///     "claude-opus-4-8",
+    ///     128_000,
+    ///     vec![MessageParam::user("Write a detailed analysis...")],
+    /// );
+    /// let message = client.messages().stream(&params).await?.final_message().await?;
+    /// println!("{} ({:?})", message.text(), message.aws_request_id());
+    /// # Ok(()) }
+    /// ```
+    pub async fn final_message(mut self) -> Result<Response<Message>, Error> {
+        loop {
+            let err = match self.accumulate().await {
+                Ok(message) => return Ok(Response::new(message, self.meta)),
+                Err(err) => err,
+            };
+            let max_retries = self
+                .restart
+                .transport
+                .max_retries(&self.restart.call.options);
+            let retries_used = self.restart.retries_used;
+            if !(self.broke_off || err.is_retryable()) || retries_used >= max_retries {
+                return Err(err);
+            }
+            let delay = retry::delay(&err, retries_used);
+            tracing::debug!(error = %err, ?delay, retry = retries_used + 1, "restarting the stream");
+            tokio::time::sleep(delay).await;
+            let Restart {
+                transport, call, ..
+            } = self.restart;
+            let (meta, response, retries_used) = transport.open(&call, retries_used + 1).await?;
+            self = Self::new(
+                meta,
+                response,
+                Restart {
+                    transport,
+                    call,
+                    retries_used,
+                },
+            );
+        }
+    }
+
+    async fn accumulate(&mut self) -> Result<Message, Error> {
+        let mut accumulator = MessageAccumulator::default();
+        while let Some(event) = self.next().await {
+            accumulator
+                .push(&event?)
+                .map_err(|e| self.protocol_error(e))?;
+        }
+        accumulator.finish().map_err(|e| self.protocol_error(e))
+    }
+
+    fn protocol_error(&self, e: StreamProtocolError) -> Error {
+        Error::Stream {
+            message: e.to_string(),
+            request_ids: self.meta.request_ids().clone(),
+        }
+    }
+
+    /// Turns one SSE event into what the caller sees; `None` for events that carry nothing.
+    fn deliver(&mut self, event: &SseEvent) -> Option<Result<MessageStreamEvent, Error>> {
+        match decode(event) {
+            Ok(Decoded::Event(event)) => {
+                if matches!(event, MessageStreamEvent::MessageStop(_)) {
+                    self.saw_message_stop = true;
+                }
+                Some(Ok(event))
+            }
+            Ok(Decoded::Error(_)) => {
+                self.finished = true;
+                let data = Bytes::from(event.data.clone());
+                let error =
+                    ApiError::from_response(self.meta.status(), self.meta.headers().clone(), data);
+                Some(Err(error.into()))
+            }
+            Err(source) => {
+                self.finished = true;
+                Some(Err(Error::Decode {
+                    status: self.meta.status(),
+                    request_ids: self.meta.request_ids().clone(),
+                    body_snippet: crate::error::snippet(event.data.as_bytes()),
+                    source,
+                }))
+            }
+        }
+    }
+
+    fn broke_off_error(&mut self, why: String) -> Error {
+        self.finished = true;
+        self.broke_off = true;
+        Error::Stream {
+            message: why,
+            request_ids: self.meta.request_ids().clone(),
+        }
+    }
+}
+
+impl Stream for MessageStream {
+    type Item = Result<MessageStreamEvent, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if this.finished {
+                return Poll::Ready(None);
+            }
+            if let Some(event) = this.parser.next_event() {
+                if let Some(item) = this.deliver(&event) {
+                    return Poll::Ready(Some(item));
+                }
+                continue;
+            }
+            let next = match this.body.as_mut().poll_next(cx) {
+                Poll::Ready(next) => next,
+                Poll::Pending => {
+                    ready!(this.idle.as_mut().poll(cx));
+                    this.finished = true;
+                    this.broke_off = true;
+                    return Poll::Ready(Some(Err(Error::Timeout {
+                        kind: TimeoutKind::StreamIdle,
+                        timeout: this.idle_timeout,
+                        source: None,
+                    })));
+                }
+            };
+            let deadline = Instant::now() + this.idle_timeout;
+            this.idle.as_mut().reset(deadline);
+            match next {
+                Some(Ok(chunk)) => this.parser.feed(&chunk),
+                Some(Err(e)) if this.saw_message_stop => {
+                    // Everything arrived; a transport hiccup after `message_stop` loses nothing.
+                    tracing::debug!(error = %e, "the stream's connection closed after message_stop");
+                    this.finished = true;
+                }
+                Some(Err(e)) => {
+                    let why = if e.is_timeout() {
+                        format!("no data arrived within the timeout before message_stop: {e}")
+                    } else {
+                        format!("the connection broke before message_stop: {e}")
+                    };
+                    return Poll::Ready(Some(Err(this.broke_off_error(why))));
+                }
+                None => {
+                    if let Some(event) = this.parser.finish() {
+                        if let Some(item) = this.deliver(&event) {
+                            return Poll::Ready(Some(item));
+                        }
+                    }
+                    if this.saw_message_stop || this.finished {
+                        this.finished = true;
+                        return Poll::Ready(None);
+                    }
+                    let why = "the stream ended before message_stop".to_owned();
+                    return Poll::Ready(Some(Err(this.broke_off_error(why))));
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Debug for MessageStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MessageStream")
+            .field("status", &self.meta.status())
+            .field("aws_request_id", &self.aws_request_id())
+            .field("anthropic_request_id", &self.anthropic_request_id())
+            .field("finished", &self.finished)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The text of a [`MessageStream`], piece by piece, from [`MessageStream::text_stream`].
+/// Ends with the same errors the event stream would.
+pub struct TextStream {
+    inner: MessageStream,
+}
+
+impl TextStream {
+    /// The AWS request ID (`x-amzn-requestid`) of the streaming response.
+    pub fn aws_request_id(&self) -> Option<&str> {
+        self.inner.aws_request_id()
+    }
+
+    /// Anthropic's request ID (`request-id`) of the streaming response.
+    pub fn anthropic_request_id(&self) -> Option<&str> {
+        self.inner.anthropic_request_id()
+    }
+
+    /// Both request IDs.
+    pub fn request_ids(&self) -> &RequestIds {
+        self.inner.request_ids()
+    }
+
+    /// The event stream underneath.
+    pub fn into_inner(self) -> MessageStream {
+        self.inner
+    }
+}
+
+impl Stream for TextStream {
+    type Item = Result<String, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            match ready!(self.inner.poll_next_unpin(cx)) {
+                Some(Ok(event)) => {
+                    if let Some(text) = event.text_delta() {
+                        return Poll::Ready(Some(Ok(text.to_owned())));
+                    }
+                }
+                Some(Err(e)) => return Poll::Ready(Some(Err(e))),
+                None => return Poll::Ready(None),
+            }
+        }
+    }
+}
+
+impl fmt::Debug for TextStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("TextStream").field(&self.inner).finish()
+    }
+}
