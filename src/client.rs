@@ -247,6 +247,27 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `observer` with every request as it goes on the wire (signed) and every
+    /// response's status and headers as they arrive: for `--debug` output. Use
+    /// [`WireEvent::redacted_headers`](crate::WireEvent::redacted_headers) or its `Display`
+    /// to print them without secrets.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), anthropic_aws::Error> {
+    /// let client = anthropic_aws::Client::builder()
+    ///     .on_wire(|event| eprintln!("{event}"))
+    ///     .build()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn on_wire(
+        mut self,
+        observer: impl Fn(&crate::WireEvent<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.options.wire_observer = Some(Arc::new(observer));
+        self
+    }
+
     /// Reads "environment variables" from `lookup` instead of the process environment (for
     /// tests, and for apps that keep their settings elsewhere). Affects the `ANTHROPIC_AWS_*`,
     /// `AWS_REGION`, `AWS_DEFAULT_REGION` and `AWS_PROFILE` lookups this crate makes itself;

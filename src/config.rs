@@ -29,6 +29,7 @@ use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::Error;
+use crate::wire::WireObserver;
 
 /// The API version sent in `anthropic-version` unless configured otherwise: the version the
 /// current official SDKs send and Claude Platform on AWS serves.
@@ -121,10 +122,11 @@ pub(crate) struct Options {
     pub(crate) timeout: Option<Duration>,
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
+    pub(crate) wire_observer: Option<WireObserver>,
 }
 
 /// The resolved, immutable configuration of a client.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Config {
     pub(crate) base_url: Url,
     pub(crate) region: Option<String>,
@@ -137,6 +139,7 @@ pub(crate) struct Config {
     pub(crate) connect_timeout: Duration,
     pub(crate) max_retries: u32,
     pub(crate) auth_source: AuthSource,
+    pub(crate) wire_observer: Option<WireObserver>,
 }
 
 impl Options {
@@ -195,6 +198,7 @@ impl Options {
             connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
             auth_source,
+            wire_observer: self.wire_observer.clone(),
         };
         Ok((config, auth))
     }

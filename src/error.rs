@@ -511,7 +511,11 @@ impl ApiError {
                 matches!(self.status().as_u16(), 408 | 409 | 429 | 500..)
                     || matches!(
                         self.error_type(),
-                        ErrorType::RateLimit | ErrorType::Overloaded
+                        ErrorType::RateLimit
+                            | ErrorType::Overloaded
+                            | ErrorType::Api
+                            | ErrorType::Timeout
+                            | ErrorType::Conflict
                     )
             }
         }

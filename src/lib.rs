@@ -60,6 +60,7 @@ mod retry;
 pub mod streaming;
 mod transport;
 pub mod types;
+mod wire;
 
 #[cfg(feature = "emulator")]
 #[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
@@ -72,11 +73,11 @@ pub use config::{
 };
 pub use error::{ApiError, Error, ErrorType, TimeoutKind};
 pub use request_options::RequestOptions;
+pub use wire::WireEvent;
 pub use response::{
     ANTHROPIC_REQUEST_ID_HEADER, AWS_REQUEST_ID_HEADER, RawResponse, RequestIds, Response,
     ResponseMeta,
 };
-#[cfg(any())] // TEMP
 pub use streaming::{MessageStream, TextStream};
 
 /// The AWS SDKs' request-ID trait, implemented by [`Response`], [`RawResponse`], [`Error`] and

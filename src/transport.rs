@@ -18,6 +18,7 @@ use crate::error::{ApiError, Error, TimeoutKind};
 use crate::request_options::RequestOptions;
 use crate::response::{RequestIds, ResponseMeta};
 use crate::retry;
+use crate::wire::WireEvent;
 
 /// Error bodies are read up to this many bytes; the rest is dropped.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -252,6 +253,14 @@ impl Transport {
             Some(connect) if connect != self.config.connect_timeout => http_client(connect)?,
             _ => self.http.clone(),
         };
+        if let Some(observe) = &self.config.wire_observer {
+            observe(&WireEvent::Request {
+                method: &request.method,
+                url: &request.url,
+                headers: &request.headers,
+                body_len: request.body.len(),
+            });
+        }
         let mut builder = http
             .request(request.method, request.url)
             .headers(request.headers)
@@ -275,6 +284,12 @@ impl Transport {
         .map_err(|e| self.transport_error(e, &call.options))?;
 
         let status = response.status();
+        if let Some(observe) = &self.config.wire_observer {
+            observe(&WireEvent::Response {
+                status,
+                headers: response.headers(),
+            });
+        }
         let ids = RequestIds::from_headers(response.headers());
         let span = Span::current();
         span.record("status", status.as_u16());

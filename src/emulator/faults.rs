@@ -160,9 +160,9 @@ impl From<StreamScript> for Fault {
 /// changes one aspect; they combine.
 ///
 /// The events of a normal stream are `message_start`, then for each content
-/// block `content_block_start` (followed, after the first one, by `ping`),
-/// its `content_block_delta`s and `content_block_stop`, then
-/// `message_delta` and `message_stop`.
+/// block `content_block_start`, its `content_block_delta`s and
+/// `content_block_stop`, then `message_delta` and `message_stop`; one `ping`
+/// follows the first `content_block_start`.
 ///
 /// ```
 /// use std::time::Duration;

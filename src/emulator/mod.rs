@@ -381,7 +381,8 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The body bytes.
     pub body: Bytes,
-    /// The status answered.
+    /// The status answered (`200` for a streamed answer, whatever its
+    /// events; the request is recorded before they are sent).
     pub status: u16,
     /// The `x-amzn-requestid` sent back (empty if none was, as for
     /// [`Fault::html`]).

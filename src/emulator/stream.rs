@@ -40,12 +40,46 @@ struct Event {
     data: String,
 }
 
+/// Compact JSON with `"type"` first in every object, as the API writes its
+/// events (serde_json would sort the keys).
+fn type_first(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            out.push('{');
+            let typed = map.get_key_value("type").into_iter();
+            let others = map.iter().filter(|(k, _)| k.as_str() != "type");
+            for (i, (key, value)) in typed.chain(others).enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                type_first(value, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                type_first(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
 impl Event {
     fn new(kind: Kind, name: &'static str, data: &Value) -> Self {
+        let mut text = String::new();
+        type_first(data, &mut text);
         Event {
             kind,
             name,
-            data: data.to_string(),
+            data: text,
         }
     }
 
@@ -367,5 +401,14 @@ mod tests {
         assert!(bytes.iter().all(|p| p.len() >= 7 || p.ends_with('é')));
         assert_eq!(byte_pieces("", 7), Vec::<&str>::new());
         assert_eq!(byte_pieces("{}", 7), ["{}"]);
+    }
+
+    #[test]
+    fn type_comes_first() {
+        let value = json!({"z": [{"b": 1, "type": "x"}], "a": "\"q\"", "type": "t"});
+        let mut out = String::new();
+        type_first(&value, &mut out);
+        assert_eq!(out, r#"{"type":"t","a":"\"q\"","z":[{"type":"x","b":1}]}"#);
+        assert_eq!(serde_json::from_str::<Value>(&out).ok(), Some(value));
     }
 }

@@ -6,7 +6,6 @@ use std::time::Duration;
 use crate::error::Error;
 use crate::request_options::RequestOptions;
 use crate::response::{RawResponse, Response};
-#[cfg(any())] // TEMP
 use crate::streaming::MessageStream;
 use crate::transport::{Call, Transport};
 use crate::types::{CountTokensParams, Message, MessageCreateParams, MessageTokensCount};
@@ -86,8 +85,7 @@ impl<'c> Messages<'c> {
     /// }
     /// # Ok(()) }
     /// ```
-    #[cfg(any())] // TEMP
-    pub async fn stream(&self, params: &MessageCreateParams) -> Result<MessageStream, Error> {
+        pub async fn stream(&self, params: &MessageCreateParams) -> Result<MessageStream, Error> {
         let mut params = params.clone();
         params.stream = Some(true);
         let mut call = Call::post_json(

@@ -5,8 +5,6 @@
 pub mod accumulate;
 pub mod events;
 pub mod sse;
-#[cfg(any())] // TEMP: until the parser lands
 mod stream;
 
-#[cfg(any())] // TEMP
 pub use stream::{MessageStream, TextStream};

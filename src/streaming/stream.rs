@@ -286,17 +286,19 @@ impl Stream for MessageStream {
                     return Poll::Ready(Some(Err(this.broke_off_error(why))));
                 }
                 None => {
-                    if let Some(event) = this.parser.finish() {
-                        if let Some(item) = this.deliver(&event) {
-                            return Poll::Ready(Some(item));
-                        }
-                    }
-                    if this.saw_message_stop || this.finished {
+                    // Every complete event was taken above; an unterminated one is dropped,
+                    // as the event-stream rules say.
+                    let partial = this.parser.finish();
+                    if this.saw_message_stop {
                         this.finished = true;
                         return Poll::Ready(None);
                     }
-                    let why = "the stream ended before message_stop".to_owned();
-                    return Poll::Ready(Some(Err(this.broke_off_error(why))));
+                    let why = if partial {
+                        "the stream ended in the middle of an event, before message_stop"
+                    } else {
+                        "the stream ended before message_stop"
+                    };
+                    return Poll::Ready(Some(Err(this.broke_off_error(why.to_owned()))));
                 }
             }
         }
