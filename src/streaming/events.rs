@@ -282,8 +282,9 @@ impl<'de> Deserialize<'de> for ContentBlockDelta {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MessageStreamEvent {
-    /// `message_start`.
-    MessageStart(MessageStartEvent),
+    /// `message_start` (boxed: it holds a whole [`Message`], far larger
+    /// than the frequent delta events).
+    MessageStart(Box<MessageStartEvent>),
     /// `content_block_start`.
     ContentBlockStart(ContentBlockStartEvent),
     /// `content_block_delta`.
@@ -381,6 +382,10 @@ impl<'de> Deserialize<'de> for MessageStreamEvent {
 
 /// What an SSE event of a Messages stream decodes into.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "`Event` is the common variant; boxing it would allocate for every event"
+)]
 pub enum Decoded {
     /// A stream event (known or not).
     Event(MessageStreamEvent),
@@ -510,20 +515,18 @@ fn fill_block_defaults(value: &mut Value) {
     else {
         return;
     };
-    let defaults: &[(&str, fn() -> Value)] = match block.get("type").and_then(Value::as_str) {
-        Some("thinking") => &[
-            ("thinking", || Value::String(String::new())),
-            ("signature", || Value::String(String::new())),
-        ],
-        Some("tool_use") => &[("input", || Value::Object(Map::new()))],
+    let fields: &[&str] = match block.get("type").and_then(Value::as_str) {
+        Some("thinking") => &["thinking", "signature"],
+        Some("tool_use") => &["input"],
         _ => return,
     };
-    for (field, default) in defaults {
-        match block.get(*field) {
-            None | Some(Value::Null) => {
-                block.insert((*field).to_owned(), default());
-            }
-            Some(_) => {}
+    for &field in fields {
+        if block.get(field).is_none_or(Value::is_null) {
+            let default = match field {
+                "input" => Value::Object(Map::new()),
+                _ => Value::String(String::new()),
+            };
+            block.insert(field.to_owned(), default);
         }
     }
 }

@@ -7,4 +7,7 @@ pub mod events;
 pub mod sse;
 mod stream;
 
+pub use accumulate::{MessageAccumulator, StreamProtocolError};
+pub use events::{ContentBlockDelta, MessageStreamEvent};
+pub use sse::{SseEvent, SseParser};
 pub use stream::{MessageStream, TextStream};

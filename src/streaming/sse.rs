@@ -9,7 +9,8 @@
 //!
 //! The cost is linear in the number of bytes, whatever the chunking: the
 //! search for a line ending resumes where it stopped, and consumed bytes are
-//! dropped from the buffer only once they make up at least half of it.
+//! dropped from the buffer when it is full and they make up at least half of
+//! it (else it grows).
 
 use std::mem;
 
@@ -50,10 +51,6 @@ impl SseEvent {
     }
 }
 
-/// Consumed bytes are dropped from the buffer only past this size (and when
-/// they are at least half of it), so small streams never move bytes.
-const COMPACT_MIN: usize = 4096;
-
 /// The UTF-8 byte order mark, skipped once at the start of the stream.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -84,7 +81,10 @@ pub struct SseParser {
     buf: Vec<u8>,
     /// Start of the first line not yet processed.
     pos: usize,
-    /// `buf[pos..scan]` holds no line terminator (the search resumes here).
+    /// `buf[scan..]` may hold a line ending; when `false`, `buf[pos..]`
+    /// holds none (and `scan` is stale).
+    unscanned: bool,
+    /// `buf[pos..scan]` holds no line ending: the search resumes here.
     scan: usize,
     /// The last line ended with CR: a LF right after it is part of the same
     /// line ending, even when it arrives in the next chunk.
@@ -120,6 +120,7 @@ impl Default for SseParser {
         Self {
             buf: Vec::new(),
             pos: 0,
+            unscanned: false,
             scan: 0,
             skip_lf: false,
             at_start: true,
@@ -139,30 +140,51 @@ impl SseParser {
     /// returns `None` after each `feed`.
     #[inline]
     pub fn feed(&mut self, chunk: &[u8]) {
-        if self.pos != 0 {
-            self.compact();
-        }
+        // Each new byte is looked at here, so that `next_event` has nothing
+        // to do until a line is complete. One byte at a time (a slow
+        // network, a test) is the case to keep small and inlinable.
         if let [byte] = chunk {
+            if self.buf.len() == self.buf.capacity() {
+                self.make_room();
+            }
+            if !self.unscanned && (*byte == b'\n' || *byte == b'\r') {
+                self.scan = self.buf.len();
+                self.unscanned = true;
+            }
             self.buf.push(*byte);
         } else {
-            self.buf.extend_from_slice(chunk);
+            self.feed_slice(chunk);
         }
     }
 
-    /// Drops consumed bytes: all of them when the buffer is fully processed
-    /// (free), else only when they are at least half of a large buffer (each
-    /// byte kept is then paid for by a byte dropped, so the cost is linear).
-    #[inline]
-    fn compact(&mut self) {
+    /// [`feed`](Self::feed) for chunks of any other size.
+    fn feed_slice(&mut self, chunk: &[u8]) {
+        if self.buf.capacity() - self.buf.len() < chunk.len() {
+            self.make_room();
+        }
+        if !self.unscanned
+            && let Some((offset, _)) = find_line_end(chunk)
+        {
+            self.scan = self.buf.len() + offset;
+            self.unscanned = true;
+        }
+        self.buf.extend_from_slice(chunk);
+    }
+
+    /// Called when the buffer is full: drops the consumed bytes if they are
+    /// at least half of it (each byte moved is then paid for by a consumed
+    /// byte, so the cost stays linear), else lets the buffer grow.
+    #[cold]
+    fn make_room(&mut self) {
         if self.pos == self.buf.len() {
             self.buf.clear();
-            self.pos = 0;
-            self.scan = 0;
-        } else if self.pos >= COMPACT_MIN && self.pos * 2 >= self.buf.len() {
+        } else if self.pos * 2 >= self.buf.len() {
             self.buf.drain(..self.pos);
-            self.scan -= self.pos;
-            self.pos = 0;
+        } else {
+            return;
         }
+        self.scan = self.scan.saturating_sub(self.pos);
+        self.pos = 0;
     }
 
     /// The next complete event from the bytes fed so far, or `None` if more
@@ -172,41 +194,80 @@ impl SseParser {
     /// `retry:` lines take effect).
     #[inline]
     pub fn next_event(&mut self) -> Option<SseEvent> {
+        // All bytes were scanned and hold no line ending: nothing to do.
+        // (This is the common case when fed small chunks; kept inlinable.)
+        if !self.unscanned {
+            return None;
+        }
+        self.next_event_slow()
+    }
+
+    fn next_event_slow(&mut self) -> Option<SseEvent> {
         if self.at_start && !self.skip_bom() {
             return None;
         }
+        if self.skip_lf && !self.take_pending_lf() {
+            return None;
+        }
+        let found = self.find_next_line_end()?;
+        self.process_lines(found)
+    }
+
+    /// Processes lines, the first ending at `found`, until one dispatches
+    /// an event or no complete line is left.
+    fn process_lines(&mut self, mut found: (usize, u8)) -> Option<SseEvent> {
         loop {
-            if self.skip_lf {
-                match self.buf.get(self.pos) {
-                    None => return None,
-                    Some(b'\n') => {
-                        self.pos += 1;
-                        self.scan = self.pos;
-                    }
-                    Some(_) => {}
-                }
-                self.skip_lf = false;
-            }
-            let rest = self.buf.get(self.scan..).unwrap_or_default();
-            let Some((offset, terminator)) = find_line_end(rest) else {
-                self.scan = self.buf.len();
-                return None;
-            };
-            let end = self.scan + offset;
+            let (end, terminator) = found;
             let start = self.pos;
             self.pos = end + 1;
             if terminator == b'\r' {
                 // Take the LF of a CRLF now if it is here, else remember to.
-                if self.buf.get(self.pos) == Some(&b'\n') {
-                    self.pos += 1;
-                } else {
-                    self.skip_lf = true;
+                match self.buf.get(self.pos) {
+                    Some(b'\n') => self.pos += 1,
+                    Some(_) => {}
+                    None => self.skip_lf = true,
                 }
             }
             self.scan = self.pos;
             let line = self.buf.get(start..end).unwrap_or_default();
             if let Some(event) = self.state.process_line(line) {
                 return Some(event);
+            }
+            if self.skip_lf {
+                // Only set when the CR was the last byte: nothing is left.
+                return None;
+            }
+            found = self.find_next_line_end()?;
+        }
+    }
+
+    /// The position and value of the next CR or LF; when there is none,
+    /// records that the bytes so far were scanned.
+    #[inline]
+    fn find_next_line_end(&mut self) -> Option<(usize, u8)> {
+        let fresh = self.buf.get(self.scan..).unwrap_or_default();
+        match find_line_end(fresh) {
+            Some((offset, terminator)) => Some((self.scan + offset, terminator)),
+            None => {
+                self.scan = self.buf.len();
+                self.unscanned = false;
+                None
+            }
+        }
+    }
+
+    /// Skips the LF of a CRLF split across chunks. Returns `false` if no
+    /// byte came after the CR yet.
+    fn take_pending_lf(&mut self) -> bool {
+        match self.buf.get(self.pos) {
+            None => false,
+            Some(&byte) => {
+                if byte == b'\n' {
+                    self.pos += 1;
+                    self.scan = self.pos;
+                }
+                self.skip_lf = false;
+                true
             }
         }
     }
@@ -224,7 +285,7 @@ impl SseParser {
             return false;
         }
         self.pos += BOM.len();
-        self.scan = self.pos;
+        self.scan = self.scan.max(self.pos);
         self.at_start = false;
         true
     }
@@ -234,7 +295,10 @@ impl SseParser {
     /// them. Call it after [`next_event`](Self::next_event) returned `None`;
     /// at the end of the body, `true` means the stream was cut off mid-event.
     pub fn has_partial(&self) -> bool {
-        self.state.in_event || self.pos < self.buf.len()
+        let pending = self.buf.get(self.pos..).unwrap_or_default();
+        // A byte order mark (or the start of one) is not part of an event.
+        let bom = self.at_start && BOM.starts_with(pending);
+        self.state.in_event || !(pending.is_empty() || bom)
     }
 
     /// The stream's last event ID (the value of the latest `id:` line, or
@@ -373,6 +437,12 @@ fn find_line_end(hay: &[u8]) -> Option<(usize, u8)> {
     const LF: u64 = u64::from_ne_bytes([b'\n'; 8]);
     const CR: u64 = u64::from_ne_bytes([b'\r'; 8]);
 
+    if hay.len() < 16 {
+        return hay
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+            .and_then(|at| hay.get(at).map(|&b| (at, b)));
+    }
     let (words, tail) = hay.as_chunks::<8>();
     for (i, word) in words.iter().enumerate() {
         let w = u64::from_le_bytes(*word);
@@ -608,9 +678,12 @@ mod tests {
         }
         assert_eq!(events.len(), 1);
         assert_eq!(events.first().map(|e| e.data.len()), Some(100_000));
-        // The consumed bytes were dropped once the buffer was fully read.
-        parser.feed(b"");
-        assert!(parser.buf.is_empty());
+        // The buffer grew to hold the line, no more.
+        assert!(parser.buf.capacity() <= 256 * 1024);
+        // Consumed bytes are dropped when the buffer is full.
+        let comment = vec![b':'; parser.buf.capacity() + 1];
+        parser.feed(&comment);
+        assert_eq!(parser.buf.len(), comment.len());
     }
 
     #[test]
@@ -625,7 +698,7 @@ mod tests {
                 events += 1;
                 assert!(event.data.parse::<u32>().is_ok() || event.data.starts_with("x"));
             }
-            assert!(parser.buf.len() < 2 * COMPACT_MIN + 64);
+            assert!(parser.buf.capacity() <= 256, "{}", parser.buf.capacity());
         }
         assert_eq!(events, 2000);
     }

@@ -24,6 +24,10 @@ use crate::types::Message;
 
 type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
+/// One server-sent event may not grow beyond this many bytes: a server that never ends its
+/// line cannot make the client buffer without bound.
+const MAX_EVENT_BYTES: usize = 32 * 1024 * 1024;
+
 /// The events of a streaming `POST /v1/messages`, from
 /// [`Messages::stream`](crate::resources::Messages::stream).
 ///
@@ -52,6 +56,8 @@ pub struct MessageStream {
     idle: Pin<Box<Sleep>>,
     idle_timeout: Duration,
     parser: SseParser,
+    /// Bytes fed to the parser since it last gave an event.
+    pending_bytes: usize,
     finished: bool,
     saw_message_stop: bool,
     /// Set when the stream broke off before `message_stop` (a restartable failure for
@@ -93,6 +99,7 @@ impl MessageStream {
             idle: Box::pin(tokio::time::sleep(idle_timeout)),
             idle_timeout,
             parser: SseParser::default(),
+            pending_bytes: 0,
             finished: false,
             saw_message_stop: false,
             broke_off: false,
@@ -250,6 +257,7 @@ impl Stream for MessageStream {
                 return Poll::Ready(None);
             }
             if let Some(event) = this.parser.next_event() {
+                this.pending_bytes = 0;
                 if let Some(item) = this.deliver(&event) {
                     return Poll::Ready(Some(item));
                 }
@@ -271,7 +279,18 @@ impl Stream for MessageStream {
             let deadline = Instant::now() + this.idle_timeout;
             this.idle.as_mut().reset(deadline);
             match next {
-                Some(Ok(chunk)) => this.parser.feed(&chunk),
+                Some(Ok(chunk)) => {
+                    this.pending_bytes += chunk.len();
+                    if this.pending_bytes > MAX_EVENT_BYTES && this.parser.has_partial() {
+                        let why = format!("an event grew beyond {MAX_EVENT_BYTES} bytes");
+                        this.finished = true;
+                        return Poll::Ready(Some(Err(Error::Stream {
+                            message: why,
+                            request_ids: this.meta.request_ids().clone(),
+                        })));
+                    }
+                    this.parser.feed(&chunk);
+                }
                 Some(Err(e)) if this.saw_message_stop => {
                     // Everything arrived; a transport hiccup after `message_stop` loses nothing.
                     tracing::debug!(error = %e, "the stream's connection closed after message_stop");
