@@ -100,6 +100,43 @@ impl RequestId for RequestIds {
     }
 }
 
+/// The accessors every answer shares, read from its `meta: ResponseMeta` field: both request
+/// IDs, the status, the headers and the retry count.
+macro_rules! meta_accessors {
+    () => {
+        /// The AWS request ID (`x-amzn-requestid`): primary, indexed in CloudTrail.
+        pub fn aws_request_id(&self) -> Option<&str> {
+            self.meta.request_ids().aws()
+        }
+
+        /// Anthropic's request ID (`request-id`), for Anthropic support.
+        pub fn anthropic_request_id(&self) -> Option<&str> {
+            self.meta.request_ids().anthropic()
+        }
+
+        /// Both request IDs.
+        pub fn request_ids(&self) -> &$crate::RequestIds {
+            self.meta.request_ids()
+        }
+
+        /// The HTTP status.
+        pub fn status(&self) -> http::StatusCode {
+            self.meta.status()
+        }
+
+        /// All response headers, as received.
+        pub fn headers(&self) -> &http::HeaderMap {
+            self.meta.headers()
+        }
+
+        /// How many retries were spent before this answer.
+        pub fn retries(&self) -> u32 {
+            self.meta.retries()
+        }
+    };
+}
+pub(crate) use meta_accessors;
+
 /// Status, headers and request IDs of a response: what every [`Response`] and
 /// [`RawResponse`] carries besides its body.
 #[derive(Clone, Debug)]
@@ -173,35 +210,7 @@ impl<T> Response<T> {
         Self { body, meta }
     }
 
-    /// The AWS request ID (`x-amzn-requestid`): primary, indexed in CloudTrail.
-    pub fn aws_request_id(&self) -> Option<&str> {
-        self.meta.request_ids.aws()
-    }
-
-    /// Anthropic's request ID (`request-id`), for Anthropic support.
-    pub fn anthropic_request_id(&self) -> Option<&str> {
-        self.meta.request_ids.anthropic()
-    }
-
-    /// Both request IDs.
-    pub fn request_ids(&self) -> &RequestIds {
-        &self.meta.request_ids
-    }
-
-    /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
-        self.meta.status
-    }
-
-    /// All response headers, as received.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.meta.headers
-    }
-
-    /// How many retries were spent before this answer.
-    pub fn retries(&self) -> u32 {
-        self.meta.retries
-    }
+    meta_accessors!();
 
     /// The parsed body, dropping the metadata.
     pub fn into_inner(self) -> T {
@@ -272,34 +281,11 @@ impl<T> RawResponse<T> {
         }
     }
 
-    /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
-        self.meta.status
-    }
-
-    /// All response headers, as received.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.meta.headers
-    }
+    meta_accessors!();
 
     /// The body bytes, exactly as received.
     pub fn body(&self) -> &Bytes {
         &self.body
-    }
-
-    /// The AWS request ID (`x-amzn-requestid`): primary, indexed in CloudTrail.
-    pub fn aws_request_id(&self) -> Option<&str> {
-        self.meta.request_ids.aws()
-    }
-
-    /// Anthropic's request ID (`request-id`), for Anthropic support.
-    pub fn anthropic_request_id(&self) -> Option<&str> {
-        self.meta.request_ids.anthropic()
-    }
-
-    /// Both request IDs.
-    pub fn request_ids(&self) -> &RequestIds {
-        &self.meta.request_ids
     }
 
     /// The body bytes and the metadata, apart.

@@ -10,14 +10,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_core::Stream;
 use futures_util::StreamExt;
-use http::{HeaderMap, StatusCode};
 use tokio::time::{Instant, Sleep};
 
 use super::accumulate::{MessageAccumulator, StreamProtocolError};
 use super::events::{Decoded, MessageStreamEvent, decode};
 use super::sse::{SseEvent, SseParser};
 use crate::error::{ApiError, Error, TimeoutKind};
-use crate::response::{RequestIds, Response, ResponseMeta};
+use crate::response::{RequestIds, Response, ResponseMeta, meta_accessors};
 use crate::retry;
 use crate::transport::{Call, Transport};
 use crate::types::Message;
@@ -79,16 +78,22 @@ impl MessageStream {
         transport: Arc<Transport>,
         call: Call<'static>,
     ) -> Result<Self, Error> {
-        let (meta, response, retries_used) = transport.open(&call, 0).await?;
-        Ok(Self::new(
-            meta,
-            response,
-            Restart {
-                transport,
-                call,
-                retries_used,
-            },
-        ))
+        Self::send(transport, call, 0).await
+    }
+
+    /// Sends `call` with `first_retry` retries already spent, and opens its stream.
+    async fn send(
+        transport: Arc<Transport>,
+        call: Call<'static>,
+        first_retry: u32,
+    ) -> Result<Self, Error> {
+        let (meta, response, retries_used) = transport.open(&call, first_retry).await?;
+        let restart = Restart {
+            transport,
+            call,
+            retries_used,
+        };
+        Ok(Self::new(meta, response, restart))
     }
 
     fn new(meta: ResponseMeta, response: reqwest::Response, restart: Restart) -> Self {
@@ -107,31 +112,7 @@ impl MessageStream {
         }
     }
 
-    /// The AWS request ID (`x-amzn-requestid`) of the streaming response: primary, indexed in
-    /// CloudTrail.
-    pub fn aws_request_id(&self) -> Option<&str> {
-        self.meta.request_ids().aws()
-    }
-
-    /// Anthropic's request ID (`request-id`) of the streaming response.
-    pub fn anthropic_request_id(&self) -> Option<&str> {
-        self.meta.request_ids().anthropic()
-    }
-
-    /// Both request IDs.
-    pub fn request_ids(&self) -> &RequestIds {
-        self.meta.request_ids()
-    }
-
-    /// The HTTP status (200 once a stream is open).
-    pub fn status(&self) -> StatusCode {
-        self.meta.status()
-    }
-
-    /// The response headers.
-    pub fn headers(&self) -> &HeaderMap {
-        self.meta.headers()
-    }
+    meta_accessors!();
 
     /// Only the text: each `text_delta`'s text, in order. Keeps the request IDs.
     pub fn text_stream(self) -> TextStream {
@@ -179,16 +160,7 @@ impl MessageStream {
             let Restart {
                 transport, call, ..
             } = self.restart;
-            let (meta, response, retries_used) = transport.open(&call, retries_used + 1).await?;
-            self = Self::new(
-                meta,
-                response,
-                Restart {
-                    transport,
-                    call,
-                    retries_used,
-                },
-            );
+            self = Self::send(transport, call, retries_used + 1).await?;
         }
     }
 
