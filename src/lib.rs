@@ -73,12 +73,12 @@ pub use config::{
 };
 pub use error::{ApiError, Error, ErrorType, TimeoutKind};
 pub use request_options::RequestOptions;
-pub use wire::WireEvent;
 pub use response::{
     ANTHROPIC_REQUEST_ID_HEADER, AWS_REQUEST_ID_HEADER, RawResponse, RequestIds, Response,
     ResponseMeta,
 };
 pub use streaming::{MessageStream, TextStream};
+pub use wire::WireEvent;
 
 /// The AWS SDKs' request-ID trait, implemented by [`Response`], [`RawResponse`], [`Error`] and
 /// [`ApiError`] (it reads the AWS request ID, `x-amzn-requestid`).

@@ -79,7 +79,11 @@ impl fmt::Display for WireEvent<'_> {
             Self::Request { method, url, .. } => write!(f, "> {method} {url}")?,
             Self::Response { status, .. } => write!(f, "< HTTP {status}")?,
         }
-        let arrow = if matches!(self, Self::Request { .. }) { ">" } else { "<" };
+        let arrow = if matches!(self, Self::Request { .. }) {
+            ">"
+        } else {
+            "<"
+        };
         for line in self.redacted_headers() {
             write!(f, "\n{arrow} {line}")?;
         }

@@ -85,7 +85,7 @@ impl<'c> Messages<'c> {
     /// }
     /// # Ok(()) }
     /// ```
-        pub async fn stream(&self, params: &MessageCreateParams) -> Result<MessageStream, Error> {
+    pub async fn stream(&self, params: &MessageCreateParams) -> Result<MessageStream, Error> {
         let mut params = params.clone();
         params.stream = Some(true);
         let mut call = Call::post_json(
