@@ -17,6 +17,9 @@ pub(crate) const AWS_ERROR_NAMESPACE: &str =
 /// * a [`Fault::Anthropic`], [`Fault::AwsFrontDoor`] or [`Fault::Raw`] at
 ///   the head answers the next request, whatever it is, before any
 ///   verification;
+/// * a [`Fault::Slow`] or [`Fault::CutBody`] at the head is taken by the
+///   next request, whatever it is, which then goes through the normal
+///   pipeline (authentication included) and is answered late, or cut;
 /// * a [`Fault::Stream`] at the head is taken only by a streaming
 ///   `POST /v1/messages` (`"stream": true`) that passes authentication, the
 ///   workspace and version checks and body validation, and shapes that
@@ -33,7 +36,14 @@ pub(crate) const AWS_ERROR_NAMESPACE: &str =
 /// let throttled = Fault::aws(429, "ThrottlingException", "Rate exceeded");
 /// // A CDN answers with an HTML page (no request id at all):
 /// let gateway = Fault::html(502, "<html><body>Bad Gateway</body></html>");
-/// # let _ = (overloaded, throttled, gateway);
+/// // Rate limited, with the server's advice on when to come back:
+/// let limited = Fault::anthropic(429, "rate_limit_error", "Slow down")
+///     .with_header("retry-after-ms", "250")
+///     .with_header("x-should-retry", "true");
+/// // A slow server (for client timeouts), and a body that stops halfway:
+/// let slow = Fault::slow(std::time::Duration::from_secs(2));
+/// let cut = Fault::cut_body();
+/// # let _ = (overloaded, throttled, gateway, limited, slow, cut);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
@@ -50,6 +60,9 @@ pub enum Fault {
         message: String,
         /// Optional `error.details`.
         details: Option<serde_json::Value>,
+        /// Extra response headers (see [`Fault::with_header`]), added after
+        /// the standard ones.
+        headers: Vec<(String, String)>,
     },
     /// An error from the AWS front door: `x-amzn-errortype: <type>:<namespace>`,
     /// `x-amzn-requestid`, JSON body `{"message": ..}` and no `request-id`.
@@ -60,6 +73,9 @@ pub enum Fault {
         error_type: String,
         /// The `message` of the body.
         message: String,
+        /// Extra response headers (see [`Fault::with_header`]), added after
+        /// the standard ones.
+        headers: Vec<(String, String)>,
     },
     /// Exactly this status, these headers and this body (hyper still adds
     /// `content-length` and `date`; a `content-length` or `transfer-encoding`
@@ -78,6 +94,22 @@ pub enum Fault {
     /// of the queue). The answer is still `200` with
     /// `content-type: text/event-stream`.
     Stream(StreamScript),
+    /// A slow server: the next request, whatever it is, is answered
+    /// normally (authentication and all), but only after this long. The
+    /// request counts as received when its headers arrive; the pause comes
+    /// after its body has been read.
+    Slow(Duration),
+    /// A body that stops halfway. The next request, whatever it is, goes
+    /// through the normal pipeline; then:
+    ///
+    /// * a buffered (JSON) answer is sent with its status, its headers and
+    ///   the `content-length` of the whole body, but only the first half of
+    ///   the body (rounded down), after which the connection is closed: the
+    ///   client sees fewer bytes than `content-length` announced;
+    /// * a streamed answer (`"stream": true`) sends `message_start` and is
+    ///   then cut, exactly as [`StreamScript::cut_after(1)`](StreamScript::cut_after)
+    ///   would (no final chunk).
+    CutBody,
 }
 
 impl Fault {
@@ -88,6 +120,7 @@ impl Fault {
             error_type: error_type.to_owned(),
             message: message.to_owned(),
             details: None,
+            headers: Vec::new(),
         }
     }
 
@@ -99,12 +132,14 @@ impl Fault {
                 status,
                 error_type,
                 message,
+                headers,
                 ..
             } => Fault::Anthropic {
                 status,
                 error_type,
                 message,
                 details: Some(details),
+                headers,
             },
             other => other,
         }
@@ -116,7 +151,34 @@ impl Fault {
             status,
             error_type: error_type.to_owned(),
             message: message.to_owned(),
+            headers: Vec::new(),
         }
+    }
+
+    /// Adds a response header to a [`Fault::Anthropic`], a
+    /// [`Fault::AwsFrontDoor`] or a [`Fault::Raw`] (appended after the
+    /// headers already there, so repeating a name sends it twice), e.g.
+    /// `retry-after`, `retry-after-ms` or `x-should-retry`. Other variants
+    /// are returned unchanged. Names and values that are not valid HTTP are
+    /// skipped when the answer is sent.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        match &mut self {
+            Fault::Anthropic { headers, .. }
+            | Fault::AwsFrontDoor { headers, .. }
+            | Fault::Raw { headers, .. } => headers.push((name.to_owned(), value.to_owned())),
+            Fault::Stream(_) | Fault::Slow(_) | Fault::CutBody => {}
+        }
+        self
+    }
+
+    /// A slow server; see [`Fault::Slow`].
+    pub fn slow(delay: Duration) -> Self {
+        Fault::Slow(delay)
+    }
+
+    /// A body cut halfway; see [`Fault::CutBody`].
+    pub fn cut_body() -> Self {
+        Fault::CutBody
     }
 
     /// An HTML page with `content-type: text/html` and no request-id headers

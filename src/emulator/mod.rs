@@ -26,7 +26,21 @@
 //!   `input_schema` an example value of its type;
 //! * every request is counted and recorded ([`EmulatorHandle::requests`]),
 //!   and [`Fault`]s can be queued to script failures, including broken
-//!   event streams ([`Fault::Stream`], [`StreamScript`]).
+//!   event streams ([`Fault::Stream`], [`StreamScript`]), slow answers
+//!   ([`Fault::Slow`]) and bodies cut short ([`Fault::CutBody`]);
+//! * *scenarios* script failures without code: a request carrying
+//!   `x-emulator-scenario: status=529;times=2`, or naming the model
+//!   `claude-opus-4-8~status=529;times=2`, fails twice with
+//!   `overloaded_error` and then succeeds. The keys (`status`, `type`,
+//!   `aws`, `message`, `retry-after`, `retry-after-ms`, `should-retry`,
+//!   `times`, `delay-ms`, `body`, `stream-error-after`, `stream-cut-after`,
+//!   `chunk-size`, `stream-text-bytes`) are documented in `docs/emulator.md`;
+//! * its clock can be shifted ([`EmulatorBuilder::clock_ahead`],
+//!   [`EmulatorBuilder::clock_behind`]) for clock-skew tests: the SigV4 date
+//!   check and every response's `Date` header use the shifted clock;
+//! * [`EmulatorBuilder::fast`] turns verification and recording off for
+//!   load tests, and [`EmulatorBuilder::request_log`] writes one JSON line
+//!   per request (the same record as [`RecordedRequest::to_log_line`]).
 //!
 //! ```no_run
 //! use anthropic_aws::emulator::{Emulator, Fault};
@@ -49,12 +63,13 @@
 //! # }
 //! ```
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use tokio::net::TcpListener;
@@ -63,18 +78,25 @@ use tokio::task::JoinHandle;
 
 mod faults;
 mod ids;
+mod request_log;
 mod responses;
+mod scenario;
 mod server;
 pub mod sigv4;
 mod stream;
 pub mod time;
 
 #[cfg(test)]
+mod hook_tests;
+#[cfg(test)]
+mod scenario_tests;
+#[cfg(test)]
 mod stream_tests;
 #[cfg(test)]
 mod tests;
 
 pub use faults::{Fault, StreamScript};
+
 pub use sigv4::CredentialStore;
 
 /// The entry point: `Emulator::builder()...start().await`.
@@ -111,6 +133,10 @@ pub struct EmulatorBuilder {
     credentials: CredentialStore,
     api_keys: Vec<String>,
     date_window: Duration,
+    clock: Clock,
+    fast: bool,
+    request_log: Option<PathBuf>,
+    port: u16,
 }
 
 impl Default for EmulatorBuilder {
@@ -121,6 +147,30 @@ impl Default for EmulatorBuilder {
             credentials: CredentialStore::new(),
             api_keys: Vec::new(),
             date_window: Duration::from_secs(300),
+            clock: Clock::Real,
+            fast: false,
+            request_log: None,
+            port: 0,
+        }
+    }
+}
+
+/// The emulator's notion of "now", relative to the real clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Clock {
+    Real,
+    Ahead(Duration),
+    Behind(Duration),
+}
+
+impl Clock {
+    /// The shifted time (the real time when the shift would overflow).
+    pub(crate) fn now(self) -> SystemTime {
+        let real = SystemTime::now();
+        match self {
+            Clock::Real => real,
+            Clock::Ahead(by) => real.checked_add(by).unwrap_or(real),
+            Clock::Behind(by) => real.checked_sub(by).unwrap_or(real),
         }
     }
 }
@@ -136,6 +186,10 @@ impl fmt::Debug for EmulatorBuilder {
                 &format_args!("[{} redacted]", self.api_keys.len()),
             )
             .field("date_window", &self.date_window)
+            .field("clock", &self.clock)
+            .field("fast", &self.fast)
+            .field("request_log", &self.request_log)
+            .field("port", &self.port)
             .finish()
     }
 }
@@ -201,12 +255,66 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Binds `127.0.0.1:0` and starts serving on the current Tokio runtime.
+    /// Runs the emulator's clock ahead of the real one by `by`: the SigV4
+    /// date check compares `x-amz-date` with the shifted time, and every
+    /// response's `Date` header shows it. A client signing with the real
+    /// clock is then `by` behind; beyond the [date
+    /// window](Self::date_window) it gets `InvalidSignatureException`
+    /// ("Signature expired"), whose `Date` lets it compute the skew.
+    /// Replaces an earlier `clock_ahead` or `clock_behind`.
+    pub fn clock_ahead(mut self, by: Duration) -> Self {
+        self.clock = Clock::Ahead(by);
+        self
+    }
+
+    /// Runs the emulator's clock behind the real one by `by`; see
+    /// [`clock_ahead`](Self::clock_ahead).
+    pub fn clock_behind(mut self, by: Duration) -> Self {
+        self.clock = Clock::Behind(by);
+        self
+    }
+
+    /// Fast mode, for load tests of clients (default off): no
+    /// authentication at all (SigV4 is not verified, no credentials are
+    /// needed, the workspace and version headers are not checked), and
+    /// `POST /v1/messages` reads only `model` and `stream` from the body and
+    /// answers a fixed text. [`EmulatorHandle::request_count`] still counts
+    /// every request, but [`EmulatorHandle::requests`] stays empty so that
+    /// memory does not grow with the load; the [request
+    /// log](Self::request_log), when set, still gets every line. Queued
+    /// [`Fault`]s and scenarios still apply.
+    pub fn fast(mut self, fast: bool) -> Self {
+        self.fast = fast;
+        self
+    }
+
+    /// Appends one JSON object per request, one per line, to the file at
+    /// `path` (created if missing), flushed line by line; see
+    /// [`RecordedRequest::to_log_line`] for the fields. A line that cannot
+    /// be written is dropped without failing the request.
+    pub fn request_log(mut self, path: impl Into<PathBuf>) -> Self {
+        self.request_log = Some(path.into());
+        self
+    }
+
+    /// The port to listen on, on `127.0.0.1` (default 0: one the OS picks).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Binds `127.0.0.1` (on the [port](Self::port), by default one the OS
+    /// picks), opens the [request log](Self::request_log) if any, and starts
+    /// serving on the current Tokio runtime.
     ///
     /// # Errors
-    /// When the socket cannot be bound.
+    /// When the socket cannot be bound or the request log cannot be opened.
     pub async fn start(self) -> std::io::Result<EmulatorHandle> {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let log = match &self.request_log {
+            Some(path) => Some(request_log::RequestLog::open(path)?),
+            None => None,
+        };
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             config: Config {
@@ -215,7 +323,10 @@ impl EmulatorBuilder {
                 credentials: self.credentials,
                 api_keys: self.api_keys,
                 date_window: self.date_window,
+                clock: self.clock,
+                fast: self.fast,
             },
+            log,
             request_count: AtomicUsize::new(0),
             message_counter: AtomicU64::new(0),
             ids: ids::IdGen::new(),
@@ -241,6 +352,8 @@ pub(crate) struct Config {
     pub(crate) credentials: CredentialStore,
     pub(crate) api_keys: Vec<String>,
     pub(crate) date_window: Duration,
+    pub(crate) clock: Clock,
+    pub(crate) fast: bool,
 }
 
 /// Mutable state behind one lock.
@@ -248,11 +361,14 @@ pub(crate) struct Config {
 pub(crate) struct State {
     pub(crate) requests: Vec<RecordedRequest>,
     pub(crate) faults: VecDeque<Fault>,
+    /// Requests seen so far per scenario string that has `times=N`.
+    pub(crate) scenario_hits: HashMap<String, u64>,
 }
 
 /// Everything the server task and the handles share.
 pub(crate) struct Shared {
     pub(crate) config: Config,
+    pub(crate) log: Option<request_log::RequestLog>,
     pub(crate) request_count: AtomicUsize,
     pub(crate) message_counter: AtomicU64,
     pub(crate) ids: ids::IdGen,
@@ -324,6 +440,27 @@ impl EmulatorHandle {
         &self.inner.shared.config.workspace_id
     }
 
+    /// The emulator's "now": the real time, shifted as
+    /// [`EmulatorBuilder::clock_ahead`] / [`clock_behind`](EmulatorBuilder::clock_behind)
+    /// say.
+    pub fn now(&self) -> SystemTime {
+        self.inner.shared.config.clock.now()
+    }
+
+    /// Whether the emulator runs in [fast mode](EmulatorBuilder::fast).
+    pub fn is_fast(&self) -> bool {
+        self.inner.shared.config.fast
+    }
+
+    /// The [request log](EmulatorBuilder::request_log)'s path, if any.
+    pub fn request_log_path(&self) -> Option<&Path> {
+        self.inner
+            .shared
+            .log
+            .as_ref()
+            .map(request_log::RequestLog::path)
+    }
+
     /// Every HTTP request received so far, whatever its outcome (bytes that
     /// do not parse as an HTTP request are not counted: hyper drops the
     /// connection before the emulator sees them).
@@ -333,7 +470,8 @@ impl EmulatorHandle {
 
     /// The requests answered so far, oldest first. A request is recorded
     /// just before its response is sent, so it is visible here by the time
-    /// the client has the response.
+    /// the client has the response. Always empty in [fast
+    /// mode](EmulatorBuilder::fast).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.inner.shared.state().requests.clone()
     }
@@ -341,7 +479,9 @@ impl EmulatorHandle {
     /// Queues `fault`. Faults are used first in, first out, one per request,
     /// and only the head of the queue is considered: an error fault at the
     /// head answers the next request instead of the normal pipeline (before
-    /// any authentication); a [`Fault::Stream`] at the head is taken only by
+    /// any authentication); a [`Fault::Slow`] or [`Fault::CutBody`] at the
+    /// head is taken by the next request, which is then answered by the
+    /// normal pipeline, late or cut; a [`Fault::Stream`] at the head is taken only by
     /// the next streaming `POST /v1/messages` that passes verification, and
     /// every other request meanwhile is answered normally (see [`Fault`]).
     pub fn push_fault(&self, fault: Fault) {
@@ -390,6 +530,55 @@ pub struct RecordedRequest {
     /// The `request-id` sent back; `None` when the AWS front door (or a raw
     /// fault without one) answered.
     pub anthropic_request_id: Option<String>,
+    /// When the request's headers arrived (the real clock, not a
+    /// [shifted](EmulatorBuilder::clock_ahead) one).
+    pub received_at: SystemTime,
+    /// How the request tried to authenticate (whether or not it succeeded).
+    pub auth: RequestAuth,
+    /// The access key id of a SigV4 `Authorization` header, when it names
+    /// one (whether or not it is known). Never a secret.
+    pub access_key_id: Option<String>,
+    /// `"ok"`, or what went wrong: the Anthropic error type
+    /// (`overloaded_error`, ...) or the AWS exception name
+    /// (`ThrottlingException`, ...) answered. A 200 stream scripted to fail
+    /// has its `error` event's type, or `stream_cut`; a body cut by
+    /// [`Fault::CutBody`] has `body_cut`; a raw answer without a type has
+    /// `ok` below 400 and `http_<status>` otherwise.
+    pub verdict: String,
+    /// The `x-stainless-retry-count` header as a number (0 for a first
+    /// attempt), if the client sent one.
+    pub attempt: Option<u64>,
+    /// The scenario the request carried (model suffix and
+    /// `x-emulator-scenario` header, joined by `;`), if any.
+    pub scenario: Option<String>,
+}
+
+/// How a request tried to authenticate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestAuth {
+    /// An `Authorization` header other than `Bearer` (taken as SigV4).
+    SigV4,
+    /// `Authorization: Bearer <key>` or `x-api-key`.
+    ApiKey,
+    /// Neither.
+    None,
+}
+
+impl RequestAuth {
+    /// `"sigv4"`, `"api_key"` or `"none"`, as in the request log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestAuth::SigV4 => "sigv4",
+            RequestAuth::ApiKey => "api_key",
+            RequestAuth::None => "none",
+        }
+    }
+}
+
+impl fmt::Display for RequestAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl RecordedRequest {
@@ -404,6 +593,27 @@ impl RecordedRequest {
     /// The body parsed as JSON, if it is JSON.
     pub fn body_json(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.body).ok()
+    }
+
+    /// The record as one line of the [request log](EmulatorBuilder::request_log)
+    /// (without the newline): a JSON object with `time` ([`received_at`](Self::received_at),
+    /// RFC 3339 UTC with milliseconds), `method`, `path` (with the query),
+    /// `auth` (`"sigv4"`, `"api_key"` or `"none"`), `access_key_id` (only
+    /// when known from a SigV4 header), `verdict`, `status`,
+    /// `aws_request_id` (`null` when none was sent), `anthropic_request_id`
+    /// (or `null`), `attempt` (a number, or `null`) and `scenario` (only
+    /// when the request carried one). No header values, bodies, secrets,
+    /// session tokens or API keys.
+    ///
+    /// ```
+    /// # use anthropic_aws::emulator::RecordedRequest;
+    /// # fn check(request: &RecordedRequest) {
+    /// let line: serde_json::Value = serde_json::from_str(&request.to_log_line()).unwrap();
+    /// assert_eq!(line["verdict"], request.verdict.as_str());
+    /// # }
+    /// ```
+    pub fn to_log_line(&self) -> String {
+        request_log::line(self)
     }
 }
 
@@ -431,6 +641,12 @@ impl fmt::Debug for RecordedRequest {
             .field("status", &self.status)
             .field("aws_request_id", &self.aws_request_id)
             .field("anthropic_request_id", &self.anthropic_request_id)
+            .field("received_at", &self.received_at)
+            .field("auth", &self.auth)
+            .field("access_key_id", &self.access_key_id)
+            .field("verdict", &self.verdict)
+            .field("attempt", &self.attempt)
+            .field("scenario", &self.scenario)
             .finish()
     }
 }

@@ -172,6 +172,28 @@ pub(crate) struct MessagesRequest {
     /// the same request gets the same id and calls in one conversation get
     /// distinct ones.
     pub(crate) tool_use_number: u64,
+    /// `stream-text-bytes=N` of a scenario: the answer is one text block
+    /// (after the thinking block, if any) of exactly this many bytes of
+    /// [`filler`] text, whatever `tool_choice` says.
+    pub(crate) text_bytes: Option<u64>,
+}
+
+impl MessagesRequest {
+    /// The request fast mode answers: only `model` and `stream` were read
+    /// from the body; the prompt's size is estimated from the body's length.
+    pub(crate) fn fast(model: String, stream: bool, body_len: usize) -> Self {
+        MessagesRequest {
+            model,
+            max_tokens: None,
+            stream,
+            input_tokens: estimate_tokens(body_len),
+            last_user_text: String::new(),
+            forced_tool: None,
+            thinking: false,
+            tool_use_number: 1,
+            text_bytes: None,
+        }
+    }
 }
 
 /// A tool the answer calls, with its deterministic input.
@@ -342,6 +364,7 @@ pub(crate) fn parse_messages_request(
         tool_use_number: u64::try_from(earlier_tool_uses)
             .unwrap_or(u64::MAX)
             .saturating_add(1),
+        text_bytes: None,
     })
 }
 
@@ -528,6 +551,32 @@ pub(crate) fn reply_text(last_user_text: &str) -> String {
 /// The text of every thinking block.
 pub(crate) const THINKING_TEXT: &str = "Let me think about that.";
 
+/// The text of every fast-mode answer.
+pub(crate) const FAST_TEXT: &str = "Hello from the local Claude Platform on AWS.";
+
+/// The repeating pattern of [`filler`] text (ASCII, nothing JSON escapes).
+const FILLER_PATTERN: &str = "The quick brown fox jumps over the lazy dog. ";
+
+/// `len` bytes of the deterministic filler text, starting `offset` bytes
+/// into it: the text of `stream-text-bytes=N` is `filler(0, N)`, and
+/// consecutive pieces concatenate to it.
+pub(crate) fn filler(offset: u64, len: usize) -> String {
+    let period = FILLER_PATTERN.len();
+    let mut out = String::with_capacity(len);
+    // The remainder is below `period`, so it fits `usize`.
+    let mut at = usize::try_from(offset % period as u64).unwrap_or_default();
+    while out.len() < len {
+        let take = (period - at).min(len - out.len());
+        // The pattern is ASCII: every index is a character boundary.
+        let Some(piece) = FILLER_PATTERN.get(at..at + take) else {
+            break;
+        };
+        out.push_str(piece);
+        at = 0;
+    }
+    out
+}
+
 /// One content block of an answer.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Block {
@@ -542,6 +591,12 @@ pub(crate) enum Block {
     Text {
         /// The reply.
         text: String,
+    },
+    /// `{"type":"text","text":..}` whose text is `bytes` bytes of
+    /// [`filler`], produced lazily when streamed.
+    Filler {
+        /// The length of the text, in bytes.
+        bytes: u64,
     },
     /// `{"type":"tool_use","id":..,"name":..,"input":..}`.
     ToolUse {
@@ -563,6 +618,10 @@ impl Block {
                 signature,
             } => json!({"type": "thinking", "thinking": thinking, "signature": signature}),
             Block::Text { text } => json!({"type": "text", "text": text}),
+            Block::Filler { bytes } => json!({
+                "type": "text",
+                "text": filler(0, usize::try_from(*bytes).unwrap_or(usize::MAX)),
+            }),
             Block::ToolUse { id, name, input } => {
                 json!({"type": "tool_use", "id": id, "name": name, "input": input})
             }
@@ -592,6 +651,18 @@ pub(crate) fn answer_plan(request: &MessagesRequest) -> AnswerPlan {
             thinking: THINKING_TEXT.to_owned(),
             signature: thinking_signature(request),
         });
+    }
+    if let Some(bytes) = request.text_bytes {
+        blocks.push(Block::Filler { bytes });
+        return AnswerPlan {
+            blocks,
+            stop_reason: "end_turn",
+            output_tokens: u64::try_from(chars)
+                .unwrap_or(u64::MAX)
+                .saturating_add(bytes)
+                .div_ceil(4)
+                .max(1),
+        };
     }
     let stop_reason = match &request.forced_tool {
         Some(tool) => {
@@ -634,20 +705,46 @@ fn thinking_signature(request: &MessagesRequest) -> String {
     format!("sig_emu_{hash:016x}")
 }
 
-/// The complete (non-streaming) Message for a validated request.
-pub(crate) fn message_body(request: &MessagesRequest, message_number: u64) -> Value {
-    let plan = answer_plan(request);
-    message_json(request, &plan, message_number)
+/// The answer of fast mode: [`FAST_TEXT`], or the filler text of a
+/// `stream-text-bytes` scenario.
+pub(crate) fn fast_plan(text_bytes: Option<u64>) -> AnswerPlan {
+    match text_bytes {
+        Some(bytes) => AnswerPlan {
+            blocks: vec![Block::Filler { bytes }],
+            stop_reason: "end_turn",
+            output_tokens: bytes.div_ceil(4).max(1),
+        },
+        None => AnswerPlan {
+            blocks: vec![Block::Text {
+                text: FAST_TEXT.to_owned(),
+            }],
+            stop_reason: "end_turn",
+            output_tokens: estimate_tokens(FAST_TEXT.len()),
+        },
+    }
 }
 
 /// The Message of `plan`.
 pub(crate) fn message_json(request: &MessagesRequest, plan: &AnswerPlan, number: u64) -> Value {
+    let mut message = message_skeleton(request, plan, number);
+    if let Some(obj) = message.as_object_mut() {
+        obj.insert(
+            "content".to_owned(),
+            Value::Array(plan.blocks.iter().map(Block::to_json).collect()),
+        );
+    }
+    message
+}
+
+/// The Message of `plan` with an empty `content` (what `message_start`
+/// needs, without building a long text).
+pub(crate) fn message_skeleton(request: &MessagesRequest, plan: &AnswerPlan, number: u64) -> Value {
     json!({
         "id": format!("msg_emu_{number}"),
         "type": "message",
         "role": "assistant",
         "model": request.model,
-        "content": plan.blocks.iter().map(Block::to_json).collect::<Vec<_>>(),
+        "content": [],
         "stop_reason": plan.stop_reason,
         "stop_sequence": null,
         "usage": {

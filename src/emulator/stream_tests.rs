@@ -14,40 +14,40 @@ use super::{EmulatorHandle, Fault, StreamScript};
 
 /// A streamed response, as received.
 #[derive(Debug)]
-struct Streamed {
-    status: u16,
-    headers: Vec<(String, String)>,
+pub(super) struct Streamed {
+    pub(super) status: u16,
+    pub(super) headers: Vec<(String, String)>,
     /// The HTTP chunks, in order (the body frames the server wrote).
-    chunks: Vec<Vec<u8>>,
+    pub(super) chunks: Vec<Vec<u8>>,
     /// Whether the terminating zero-size chunk arrived.
-    complete: bool,
+    pub(super) complete: bool,
     /// When the first chunk and the end of the body arrived, after sending.
     first_chunk_at: Option<Duration>,
     ended_at: Duration,
 }
 
 impl Streamed {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    fn body(&self) -> Vec<u8> {
+    pub(super) fn body(&self) -> Vec<u8> {
         self.chunks.concat()
     }
 
-    fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body()).into_owned()
     }
 
     /// `(event name, parsed data)` of every event.
-    fn events(&self) -> Vec<(String, Value)> {
+    pub(super) fn events(&self) -> Vec<(String, Value)> {
         parse_sse(&self.text())
     }
 
-    fn names(&self) -> Vec<String> {
+    pub(super) fn names(&self) -> Vec<String> {
         self.events().into_iter().map(|(n, _)| n).collect()
     }
 }
@@ -79,7 +79,7 @@ fn dechunk(mut buf: &[u8]) -> (Vec<Vec<u8>>, bool) {
 
 /// Sends `req` and reads until the server closes the connection (or resets
 /// it, as a cut stream may).
-async fn stream(req: Req, addr: SocketAddr) -> Streamed {
+pub(super) async fn stream(req: Req, addr: SocketAddr) -> Streamed {
     let mut socket = match TcpStream::connect(addr).await {
         Ok(s) => s,
         Err(e) => panic!("connect: {e}"),
@@ -161,7 +161,7 @@ fn parse_sse(text: &str) -> Vec<(String, Value)> {
 }
 
 /// Builds the Message the events describe, as a client would.
-fn accumulate(events: &[(String, Value)]) -> Value {
+pub(super) fn accumulate(events: &[(String, Value)]) -> Value {
     let mut message = Value::Null;
     let mut partial_json: Vec<String> = Vec::new();
     for (name, data) in events {
@@ -218,12 +218,12 @@ fn accumulate(events: &[(String, Value)]) -> Value {
 }
 
 /// A request authenticated with the API key.
-fn keyed(emu: &EmulatorHandle, body: Value) -> Req {
+pub(super) fn keyed(emu: &EmulatorHandle, body: Value) -> Req {
     Req::claude(emu, "POST", "/v1/messages", body)
         .header("authorization", &format!("Bearer {API_KEY}"))
 }
 
-fn streaming(mut body: Value) -> Value {
+pub(super) fn streaming(mut body: Value) -> Value {
     body["stream"] = json!(true);
     body
 }

@@ -11,15 +11,15 @@ use tokio::net::TcpStream;
 use super::sigv4::{self, RequestView};
 use super::{Emulator, EmulatorHandle, Fault, time};
 
-const AKID: &str = "AKIDLONGTERM";
-const SECRET: &str = "long-term-secret";
+pub(super) const AKID: &str = "AKIDLONGTERM";
+pub(super) const SECRET: &str = "long-term-secret";
 const SESSION_AKID: &str = "ASIASESSION";
 const SESSION_SECRET: &str = "session-secret";
 const TOKEN: &str = "session-token-123";
 const EXPIRED_AKID: &str = "ASIAEXPIRED";
 pub(super) const API_KEY: &str = "sk-ant-emulator-test";
 pub(super) const WORKSPACE: &str = "wrkspc_tests";
-const REGION: &str = "eu-central-1";
+pub(super) const REGION: &str = "eu-central-1";
 
 pub(super) async fn start() -> EmulatorHandle {
     let started = Emulator::builder()
@@ -57,7 +57,7 @@ impl Answer {
     }
 
     /// `(x-amzn-errortype, error.type or message)` for compact assertions.
-    fn error(&self) -> (u16, String) {
+    pub(super) fn error(&self) -> (u16, String) {
         let body = self.json();
         let kind = match self.header("x-amzn-errortype") {
             Some(t) => t.to_owned(),
@@ -79,7 +79,7 @@ pub(super) struct Req {
 }
 
 impl Req {
-    fn new(emulator: &EmulatorHandle, method: &'static str, path: &str) -> Self {
+    pub(super) fn new(emulator: &EmulatorHandle, method: &'static str, path: &str) -> Self {
         Req {
             method,
             path: path.to_owned(),
@@ -105,6 +105,12 @@ impl Req {
         r
     }
 
+    /// Replaces the body with `body`, serialized.
+    pub(super) fn with_body(mut self, body: &Value) -> Self {
+        self.body = body.to_string().into_bytes();
+        self
+    }
+
     pub(super) fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
@@ -116,7 +122,13 @@ impl Req {
     }
 
     /// Signs every header present, like a client would.
-    fn sign_at(mut self, akid: &str, secret: &str, token: Option<&str>, when: SystemTime) -> Self {
+    pub(super) fn sign_at(
+        mut self,
+        akid: &str,
+        secret: &str,
+        token: Option<&str>,
+        when: SystemTime,
+    ) -> Self {
         let amz_date = time::format_amz_date(when);
         self.headers
             .push(("x-amz-date".to_owned(), amz_date.clone()));

@@ -177,6 +177,8 @@ pub enum Command {
     /// The Models API: list models, get one.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// Serve a local Claude Platform on AWS to point apps and CI at.
+    Emulator(crate::emulator::EmulatorArgs),
 }
 
 #[derive(Debug, Subcommand)]

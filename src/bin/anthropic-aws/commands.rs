@@ -23,6 +23,7 @@ pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
 async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
     let format = output::resolve(global.format);
     match command {
+        Command::Emulator(args) => crate::emulator::run(args).await,
         Command::Messages(MessagesCommand::Create(args)) => {
             let (params, stream) = input::create_params(&args)?;
             if stream && global.format == Some(Format::Raw) {

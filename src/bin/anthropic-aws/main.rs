@@ -5,6 +5,7 @@
 //! anthropic-aws [GLOBAL] messages create --model M --max-tokens N --message MSG [...] [--system S] [--stream]
 //! anthropic-aws [GLOBAL] messages count-tokens --model M --message MSG [...]
 //! anthropic-aws [GLOBAL] models list | models get ID
+//! anthropic-aws emulator [--port P] [--credentials FILE] [--api-key K] [--log FILE] [--fast]
 //! ```
 //!
 //! Exit status: 0 success, 1 a failed call, 2 a usage error. With `--format-error json` the
@@ -14,6 +15,7 @@
 mod args;
 mod commands;
 mod debug;
+mod emulator;
 mod errors;
 mod input;
 mod output;

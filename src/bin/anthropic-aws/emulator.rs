@@ -1,0 +1,311 @@
+//! `anthropic-aws emulator`: serves the local Claude Platform on AWS until Ctrl-C or SIGTERM.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anthropic_aws::emulator::Emulator;
+use clap::Args;
+
+use crate::errors::CliError;
+
+const EMULATOR_AFTER_HELP: &str = "\
+The first line on stdout is `listening on http://127.0.0.1:PORT`; the next says how to point
+the client (or this tool) at it. The server runs until Ctrl-C or SIGTERM.
+
+--credentials reads an AWS shared-credentials file: every [section] with aws_access_key_id
+and aws_secret_access_key becomes an accepted access key (a session one when it also has
+aws_session_token). Without --credentials or --api-key every request is rejected.
+
+Failures are scripted per request, without code, with the x-emulator-scenario header or a
+model-name suffix (claude-opus-4-8~status=529;times=2); see docs/emulator.md.
+
+Examples:
+  anthropic-aws emulator --port 8080 --credentials ./test-credentials --log requests.jsonl
+  anthropic-aws emulator --api-key sk-test --fast";
+
+/// `emulator` options.
+#[derive(Debug, Args)]
+#[command(after_help = EMULATOR_AFTER_HELP)]
+pub struct EmulatorArgs {
+    /// Port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, value_name = "P", default_value_t = 0)]
+    pub port: u16,
+
+    /// Region requests must be signed for
+    #[arg(long, value_name = "R", default_value = "us-west-2")]
+    pub region: String,
+
+    /// Workspace ID requests must name
+    #[arg(long, value_name = "W", default_value = "wrkspc_emulator")]
+    pub workspace: String,
+
+    /// Accept this API key (repeatable)
+    #[arg(long = "api-key", value_name = "K")]
+    pub api_keys: Vec<String>,
+
+    /// Accept the access keys of this AWS shared-credentials file (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub credentials: Vec<PathBuf>,
+
+    /// Append one JSON line per request to this file
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+
+    /// No authentication, no recording, canned answers: for load tests of clients
+    #[arg(long)]
+    pub fast: bool,
+}
+
+/// One credential of a shared-credentials file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileCredential {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+}
+
+/// Parses an AWS shared-credentials file (`[section]`, `key = value`, `#` and `;` comments).
+/// A section with neither key is ignored; one with only one of them is an error.
+fn parse_credentials(text: &str, path: &Path) -> Result<Vec<FileCredential>, CliError> {
+    #[derive(Default)]
+    struct Section {
+        name: String,
+        id: Option<String>,
+        secret: Option<String>,
+        token: Option<String>,
+    }
+    fn finish(
+        section: Section,
+        path: &Path,
+        out: &mut Vec<FileCredential>,
+    ) -> Result<(), CliError> {
+        match (section.id, section.secret) {
+            (Some(access_key_id), Some(secret_access_key)) => {
+                out.push(FileCredential {
+                    access_key_id,
+                    secret_access_key,
+                    session_token: section.token,
+                });
+                Ok(())
+            }
+            (None, None) => Ok(()),
+            (Some(_), None) => Err(CliError::usage(format!(
+                "{}: [{}] has aws_access_key_id but no aws_secret_access_key",
+                path.display(),
+                section.name
+            ))),
+            (None, Some(_)) => Err(CliError::usage(format!(
+                "{}: [{}] has aws_secret_access_key but no aws_access_key_id",
+                path.display(),
+                section.name
+            ))),
+        }
+    }
+
+    let mut out = Vec::new();
+    let mut section: Option<Section> = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            if let Some(done) = section.take() {
+                finish(done, path, &mut out)?;
+            }
+            section = Some(Section {
+                name: name.trim().to_owned(),
+                ..Section::default()
+            });
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let Some(current) = section.as_mut() else {
+            continue;
+        };
+        let value = Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+        match key.trim().to_ascii_lowercase().as_str() {
+            "aws_access_key_id" => current.id = value,
+            "aws_secret_access_key" => current.secret = value,
+            "aws_session_token" => current.token = value,
+            _ => {}
+        }
+    }
+    if let Some(done) = section {
+        finish(done, path, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Starts the emulator, prints where it listens, and serves until Ctrl-C or SIGTERM.
+pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
+    let mut builder = Emulator::builder()
+        .port(args.port)
+        .region(&args.region)
+        .workspace_id(&args.workspace)
+        .fast(args.fast);
+    let mut access_key_ids = Vec::new();
+    for path in &args.credentials {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            CliError::usage(format!("cannot read --credentials {}: {e}", path.display()))
+        })?;
+        for credential in parse_credentials(&text, path)? {
+            access_key_ids.push(credential.access_key_id.clone());
+            builder = match credential.session_token {
+                Some(token) => builder.session_credentials(
+                    credential.access_key_id,
+                    credential.secret_access_key,
+                    token,
+                ),
+                None => builder.access_key(credential.access_key_id, credential.secret_access_key),
+            };
+        }
+    }
+    for key in &args.api_keys {
+        builder = builder.api_key(key);
+    }
+    if let Some(log) = &args.log {
+        builder = builder.request_log(log);
+    }
+    // A port in use or a --log path that cannot be opened: the command line must change.
+    let emulator = builder.start().await.map_err(|e| {
+        CliError::usage(format!(
+            "could not start the emulator on 127.0.0.1:{}{}: {e}",
+            args.port,
+            args.log
+                .as_ref()
+                .map(|p| format!(" with --log {}", p.display()))
+                .unwrap_or_default()
+        ))
+    })?;
+
+    let stop = shutdown_signal();
+
+    // The notes on stderr come first: once stdout's lines are out, everything has been said.
+    let mut err = std::io::stderr().lock();
+    if args.fast {
+        let _ = writeln!(
+            err,
+            "fast mode: requests are not authenticated nor recorded; answers are canned"
+        );
+    } else if access_key_ids.is_empty() && args.api_keys.is_empty() {
+        let _ = writeln!(
+            err,
+            "warning: no --credentials and no --api-key: every signed request will be rejected \
+             as unrecognized (UnrecognizedClientException), and every API key as invalid"
+        );
+    } else {
+        access_key_ids.sort();
+        access_key_ids.dedup();
+        let _ = writeln!(
+            err,
+            "accepting {} access key(s){}{} and {} API key(s)",
+            access_key_ids.len(),
+            if access_key_ids.is_empty() { "" } else { ": " },
+            access_key_ids.join(", "),
+            args.api_keys.len()
+        );
+    }
+    if let Some(log) = &args.log {
+        let _ = writeln!(err, "logging requests to {}", log.display());
+    }
+    let _ = writeln!(err, "press Ctrl-C to stop");
+    let _ = err.flush();
+    drop(err);
+
+    let base_url = emulator.base_url();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "listening on {base_url}").map_err(CliError::Output)?;
+    writeln!(
+        out,
+        "point the client at it with: ANTHROPIC_AWS_BASE_URL={base_url} \
+         ANTHROPIC_AWS_WORKSPACE_ID={} AWS_REGION={}",
+        args.workspace, args.region
+    )
+    .map_err(CliError::Output)?;
+    out.flush().map_err(CliError::Output)?;
+    drop(out);
+
+    stop.await;
+    emulator.shutdown().await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or (on Unix) SIGTERM. On Unix the handlers are installed when this is
+/// called, not when it is first awaited, so that a signal sent as soon as the address is
+/// printed stops the server cleanly. A signal that cannot be listened for is ignored.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{Signal, SignalKind, signal};
+        async fn recv(signal: Option<Signal>) {
+            match signal {
+                Some(mut signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        }
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        let terminate = signal(SignalKind::terminate()).ok();
+        async move {
+            tokio::select! {
+                () = recv(interrupt) => {}
+                () = recv(terminate) => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_files_parse() {
+        let text = "\
+# test keys
+[default]
+aws_access_key_id = AKIDDEFAULT
+aws_secret_access_key = secret/default+key
+
+[profile session]
+aws_access_key_id=ASIASESSION
+aws_secret_access_key=session-secret
+aws_session_token = token==
+region = us-east-1
+
+[empty]
+region = eu-west-1
+";
+        let parsed = parse_credentials(text, Path::new("creds"));
+        assert_eq!(
+            parsed.ok(),
+            Some(vec![
+                FileCredential {
+                    access_key_id: "AKIDDEFAULT".to_owned(),
+                    secret_access_key: "secret/default+key".to_owned(),
+                    session_token: None,
+                },
+                FileCredential {
+                    access_key_id: "ASIASESSION".to_owned(),
+                    secret_access_key: "session-secret".to_owned(),
+                    session_token: Some("token==".to_owned()),
+                },
+            ])
+        );
+        let broken = parse_credentials("[a]\naws_access_key_id = X\n", Path::new("creds"));
+        assert!(
+            matches!(&broken, Err(CliError::Usage(m)) if m.contains("[a]") && m.contains("no aws_secret_access_key")),
+            "{broken:?}"
+        );
+    }
+}

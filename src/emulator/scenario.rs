@@ -1,0 +1,558 @@
+//! Scenarios: failures and answer shapes scripted per request, without
+//! code, in the `x-emulator-scenario` header or as a model-name suffix
+//! (`"claude-opus-4-8~status=529;times=2"`). See `docs/emulator.md`.
+
+use std::time::Duration;
+
+use hyper::header::HeaderValue;
+
+use super::faults::StreamScript;
+use super::sigv4;
+
+/// The request header that carries a scenario.
+pub(crate) const HEADER: &str = "x-emulator-scenario";
+
+/// What separates a model name from its scenario.
+pub(crate) const MODEL_SEPARATOR: char = '~';
+
+/// The stream error of `stream-error-after` when no `type` is given.
+const DEFAULT_STREAM_ERROR: &str = "overloaded_error";
+
+/// Every key a scenario may use, for error messages.
+const KEYS: &str = "status, type, aws, message, retry-after, retry-after-ms, should-retry, \
+                    times, delay-ms, body, stream-error-after, stream-cut-after, chunk-size, \
+                    stream-text-bytes";
+
+/// A non-JSON body (`body=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyKind {
+    /// A CDN's HTML error page, `content-type: text/html`, no request ids.
+    Html,
+    /// Bytes that are not JSON, under `content-type: application/json`.
+    Garbage,
+    /// Nothing at all (`content-length: 0`).
+    Empty,
+}
+
+/// A parsed scenario.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Scenario {
+    /// The scenario as given (model suffix, then header, joined by `;`):
+    /// the key of the `times` counter and what the log shows.
+    pub(crate) text: String,
+    status: Option<u16>,
+    error_type: Option<String>,
+    aws: Option<String>,
+    message: Option<String>,
+    retry_after: Option<String>,
+    retry_after_ms: Option<String>,
+    should_retry: Option<bool>,
+    /// `times=N`: the scenario's faults hit only the first N requests.
+    pub(crate) times: Option<u64>,
+    /// `delay-ms`.
+    pub(crate) delay: Option<Duration>,
+    body: Option<BodyKind>,
+    stream_error_after: Option<usize>,
+    stream_cut_after: Option<usize>,
+    chunk_size: Option<usize>,
+    /// `stream-text-bytes`: the answer's text is exactly this many bytes.
+    pub(crate) text_bytes: Option<u64>,
+}
+
+/// The error answer a scenario asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ScenarioError {
+    /// An Anthropic API error (`request-id` present).
+    Anthropic {
+        status: u16,
+        error_type: String,
+        message: String,
+    },
+    /// An AWS front-door error.
+    Aws {
+        status: u16,
+        exception: String,
+        message: String,
+    },
+    /// A non-JSON body.
+    Body { status: u16, kind: BodyKind },
+}
+
+/// The scenario of a request: the model suffix (if any) and the header (if
+/// any), joined by `;`. `None` when neither is present or both are empty.
+pub(crate) fn combine(model_suffix: Option<&str>, header: Option<&str>) -> Option<String> {
+    let parts: Vec<&str> = [model_suffix, header]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        None
+    } else {
+        Some(parts.join(";"))
+    }
+}
+
+/// The model name without its scenario suffix, and the suffix.
+pub(crate) fn split_model(model: &str) -> (&str, Option<&str>) {
+    match model.split_once(MODEL_SEPARATOR) {
+        Some((name, scenario)) => (name, Some(scenario)),
+        None => (model, None),
+    }
+}
+
+/// The status an error type implies (the crate's error table).
+pub(crate) fn status_of_type(error_type: &str) -> Option<u16> {
+    Some(match error_type {
+        "invalid_request_error" => 400,
+        "authentication_error" => 401,
+        "billing_error" => 402,
+        "permission_error" => 403,
+        "not_found_error" => 404,
+        "conflict_error" => 409,
+        "request_too_large" => 413,
+        "rate_limit_error" => 429,
+        "api_error" => 500,
+        "timeout_error" => 504,
+        "overloaded_error" => 529,
+        _ => return None,
+    })
+}
+
+/// The error type a status implies (the crate's error table).
+pub(crate) fn type_of_status(status: u16) -> &'static str {
+    match status {
+        401 => "authentication_error",
+        402 => "billing_error",
+        403 => "permission_error",
+        404 => "not_found_error",
+        409 => "conflict_error",
+        413 => "request_too_large",
+        429 => "rate_limit_error",
+        504 => "timeout_error",
+        529 => "overloaded_error",
+        500..=599 => "api_error",
+        _ => "invalid_request_error",
+    }
+}
+
+/// The default message of an Anthropic error type.
+fn default_message(error_type: &str) -> String {
+    match error_type {
+        "invalid_request_error" => "Invalid request",
+        "authentication_error" => "Authentication failed",
+        "billing_error" => "Billing error",
+        "permission_error" => "Permission denied",
+        "not_found_error" => "Not found",
+        "conflict_error" => "Conflict",
+        "request_too_large" => "Request too large",
+        "rate_limit_error" => "Rate limit exceeded",
+        "api_error" => "Internal server error",
+        "timeout_error" => "Request timed out",
+        "overloaded_error" => "Overloaded",
+        other => other,
+    }
+    .to_owned()
+}
+
+/// The default status of an AWS exception.
+pub(crate) fn aws_status(exception: &str) -> u16 {
+    match exception {
+        "ThrottlingException" | "ValidationException" => 400,
+        "ResourceNotFoundException" => 404,
+        "InternalServerException" => 500,
+        "ServiceUnavailableException" => 503,
+        _ => 403,
+    }
+}
+
+/// The default message of an AWS exception.
+fn aws_message(exception: &str) -> String {
+    match exception {
+        "ThrottlingException" => "Rate exceeded",
+        "ServiceUnavailableException" => "Service unavailable",
+        "AccessDeniedException" => "Access denied",
+        "ResourceNotFoundException" => "Resource not found",
+        "InternalServerException" => "Internal server error",
+        other => other,
+    }
+    .to_owned()
+}
+
+fn number<T: std::str::FromStr>(item: &str, value: &str) -> Result<T, String> {
+    value
+        .parse()
+        .map_err(|_| format!("bad scenario item `{item}`: `{value}` is not a whole number"))
+}
+
+fn header_value(item: &str, value: &str) -> Result<String, String> {
+    if value.is_empty() || HeaderValue::from_str(value).is_err() {
+        return Err(format!(
+            "bad scenario item `{item}`: the value must be a non-empty, valid header value"
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn set<T>(slot: &mut Option<T>, key: &str, value: T) -> Result<(), String> {
+    if slot.is_some() {
+        return Err(format!("bad scenario: `{key}` is given twice"));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// Parses `key=value;key=value`. The error names the bad item.
+pub(crate) fn parse(text: &str) -> Result<Scenario, String> {
+    let mut s = Scenario {
+        text: text.to_owned(),
+        ..Scenario::default()
+    };
+    for item in text.split(';').map(str::trim).filter(|i| !i.is_empty()) {
+        let Some((key, value)) = item.split_once('=') else {
+            return Err(format!(
+                "bad scenario item `{item}`: expected key=value (keys: {KEYS})"
+            ));
+        };
+        let (key, value) = (key.trim(), value.trim());
+        match key {
+            "status" => {
+                let status: u16 = number(item, value)?;
+                if !(100..=999).contains(&status) {
+                    return Err(format!(
+                        "bad scenario item `{item}`: a status is between 100 and 999"
+                    ));
+                }
+                set(&mut s.status, key, status)?;
+            }
+            "type" => {
+                if value.is_empty()
+                    || !value
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                {
+                    return Err(format!(
+                        "bad scenario item `{item}`: an error type is letters, digits and `_`"
+                    ));
+                }
+                set(&mut s.error_type, key, value.to_owned())?;
+            }
+            "aws" => {
+                if value.is_empty() || !value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    return Err(format!(
+                        "bad scenario item `{item}`: an AWS exception name is letters and digits, \
+                         e.g. ThrottlingException"
+                    ));
+                }
+                set(&mut s.aws, key, value.to_owned())?;
+            }
+            "message" => {
+                let decoded =
+                    String::from_utf8_lossy(&sigv4::percent_decode(value, false)).into_owned();
+                set(&mut s.message, key, decoded)?;
+            }
+            "retry-after" => set(&mut s.retry_after, key, header_value(item, value)?)?,
+            "retry-after-ms" => set(&mut s.retry_after_ms, key, header_value(item, value)?)?,
+            "should-retry" => {
+                let flag = match value {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(format!(
+                            "bad scenario item `{item}`: should-retry is true or false"
+                        ));
+                    }
+                };
+                set(&mut s.should_retry, key, flag)?;
+            }
+            "times" => set(&mut s.times, key, number(item, value)?)?,
+            "delay-ms" => set(
+                &mut s.delay,
+                key,
+                Duration::from_millis(number(item, value)?),
+            )?,
+            "body" => {
+                let kind = match value {
+                    "html" => BodyKind::Html,
+                    "garbage" => BodyKind::Garbage,
+                    "empty" => BodyKind::Empty,
+                    _ => {
+                        return Err(format!(
+                            "bad scenario item `{item}`: body is html, garbage or empty"
+                        ));
+                    }
+                };
+                set(&mut s.body, key, kind)?;
+            }
+            "stream-error-after" => set(&mut s.stream_error_after, key, number(item, value)?)?,
+            "stream-cut-after" => set(&mut s.stream_cut_after, key, number(item, value)?)?,
+            "chunk-size" => {
+                let size: usize = number(item, value)?;
+                if size == 0 {
+                    return Err(format!(
+                        "bad scenario item `{item}`: chunk-size is at least 1"
+                    ));
+                }
+                set(&mut s.chunk_size, key, size)?;
+            }
+            "stream-text-bytes" => set(&mut s.text_bytes, key, number(item, value)?)?,
+            _ => {
+                return Err(format!(
+                    "bad scenario item `{item}`: unknown key `{key}` (keys: {KEYS})"
+                ));
+            }
+        }
+    }
+    s.check()?;
+    Ok(s)
+}
+
+impl Scenario {
+    /// Rejects combinations that cannot mean anything.
+    fn check(&self) -> Result<(), String> {
+        if self.aws.is_some() && self.error_type.is_some() {
+            return Err(
+                "bad scenario: `aws` and `type` cannot be combined (an AWS error has no error \
+                 type)"
+                    .to_owned(),
+            );
+        }
+        if self.stream_error_after.is_some()
+            && (self.status.is_some() || self.aws.is_some() || self.body.is_some())
+        {
+            return Err(
+                "bad scenario: `stream-error-after` (a 200 stream with an error event) cannot be \
+                 combined with `status`, `aws` or `body`"
+                    .to_owned(),
+            );
+        }
+        if let (Some(status), None, None) = (self.status, self.body, &self.aws)
+            && !(400..=599).contains(&status)
+        {
+            return Err(format!(
+                "bad scenario item `status={status}`: an error status is between 400 and 599 \
+                 (add body=garbage|html|empty for another status)"
+            ));
+        }
+        if let (None, None, Some(error_type), None) = (
+            self.status,
+            &self.aws,
+            &self.error_type,
+            self.stream_error_after,
+        ) && status_of_type(error_type).is_none()
+        {
+            return Err(format!(
+                "bad scenario item `type={error_type}`: unknown error type, give its status too \
+                 (status=N)"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the scenario's error applies before authentication (`aws=`).
+    pub(crate) fn is_front_door(&self) -> bool {
+        self.aws.is_some()
+    }
+
+    /// Whether the scenario has anything `times` limits.
+    pub(crate) fn has_faults(&self) -> bool {
+        self.error().is_some()
+            || self.delay.is_some()
+            || self.stream_error_after.is_some()
+            || self.stream_cut_after.is_some()
+    }
+
+    /// The error answer, if the scenario asks for one.
+    pub(crate) fn error(&self) -> Option<ScenarioError> {
+        if let Some(exception) = &self.aws {
+            return Some(ScenarioError::Aws {
+                status: self.status.unwrap_or_else(|| aws_status(exception)),
+                exception: exception.clone(),
+                message: self
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| aws_message(exception)),
+            });
+        }
+        if let Some(kind) = self.body {
+            return Some(ScenarioError::Body {
+                status: self.status.unwrap_or(200),
+                kind,
+            });
+        }
+        if self.stream_error_after.is_some() {
+            return None;
+        }
+        let (status, error_type) = match (self.status, &self.error_type) {
+            (None, None) => return None,
+            (Some(status), None) => (status, type_of_status(status).to_owned()),
+            (status, Some(error_type)) => (
+                status.or_else(|| status_of_type(error_type)).unwrap_or(500),
+                error_type.clone(),
+            ),
+        };
+        Some(ScenarioError::Anthropic {
+            status,
+            message: self
+                .message
+                .clone()
+                .unwrap_or_else(|| default_message(&error_type)),
+            error_type,
+        })
+    }
+
+    /// `retry-after`, `retry-after-ms` and `x-should-retry`, for an error
+    /// answer.
+    pub(crate) fn extra_headers(&self) -> Vec<(String, String)> {
+        let mut headers = Vec::new();
+        if let Some(v) = &self.retry_after {
+            headers.push(("retry-after".to_owned(), v.clone()));
+        }
+        if let Some(v) = &self.retry_after_ms {
+            headers.push(("retry-after-ms".to_owned(), v.clone()));
+        }
+        if let Some(v) = self.should_retry {
+            headers.push(("x-should-retry".to_owned(), v.to_string()));
+        }
+        headers
+    }
+
+    /// `script` with the scenario's stream keys applied; the error and cut
+    /// only when the scenario's faults are active.
+    pub(crate) fn shape(&self, mut script: StreamScript, faults_active: bool) -> StreamScript {
+        if let Some(size) = self.chunk_size {
+            script = script.chunk_size(size);
+        }
+        if faults_active {
+            if let Some(after) = self.stream_error_after {
+                let error_type = self.error_type.as_deref().unwrap_or(DEFAULT_STREAM_ERROR);
+                let message = self
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| default_message(error_type));
+                script = script.error_after(after, error_type, &message);
+            }
+            if let Some(after) = self.stream_cut_after {
+                script = script.cut_after(after);
+            }
+        }
+        script
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(text: &str) -> Option<ScenarioError> {
+        parse(text).ok().and_then(|s| s.error())
+    }
+
+    #[test]
+    fn statuses_and_types_imply_each_other() {
+        assert_eq!(
+            error("status=529"),
+            Some(ScenarioError::Anthropic {
+                status: 529,
+                error_type: "overloaded_error".to_owned(),
+                message: "Overloaded".to_owned()
+            })
+        );
+        assert_eq!(
+            error("type=rate_limit_error;message=slow%20down%3B%3Dnow"),
+            Some(ScenarioError::Anthropic {
+                status: 429,
+                error_type: "rate_limit_error".to_owned(),
+                message: "slow down;=now".to_owned()
+            })
+        );
+        assert_eq!(
+            error("status=418;type=teapot_error"),
+            Some(ScenarioError::Anthropic {
+                status: 418,
+                error_type: "teapot_error".to_owned(),
+                message: "teapot_error".to_owned()
+            })
+        );
+        assert_eq!(
+            error("aws=ThrottlingException"),
+            Some(ScenarioError::Aws {
+                status: 400,
+                exception: "ThrottlingException".to_owned(),
+                message: "Rate exceeded".to_owned()
+            })
+        );
+        assert!(matches!(
+            error("aws=AccessDeniedException"),
+            Some(ScenarioError::Aws { status: 403, .. })
+        ));
+        assert_eq!(
+            error("body=html;status=413"),
+            Some(ScenarioError::Body {
+                status: 413,
+                kind: BodyKind::Html
+            })
+        );
+        assert_eq!(
+            error("body=garbage"),
+            Some(ScenarioError::Body {
+                status: 200,
+                kind: BodyKind::Garbage
+            })
+        );
+        assert_eq!(error("delay-ms=5;times=2"), None);
+        assert_eq!(error("stream-error-after=2;type=api_error"), None);
+        assert_eq!(error(" ; status = 500 ; "), error("status=500"));
+    }
+
+    #[test]
+    fn malformed_scenarios_name_the_bad_item() {
+        for (text, needle) in [
+            ("status", "`status`"),
+            ("statuz=500", "unknown key `statuz`"),
+            ("status=abc", "`status=abc`"),
+            ("status=200", "`status=200`"),
+            ("status=500;status=502", "`status` is given twice"),
+            ("type=brand_new", "`type=brand_new`"),
+            ("type=a b", "`type=a b`"),
+            ("aws=Throttling-Exception", "`aws=Throttling-Exception`"),
+            ("aws=ThrottlingException;type=api_error", "`aws` and `type`"),
+            ("stream-error-after=1;status=500", "stream-error-after"),
+            ("should-retry=yes", "`should-retry=yes`"),
+            ("body=xml", "`body=xml`"),
+            ("chunk-size=0", "`chunk-size=0`"),
+            ("times=-1", "`times=-1`"),
+            ("retry-after=", "`retry-after=`"),
+        ] {
+            match parse(text) {
+                Ok(s) => panic!("{text:?} parsed: {s:?}"),
+                Err(e) => assert!(e.contains(needle), "{text:?}: {e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn model_suffixes_and_headers_combine() {
+        assert_eq!(
+            split_model("claude-opus-4-8~status=529;times=2"),
+            ("claude-opus-4-8", Some("status=529;times=2"))
+        );
+        assert_eq!(split_model("claude-opus-4-8"), ("claude-opus-4-8", None));
+        assert_eq!(
+            combine(Some("status=529"), Some("times=1")).as_deref(),
+            Some("status=529;times=1")
+        );
+        assert_eq!(combine(Some(" "), None), None);
+        assert_eq!(combine(None, None), None);
+        let s = parse("retry-after=2;retry-after-ms=1500;should-retry=false;status=503");
+        assert_eq!(
+            s.map(|s| s.extra_headers()),
+            Ok(vec![
+                ("retry-after".to_owned(), "2".to_owned()),
+                ("retry-after-ms".to_owned(), "1500".to_owned()),
+                ("x-should-retry".to_owned(), "false".to_owned()),
+            ])
+        );
+    }
+}
