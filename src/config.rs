@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_config::default_provider::credentials::DefaultCredentialsChain;
+use aws_config::BehaviorVersion;
 use aws_config::meta::region::ProvideRegion;
 use aws_config::profile::{ProfileFileCredentialsProvider, ProfileFileRegionProvider};
 use aws_config::provider_config::ProviderConfig;
@@ -184,9 +184,9 @@ impl Options {
             PendingAuth::Profile(name) => AuthChoice::SigV4(SharedCredentialsProvider::new(
                 profile_provider(&name, region.as_deref(), profile_files),
             )),
-            PendingAuth::DefaultChain => AuthChoice::SigV4(SharedCredentialsProvider::new(
-                default_chain(region.as_deref(), profile_files).await,
-            )),
+            PendingAuth::DefaultChain => {
+                AuthChoice::SigV4(default_chain(region.as_deref(), profile_files).await?)
+            }
         };
         let config = Config {
             base_url,
@@ -351,24 +351,28 @@ fn profile_provider(
     builder.build()
 }
 
+/// The default AWS credential chain (environment, profile files, SSO, web identity, ECS,
+/// EC2 instance metadata), as aws-config's loader builds it, reading the profile files the
+/// builder named, if any.
 async fn default_chain(
     region: Option<&str>,
     files: Option<EnvConfigFiles>,
-) -> DefaultCredentialsChain {
-    let mut builder = DefaultCredentialsChain::builder().configure(provider_config(region));
+) -> Result<SharedCredentialsProvider, Error> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
     if let Some(region) = region {
-        builder = builder.region(Region::new(region.to_owned()));
+        loader = loader.region(Region::new(region.to_owned()));
     }
-    if files.is_some() {
-        // The chain's profile step reads the same files as the builder named.
-        let mut profile =
-            ProfileFileCredentialsProvider::builder().configure(&provider_config(region));
-        if let Some(files) = files {
-            profile = profile.profile_files(files);
-        }
-        builder = builder.with_custom_credential_source("Profile", profile.build());
+    if let Some(files) = files {
+        loader = loader.profile_files(files);
     }
-    builder.build().await
+    loader
+        .load()
+        .await
+        .credentials_provider()
+        .ok_or_else(|| Error::Credentials {
+            message: "the default AWS credential chain is not available".to_owned(),
+            source: None,
+        })
 }
 
 fn provider_config(region: Option<&str>) -> ProviderConfig {

@@ -1,5 +1,6 @@
-//! With no credentials anywhere, the first call fails with a clear error and sends nothing.
-//! Its own test binary: it clears the process environment the default AWS chain reads.
+//! With no credentials anywhere, the first call fails with a clear error and sends nothing;
+//! the default chain reads the profile files the builder names. Its own test binary: it
+//! clears the process environment the default AWS chain reads.
 
 mod common;
 
@@ -60,5 +61,37 @@ fn no_credentials_anywhere_sends_nothing() {
             );
         }
         assert_eq!(platform.request_count(), 0, "nothing was sent");
+
+        // The default chain reads the profile files the builder names.
+        let credentials = home.path().join("credentials");
+        std::fs::write(
+            &credentials,
+            format!(
+                "[default]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+                common::ACCESS_KEY,
+                common::SECRET
+            ),
+        )
+        .unwrap();
+        let client = Client::builder()
+            .base_url(platform.base_url())
+            .region(common::REGION)
+            .workspace_id(common::WORKSPACE)
+            .aws_credentials_file(&credentials)
+            .build()
+            .await
+            .unwrap();
+        assert_eq!(client.auth_source(), &AuthSource::DefaultChain);
+        client
+            .messages()
+            .create(&params)
+            .await
+            .expect("the default chain found the named credentials file");
+        let sent = platform.requests().pop().unwrap();
+        assert!(
+            sent.header("authorization")
+                .unwrap()
+                .contains(common::ACCESS_KEY)
+        );
     });
 }
