@@ -17,6 +17,11 @@
 //! * baseline mode (`--baseline`): only builds a `String` of `--bytes` bytes the way the
 //!   accumulator does (`push_str` of small pieces, so the same capacity doubling) and prints
 //!   the same peak-RSS line: what holding the text itself costs.
+//! * bare mode (`--bare --url ...`): the same request sent with `reqwest` alone, the body read
+//!   with `bytes_stream()` and only counted: the transport's floor, for the client's ratio.
+//! * `--delta-bytes N` asks for `text_delta`s of N bytes (scenario key `text-delta-bytes`;
+//!   the emulator's default is 16 KiB); token-sized deltas (`--delta-bytes 16`) measure the
+//!   per-event cost.
 
 use std::time::Instant;
 
@@ -60,8 +65,16 @@ fn baseline(bytes: usize) {
     std::hint::black_box(&text);
 }
 
-async fn client(url: &str, bytes: usize, model_suffix: bool) -> Result<(), anthropic_aws::Error> {
-    let scenario = format!("stream-text-bytes={bytes}");
+async fn client(
+    url: &str,
+    bytes: usize,
+    delta_bytes: Option<usize>,
+    model_suffix: bool,
+) -> Result<(), anthropic_aws::Error> {
+    let mut scenario = format!("stream-text-bytes={bytes}");
+    if let Some(delta) = delta_bytes {
+        scenario.push_str(&format!(";text-delta-bytes={delta}"));
+    }
     let mut builder = Client::builder()
         .base_url(url)
         .region("us-west-2")
@@ -115,11 +128,51 @@ async fn client(url: &str, bytes: usize, model_suffix: bool) -> Result<(), anthr
     Ok(())
 }
 
+/// The same stream through `reqwest` alone: no signing, no SSE parsing, no accumulation.
+async fn bare(url: &str, bytes: usize, delta_bytes: Option<usize>) -> Result<(), reqwest::Error> {
+    use futures_util::StreamExt;
+
+    let mut scenario = format!("stream-text-bytes={bytes}");
+    if let Some(delta) = delta_bytes {
+        scenario.push_str(&format!(";text-delta-bytes={delta}"));
+    }
+    let body = serde_json::json!({
+        "model": "claude-opus-4-8",
+        "max_tokens": 128_000,
+        "stream": true,
+        "messages": [{"role": "user", "content": "Write a very long answer."}],
+    });
+    let start = Instant::now();
+    let response = reqwest::Client::new()
+        .post(format!("{url}/v1/messages"))
+        .header("content-type", "application/json")
+        .header("x-emulator-scenario", scenario)
+        .body(body.to_string())
+        .send()
+        .await?
+        .error_for_status()?;
+    let mut stream = response.bytes_stream();
+    let mut wire = 0usize;
+    while let Some(chunk) = stream.next().await {
+        wire += chunk?.len();
+    }
+    let elapsed = start.elapsed();
+    println!(
+        "bare: {wire} body bytes in {:.3} s = {:.1} MB/s of body",
+        elapsed.as_secs_f64(),
+        wire as f64 / 1e6 / elapsed.as_secs_f64(),
+    );
+    print_memory("bare");
+    Ok(())
+}
+
 fn main() {
     let mut url = None;
     let mut bytes = 100_000_000usize;
     let mut baseline_mode = false;
+    let mut bare_mode = false;
     let mut model_suffix = false;
+    let mut delta_bytes = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -127,7 +180,15 @@ fn main() {
             "--bytes" => {
                 bytes = args.next().and_then(|v| v.parse().ok()).expect("--bytes N");
             }
+            "--delta-bytes" => {
+                delta_bytes = Some(
+                    args.next()
+                        .and_then(|v| v.parse().ok())
+                        .expect("--delta-bytes N"),
+                );
+            }
             "--baseline" => baseline_mode = true,
+            "--bare" => bare_mode = true,
             "--model-suffix" => model_suffix = true,
             other => {
                 panic!("unknown argument {other}; see the header of examples/stream_memory.rs")
@@ -143,7 +204,14 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    if let Err(e) = runtime.block_on(client(&url, bytes, model_suffix)) {
+    if bare_mode {
+        if let Err(e) = runtime.block_on(bare(&url, bytes, delta_bytes)) {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    if let Err(e) = runtime.block_on(client(&url, bytes, delta_bytes, model_suffix)) {
         eprintln!("error: {e}");
         std::process::exit(1);
     }

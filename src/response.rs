@@ -148,8 +148,12 @@ pub struct ResponseMeta {
 }
 
 impl ResponseMeta {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap) -> Self {
-        let request_ids = RequestIds::from_headers(&headers);
+    /// From an answer whose request IDs were already read off `headers`.
+    pub(crate) fn from_parts(
+        status: StatusCode,
+        headers: HeaderMap,
+        request_ids: RequestIds,
+    ) -> Self {
         Self {
             status,
             headers,

@@ -176,8 +176,10 @@ impl Transport {
                 attempts += 1;
                 Span::current().record("attempts", attempts);
                 let outcome = match self.attempt(call, &url, retries).await {
-                    Ok(response) => {
-                        let meta = ResponseMeta::new(response.status(), response.headers().clone())
+                    Ok((mut response, ids)) => {
+                        // The body is read without the headers: move them, don't copy.
+                        let headers = std::mem::take(response.headers_mut());
+                        let meta = ResponseMeta::from_parts(response.status(), headers, ids)
                             .with_retries(retries);
                         finish(response).await.map(|done| (meta, done))
                     }
@@ -223,13 +225,14 @@ impl Transport {
         .await
     }
 
-    /// One attempt: headers, fresh authentication, send, classify.
+    /// One attempt: headers, fresh authentication, send, classify. A success comes back with
+    /// its request IDs, read once here.
     async fn attempt(
         &self,
         call: &Call<'_>,
         url: &Url,
         retries: u32,
-    ) -> Result<reqwest::Response, Error> {
+    ) -> Result<(reqwest::Response, RequestIds), Error> {
         let mut request = OutgoingRequest {
             method: call.method.clone(),
             url: url.clone(),
@@ -307,7 +310,7 @@ impl Transport {
             "response"
         );
         if status.is_success() {
-            return Ok(response);
+            return Ok((response, ids));
         }
         let headers = response.headers().clone();
         let body = read_capped(response, MAX_ERROR_BODY).await;
@@ -369,20 +372,35 @@ enum BodyError {
     TooLarge,
 }
 
-/// Reads a whole successful body, refusing one larger than `cap`.
+/// Reads a whole successful body, refusing one larger than `cap`. A body that arrives in one
+/// chunk (the usual case) is returned as is, without a copy.
 async fn read_success_body(
     mut response: reqwest::Response,
     cap: usize,
 ) -> Result<Bytes, BodyError> {
-    if response.content_length().is_some_and(|n| n > cap as u64) {
+    let declared = response.content_length();
+    if declared.is_some_and(|n| n > cap as u64) {
         return Err(BodyError::TooLarge);
     }
-    let mut body = BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        if body.len() + chunk.len() > cap {
+    let Some(first) = response.chunk().await.map_err(BodyError::Transport)? else {
+        return Ok(Bytes::new());
+    };
+    if first.len() > cap {
+        return Err(BodyError::TooLarge);
+    }
+    let Some(second) = response.chunk().await.map_err(BodyError::Transport)? else {
+        return Ok(first);
+    };
+    let expected = declared.map_or(0, |n| n as usize);
+    let mut body = BytesMut::with_capacity(expected.max(first.len() + second.len()));
+    let mut chunk = Some(second);
+    body.extend_from_slice(&first);
+    while let Some(more) = chunk {
+        if body.len() + more.len() > cap {
             return Err(BodyError::TooLarge);
         }
-        body.extend_from_slice(&chunk);
+        body.extend_from_slice(&more);
+        chunk = response.chunk().await.map_err(BodyError::Transport)?;
     }
     Ok(body.freeze())
 }

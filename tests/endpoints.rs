@@ -218,3 +218,72 @@ async fn a_dead_endpoint_is_a_connection_error() {
     );
     assert!(err.is_retryable());
 }
+
+/// A success body that arrives in several chunks (chunked transfer encoding, a pause between
+/// pieces) is read whole.
+#[tokio::test]
+async fn a_body_in_several_chunks_is_read_whole() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let body = json!({
+        "id": "msg_chunked", "type": "message", "role": "assistant", "model": MODEL,
+        "content": [{"type": "text", "text": "x".repeat(5000)}],
+        "stop_reason": "end_turn", "stop_sequence": null,
+        "usage": {"input_tokens": 3, "output_tokens": 4}
+    })
+    .to_string();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 4096];
+        // Headers, then the declared body.
+        loop {
+            let n = socket.read(&mut buf).await.unwrap();
+            request.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&request);
+            if let Some(end) = text.find("\r\n\r\n") {
+                let length: usize = text[..end]
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(|v| v.trim().parse().unwrap())
+                    })
+                    .unwrap_or(0);
+                if request.len() >= end + 4 + length {
+                    break;
+                }
+            }
+        }
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-amzn-requestid: aws-chunked\r\nrequest-id: req_chunked\r\ntransfer-encoding: chunked\r\n\r\n";
+        socket.write_all(head.as_bytes()).await.unwrap();
+        for piece in body.as_bytes().chunks(1500) {
+            let chunk = format!("{:x}\r\n", piece.len());
+            socket.write_all(chunk.as_bytes()).await.unwrap();
+            socket.write_all(piece).await.unwrap();
+            socket.write_all(b"\r\n").await.unwrap();
+            socket.flush().await.unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        socket.write_all(b"0\r\n\r\n").await.unwrap();
+        socket.flush().await.unwrap();
+    });
+    let client = anthropic_aws::Client::builder()
+        .env_lookup(|_| None)
+        .base_url(format!("http://{addr}"))
+        .region(REGION)
+        .workspace_id(WORKSPACE)
+        .access_key(ACCESS_KEY, SECRET)
+        .max_retries(0)
+        .build()
+        .await
+        .unwrap();
+    let message = client.messages().create(&hello()).await.unwrap();
+    assert_eq!(message.id, "msg_chunked");
+    assert_eq!(message.text().len(), 5000);
+    assert_eq!(message.aws_request_id(), Some("aws-chunked"));
+    assert_eq!(message.anthropic_request_id(), Some("req_chunked"));
+    assert_eq!(message.headers()["transfer-encoding"], "chunked");
+}

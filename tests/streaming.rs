@@ -407,3 +407,65 @@ async fn the_ten_minute_guard_refuses_long_non_streaming_requests() {
     patient.messages().create(&long).await.unwrap();
     assert_eq!(platform.request_count(), 2);
 }
+
+/// Steady data keeps a stream alive past its timeout: the timeout bounds each silence, not
+/// the whole stream.
+#[tokio::test]
+async fn a_steady_stream_outlives_its_timeout() {
+    let platform = platform().await;
+    let client = builder(&platform)
+        .access_key(ACCESS_KEY, SECRET)
+        .timeout(Duration::from_millis(600))
+        .build()
+        .await
+        .unwrap();
+    script(
+        &platform,
+        StreamScript::new().delay_between_events(Duration::from_millis(150)),
+    );
+    let started = std::time::Instant::now();
+    let (events, error, _) = collect(&client, &hello()).await;
+    assert!(error.is_none(), "{error:?}");
+    assert!(
+        started.elapsed() > Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(matches!(
+        events.last(),
+        Some(MessageStreamEvent::MessageStop(_))
+    ));
+}
+
+/// A silence longer than the timeout ends the stream with a typed idle timeout.
+#[tokio::test]
+async fn a_silent_stream_times_out_as_stream_idle() {
+    let platform = platform().await;
+    let client = builder(&platform)
+        .access_key(ACCESS_KEY, SECRET)
+        .timeout(Duration::from_millis(300))
+        .max_retries(0)
+        .build()
+        .await
+        .unwrap();
+    script(
+        &platform,
+        StreamScript::new().delay_between_events(Duration::from_secs(2)),
+    );
+    let started = std::time::Instant::now();
+    let (events, error, ids) = collect(&client, &hello()).await;
+    let waited = started.elapsed();
+    assert_eq!(events.len(), 1, "only the first frame arrived: {events:?}");
+    match error {
+        Some(Error::Timeout { kind, timeout, .. }) => {
+            assert_eq!(kind, anthropic_aws::TimeoutKind::StreamIdle);
+            assert_eq!(timeout, Duration::from_millis(300));
+        }
+        other => panic!("expected an idle timeout, got {other:?}"),
+    }
+    assert!(ids.aws().is_some());
+    assert!(
+        waited >= Duration::from_millis(300) && waited < Duration::from_millis(1500),
+        "{waited:?}"
+    );
+}

@@ -2,6 +2,7 @@
 //! them once for all concurrent callers (single flight), and can be bypassed by a forced
 //! refresh.
 
+use std::sync::RwLock;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
@@ -14,50 +15,80 @@ use crate::error::Error;
 const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
 
 /// Caches what a [`ProvideCredentials`] gives.
+///
+/// Reading fresh credentials takes a shared read lock that is never held across an `await`,
+/// so concurrent requests do not queue behind each other; only a fetch takes the async
+/// `fetching` lock, which makes it single-flight.
 pub(crate) struct CredentialsCache {
     provider: SharedCredentialsProvider,
-    slot: Mutex<Option<Cached>>,
+    current: RwLock<Option<Cached>>,
+    fetching: Mutex<()>,
 }
 
+#[derive(Clone)]
 struct Cached {
     credentials: Credentials,
     /// When to fetch again; `None` for credentials that never expire.
     refresh_at: Option<SystemTime>,
+    /// Counts fetches, so a forced refresh that waited for another one does not fetch again.
+    generation: u64,
 }
 
 impl CredentialsCache {
     pub(crate) fn new(provider: SharedCredentialsProvider) -> Self {
         Self {
             provider,
-            slot: Mutex::new(None),
+            current: RwLock::new(None),
+            fetching: Mutex::new(()),
         }
     }
 
     /// Cached credentials while they are fresh, else new ones from the provider. Concurrent
     /// callers wait for a single fetch.
     pub(crate) async fn get(&self) -> Result<Credentials, Error> {
-        let mut slot = self.slot.lock().await;
-        let now = SystemTime::now();
-        if let Some(cached) = slot.as_ref()
-            && cached.refresh_at.is_none_or(|at| now < at)
-        {
-            return Ok(cached.credentials.clone());
+        if let Some(credentials) = self.fresh() {
+            return Ok(credentials);
         }
-        self.fetch(&mut slot, now).await
+        let _fetching = self.fetching.lock().await;
+        // Someone else may have fetched while this caller waited.
+        if let Some(credentials) = self.fresh() {
+            return Ok(credentials);
+        }
+        self.fetch().await
     }
 
     /// New credentials from the provider, whatever is cached (after an
-    /// `ExpiredTokenException`, say).
+    /// `ExpiredTokenException`, say). Callers that ask together share one fetch.
     pub(crate) async fn refresh(&self) -> Result<Credentials, Error> {
-        let mut slot = self.slot.lock().await;
-        self.fetch(&mut slot, SystemTime::now()).await
+        let seen = self.cached().map(|c| c.generation);
+        let _fetching = self.fetching.lock().await;
+        if let Some(cached) = self.cached()
+            && Some(cached.generation) != seen
+        {
+            return Ok(cached.credentials);
+        }
+        self.fetch().await
     }
 
-    async fn fetch(
-        &self,
-        slot: &mut Option<Cached>,
-        now: SystemTime,
-    ) -> Result<Credentials, Error> {
+    fn cached(&self) -> Option<Cached> {
+        self.current
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    fn fresh(&self) -> Option<Credentials> {
+        let slot = self
+            .current
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let cached = slot.as_ref()?;
+        let fresh = cached.refresh_at.is_none_or(|at| SystemTime::now() < at);
+        fresh.then(|| cached.credentials.clone())
+    }
+
+    /// Asks the provider; the caller holds `fetching`.
+    async fn fetch(&self) -> Result<Credentials, Error> {
         let credentials = self
             .provider
             .provide_credentials()
@@ -72,10 +103,18 @@ impl CredentialsCache {
                 ),
                 source: Some(Box::new(source)),
             })?;
-        let refresh_at = credentials.expiry().map(|expiry| refresh_time(now, expiry));
+        let refresh_at = credentials
+            .expiry()
+            .map(|expiry| refresh_time(SystemTime::now(), expiry));
+        let mut slot = self
+            .current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let generation = slot.as_ref().map_or(0, |c| c.generation + 1);
         *slot = Some(Cached {
             credentials: credentials.clone(),
             refresh_at,
+            generation,
         });
         Ok(credentials)
     }
@@ -169,6 +208,58 @@ mod tests {
             assert_eq!(task.await.unwrap().unwrap(), "AKID0");
         }
         assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    /// Takes a while to answer, so that callers overlap.
+    #[derive(Debug)]
+    struct Slow(Arc<AtomicUsize>);
+
+    impl ProvideCredentials for Slow {
+        fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+        where
+            Self: 'a,
+        {
+            future::ProvideCredentials::new(async move {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                let n = self.0.fetch_add(1, Ordering::SeqCst);
+                Ok(Credentials::new(
+                    format!("AKID{n}"),
+                    "secret",
+                    None,
+                    None,
+                    "test",
+                ))
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn concurrent_forced_refreshes_share_one_fetch() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let cache = Arc::new(CredentialsCache::new(SharedCredentialsProvider::new(Slow(
+            calls.clone(),
+        ))));
+        cache.get().await.unwrap();
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let cache = cache.clone();
+                tokio::spawn(
+                    async move { cache.refresh().await.map(|c| c.access_key_id().to_owned()) },
+                )
+            })
+            .collect();
+        for task in tasks {
+            assert_eq!(task.await.unwrap().unwrap(), "AKID1");
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn expired_credentials_are_fetched_again() {
+        let (cache, calls) = cache(Duration::ZERO);
+        cache.get().await.unwrap();
+        assert_eq!(cache.get().await.unwrap().access_key_id(), "AKID1");
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 
     #[test]

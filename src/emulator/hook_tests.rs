@@ -311,6 +311,26 @@ async fn fast_mode_answers_anything() {
         message["content"][0]["text"].as_str().map(str::len),
         Some(40_000)
     );
+    // Token-sized deltas on request.
+    let small = stream(
+        Req::new(&emu, "POST", "/v1/messages").with_body(
+            &json!({"model": "m~stream-text-bytes=1000;text-delta-bytes=7", "stream": true}),
+        ),
+        emu.addr(),
+    )
+    .await;
+    let deltas: Vec<usize> = small
+        .events()
+        .iter()
+        .filter(|(name, _)| name == "content_block_delta")
+        .map(|(_, d)| d["delta"]["text"].as_str().map_or(0, str::len))
+        .collect();
+    assert_eq!(deltas.len(), 1000usize.div_ceil(7));
+    assert!(
+        deltas[..deltas.len() - 1].iter().all(|&n| n == 7),
+        "{deltas:?}"
+    );
+    assert_eq!(deltas.iter().sum::<usize>(), 1000);
     let failed = Req::new(&emu, "GET", "/v1/models")
         .header("x-emulator-scenario", "status=529")
         .send(emu.addr())
@@ -318,7 +338,7 @@ async fn fast_mode_answers_anything() {
     assert_eq!(failed.error(), (529, "overloaded_error".to_owned()));
 
     // Counted, not recorded.
-    assert_eq!(emu.request_count(), 4);
+    assert_eq!(emu.request_count(), 5);
     assert!(emu.requests().is_empty());
 }
 

@@ -34,7 +34,7 @@
 //!   `overloaded_error` and then succeeds. The keys (`status`, `type`,
 //!   `aws`, `message`, `retry-after`, `retry-after-ms`, `should-retry`,
 //!   `times`, `delay-ms`, `body`, `stream-error-after`, `stream-cut-after`,
-//!   `chunk-size`, `stream-text-bytes`) are documented in `docs/emulator.md`;
+//!   `chunk-size`, `stream-text-bytes`, `text-delta-bytes`) are documented in `docs/emulator.md`;
 //! * its clock can be shifted ([`EmulatorBuilder::clock_ahead`],
 //!   [`EmulatorBuilder::clock_behind`]) for clock-skew tests: the SigV4 date
 //!   check and every response's `Date` header use the shifted clock;

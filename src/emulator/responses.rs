@@ -5,6 +5,8 @@
 
 use serde_json::{Map, Value, json};
 
+use super::stream::FILLER_BYTES_PER_DELTA;
+
 /// The API version whose rules the emulator enforces.
 pub(crate) const API_VERSION: &str = "2026-10-21";
 
@@ -176,6 +178,9 @@ pub(crate) struct MessagesRequest {
     /// (after the thinking block, if any) of exactly this many bytes of
     /// [`filler`] text, whatever `tool_choice` says.
     pub(crate) text_bytes: Option<u64>,
+    /// `text-delta-bytes=N` of a scenario: that text streams in deltas of N
+    /// bytes (default [`FILLER_BYTES_PER_DELTA`]).
+    pub(crate) text_delta_bytes: Option<usize>,
 }
 
 impl MessagesRequest {
@@ -192,6 +197,7 @@ impl MessagesRequest {
             thinking: false,
             tool_use_number: 1,
             text_bytes: None,
+            text_delta_bytes: None,
         }
     }
 }
@@ -365,6 +371,7 @@ pub(crate) fn parse_messages_request(
             .unwrap_or(u64::MAX)
             .saturating_add(1),
         text_bytes: None,
+        text_delta_bytes: None,
     })
 }
 
@@ -597,6 +604,8 @@ pub(crate) enum Block {
     Filler {
         /// The length of the text, in bytes.
         bytes: u64,
+        /// Bytes per streamed `text_delta`.
+        per_delta: usize,
     },
     /// `{"type":"tool_use","id":..,"name":..,"input":..}`.
     ToolUse {
@@ -618,7 +627,7 @@ impl Block {
                 signature,
             } => json!({"type": "thinking", "thinking": thinking, "signature": signature}),
             Block::Text { text } => json!({"type": "text", "text": text}),
-            Block::Filler { bytes } => json!({
+            Block::Filler { bytes, .. } => json!({
                 "type": "text",
                 "text": filler(0, usize::try_from(*bytes).unwrap_or(usize::MAX)),
             }),
@@ -653,7 +662,10 @@ pub(crate) fn answer_plan(request: &MessagesRequest) -> AnswerPlan {
         });
     }
     if let Some(bytes) = request.text_bytes {
-        blocks.push(Block::Filler { bytes });
+        blocks.push(Block::Filler {
+            bytes,
+            per_delta: request.text_delta_bytes.unwrap_or(FILLER_BYTES_PER_DELTA),
+        });
         return AnswerPlan {
             blocks,
             stop_reason: "end_turn",
@@ -706,11 +718,14 @@ fn thinking_signature(request: &MessagesRequest) -> String {
 }
 
 /// The answer of fast mode: [`FAST_TEXT`], or the filler text of a
-/// `stream-text-bytes` scenario.
-pub(crate) fn fast_plan(text_bytes: Option<u64>) -> AnswerPlan {
+/// `stream-text-bytes` scenario (in deltas of `text-delta-bytes`).
+pub(crate) fn fast_plan(text_bytes: Option<u64>, text_delta_bytes: Option<usize>) -> AnswerPlan {
     match text_bytes {
         Some(bytes) => AnswerPlan {
-            blocks: vec![Block::Filler { bytes }],
+            blocks: vec![Block::Filler {
+                bytes,
+                per_delta: text_delta_bytes.unwrap_or(FILLER_BYTES_PER_DELTA),
+            }],
             stop_reason: "end_turn",
             output_tokens: bytes.div_ceil(4).max(1),
         },

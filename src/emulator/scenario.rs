@@ -21,7 +21,7 @@ const DEFAULT_STREAM_ERROR: &str = "overloaded_error";
 /// Every key a scenario may use, for error messages.
 const KEYS: &str = "status, type, aws, message, retry-after, retry-after-ms, should-retry, \
                     times, delay-ms, body, stream-error-after, stream-cut-after, chunk-size, \
-                    stream-text-bytes";
+                    stream-text-bytes, text-delta-bytes";
 
 /// A non-JSON body (`body=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +57,8 @@ pub(crate) struct Scenario {
     chunk_size: Option<usize>,
     /// `stream-text-bytes`: the answer's text is exactly this many bytes.
     pub(crate) text_bytes: Option<u64>,
+    /// `text-delta-bytes`: bytes of that text per streamed `text_delta`.
+    pub(crate) text_delta_bytes: Option<usize>,
 }
 
 /// The error answer a scenario asks for.
@@ -297,6 +299,15 @@ pub(crate) fn parse(text: &str) -> Result<Scenario, String> {
                 set(&mut s.chunk_size, key, size)?;
             }
             "stream-text-bytes" => set(&mut s.text_bytes, key, number(item, value)?)?,
+            "text-delta-bytes" => {
+                let size: usize = number(item, value)?;
+                if size == 0 {
+                    return Err(format!(
+                        "bad scenario item `{item}`: text-delta-bytes is at least 1"
+                    ));
+                }
+                set(&mut s.text_delta_bytes, key, size)?;
+            }
             _ => {
                 return Err(format!(
                     "bad scenario item `{item}`: unknown key `{key}` (keys: {KEYS})"

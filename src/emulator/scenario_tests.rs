@@ -413,6 +413,18 @@ async fn stream_text_bytes_makes_long_answers() {
     .await;
     assert!(!cut.complete);
     assert_eq!(cut.names().len(), 5);
+    // Smaller deltas, in both forms; zero is refused.
+    for streamed in stream_with(&emu, "stream-text-bytes=100;text-delta-bytes=30").await {
+        let deltas: Vec<usize> = streamed
+            .events()
+            .iter()
+            .filter(|(name, _)| name == "content_block_delta")
+            .map(|(_, d)| d["delta"]["text"].as_str().map_or(0, str::len))
+            .collect();
+        assert_eq!(deltas, [30, 30, 30, 10]);
+    }
+    let zero = header_form(&emu, "stream-text-bytes=100;text-delta-bytes=0", hello()).await;
+    assert_eq!(zero.status, 400);
     // Too long to buffer.
     let refused = header_form(&emu, "stream-text-bytes=1000000000000", hello()).await;
     assert_eq!(refused.error(), (400, "invalid_request_error".to_owned()));

@@ -874,8 +874,9 @@ fn create_message(shared: &Shared, request: &Received, effects: &Effects<'_>) ->
         parsed.model = name.to_owned();
     }
     parsed.text_bytes = effects.scenario.and_then(|s| s.text_bytes);
+    parsed.text_delta_bytes = effects.scenario.and_then(|s| s.text_delta_bytes);
     let plan = if fast {
-        responses::fast_plan(parsed.text_bytes)
+        responses::fast_plan(parsed.text_bytes, parsed.text_delta_bytes)
     } else {
         responses::answer_plan(&parsed)
     };

@@ -142,6 +142,8 @@ enum Piece {
     Filler {
         /// The content block's index.
         index: usize,
+        /// Bytes per `text_delta`.
+        per_delta: usize,
         /// Bytes of filler already sent.
         offset: u64,
         /// Bytes of filler still to send.
@@ -221,9 +223,10 @@ fn normal_events(message: &Value, plan: &AnswerPlan) -> VecDeque<Piece> {
                 &json!({"type": "content_block_delta", "index": index, "delta": delta}),
             )));
         }
-        if let Block::Filler { bytes } = block {
+        if let Block::Filler { bytes, per_delta } = block {
             events.push_back(Piece::Filler {
                 index,
+                per_delta: (*per_delta).max(1),
                 offset: 0,
                 remaining: *bytes,
             });
@@ -265,12 +268,13 @@ impl Iterator for Planned {
             match self.pieces.front_mut()? {
                 Piece::Filler {
                     index,
+                    per_delta,
                     offset,
                     remaining,
                 } if *remaining > 0 => {
                     let len = usize::try_from(*remaining)
                         .unwrap_or(usize::MAX)
-                        .min(FILLER_BYTES_PER_DELTA);
+                        .min(*per_delta);
                     let text = responses::filler(*offset, len);
                     let sent = u64::try_from(len).unwrap_or(u64::MAX);
                     *offset = offset.saturating_add(sent);
@@ -645,7 +649,10 @@ mod tests {
     fn filler_text_is_produced_lazily() {
         // 1 TiB of text: only the frames pulled are ever made.
         let plan = AnswerPlan {
-            blocks: vec![Block::Filler { bytes: 1 << 40 }],
+            blocks: vec![Block::Filler {
+                bytes: 1 << 40,
+                per_delta: FILLER_BYTES_PER_DELTA,
+            }],
             stop_reason: "end_turn",
             output_tokens: 1,
         };

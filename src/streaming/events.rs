@@ -446,6 +446,9 @@ impl Kind {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 pub fn decode(event: &SseEvent) -> Result<Decoded, serde_json::Error> {
+    if let Some(delta) = fast_delta(&event.data) {
+        return Ok(Decoded::Event(MessageStreamEvent::ContentBlockDelta(delta)));
+    }
     let parsed = serde_json::from_str::<Value>(&event.data);
     let name = match &parsed {
         Ok(value) => value.get("type").and_then(Value::as_str),
@@ -454,6 +457,67 @@ pub fn decode(event: &SseEvent) -> Result<Decoded, serde_json::Error> {
     .unwrap_or(&event.event)
     .to_owned();
     decode_json(&name, parsed, &event.data)
+}
+
+/// The shape of almost every event of a stream: a `content_block_delta` whose delta is one
+/// string field. Any other field, a duplicate or a mismatch fails this shape, and the event
+/// takes the general path, which keeps everything.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlainDeltaEvent<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: &'a str,
+    index: usize,
+    delta: PlainDelta<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlainDelta<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: &'a str,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    partial_json: Option<String>,
+    #[serde(default)]
+    thinking: Option<String>,
+    #[serde(default)]
+    signature: Option<String>,
+}
+
+/// Decodes a plain `content_block_delta` straight from its text, without building a
+/// [`Value`] first; `None` for anything else.
+fn fast_delta(data: &str) -> Option<ContentBlockDeltaEvent> {
+    let event: PlainDeltaEvent<'_> = serde_json::from_str(data).ok()?;
+    if event.kind != "content_block_delta" {
+        return None;
+    }
+    let PlainDelta {
+        kind,
+        text,
+        partial_json,
+        thinking,
+        signature,
+    } = event.delta;
+    let delta = match (kind, text, partial_json, thinking, signature) {
+        ("text_delta", Some(text), None, None, None) => ContentBlockDelta::TextDelta { text },
+        ("input_json_delta", None, Some(partial_json), None, None) => {
+            ContentBlockDelta::InputJsonDelta { partial_json }
+        }
+        ("thinking_delta", None, None, Some(thinking), None) => {
+            ContentBlockDelta::ThinkingDelta { thinking }
+        }
+        ("signature_delta", None, None, None, Some(signature)) => {
+            ContentBlockDelta::SignatureDelta { signature }
+        }
+        _ => return None,
+    };
+    Some(ContentBlockDeltaEvent {
+        index: event.index,
+        delta,
+        extra: Map::new(),
+    })
 }
 
 /// Decodes the data of an event of type `name`; `raw` is the data's text,
@@ -536,6 +600,51 @@ mod tests {
     use super::*;
     use crate::types::{TextBlock, ThinkingBlock, ToolUseBlock};
     use serde_json::json;
+
+    /// The general path alone, without the delta shortcut.
+    fn decode_slow(name: &str, data: &str) -> String {
+        let parsed = serde_json::from_str::<Value>(data);
+        let name = match &parsed {
+            Ok(value) => value.get("type").and_then(Value::as_str),
+            Err(_) => None,
+        }
+        .unwrap_or(name)
+        .to_owned();
+        format!("{:?}", decode_json(&name, parsed, data))
+    }
+
+    #[test]
+    fn the_delta_shortcut_agrees_with_the_general_path() {
+        let cases = [
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi \u00e9\n"}}"#,
+            r#"{"index":3,"type":"content_block_delta","delta":{"text":"x","type":"text_delta"}}"#,
+            r#"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"a\":"}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hmm"}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"c2ln"}}"#,
+            // Shapes the shortcut leaves to the general path.
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x","new":1}}"#,
+            r#"{"type":"content_block_delta","index":0,"new":true,"delta":{"type":"text_delta","text":"x"}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":null}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","thinking":"x"}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"brand_new_delta","text":"x"}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"citations_delta","citation":{}}}"#,
+            r#"{"type":"content_block_delta","index":-1,"delta":{"type":"text_delta","text":"x"}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a","text":"b"}}"#,
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x"}"#,
+            r#"{"type":"content_block_stop","index":0,"delta":{"type":"text_delta","text":"x"}}"#,
+            r#"{"index":0,"delta":{"type":"text_delta","text":"x"}}"#,
+        ];
+        for data in cases {
+            let event = SseEvent::new("content_block_delta", data);
+            assert_eq!(
+                format!("{:?}", decode(&event)),
+                decode_slow("content_block_delta", data),
+                "{data}"
+            );
+        }
+        assert!(fast_delta(cases[0]).is_some());
+        assert!(fast_delta(cases[5]).is_none());
+    }
 
     fn decode_event(name: &str, data: &str) -> MessageStreamEvent {
         match decode(&SseEvent::new(name, data)) {

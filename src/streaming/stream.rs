@@ -51,9 +51,13 @@ const MAX_EVENT_BYTES: usize = 32 * 1024 * 1024;
 pub struct MessageStream {
     meta: ResponseMeta,
     body: BodyStream,
-    /// Fires when the stream stays silent for longer than the request timeout.
+    /// Fires when the stream stays silent for longer than the request timeout. It is not
+    /// re-armed on every chunk: when it fires, it is pushed on to `last_data + idle_timeout`
+    /// unless that moment has passed.
     idle: Pin<Box<Sleep>>,
     idle_timeout: Duration,
+    /// When the last chunk arrived (or the stream opened).
+    last_data: Instant,
     parser: SseParser,
     /// Bytes fed to the parser since it last gave an event.
     pending_bytes: usize,
@@ -103,6 +107,7 @@ impl MessageStream {
             body: Box::pin(response.bytes_stream()),
             idle: Box::pin(tokio::time::sleep(idle_timeout)),
             idle_timeout,
+            last_data: Instant::now(),
             parser: SseParser::default(),
             pending_bytes: 0,
             finished: false,
@@ -238,7 +243,14 @@ impl Stream for MessageStream {
             let next = match this.body.as_mut().poll_next(cx) {
                 Poll::Ready(next) => next,
                 Poll::Pending => {
-                    ready!(this.idle.as_mut().poll(cx));
+                    loop {
+                        ready!(this.idle.as_mut().poll(cx));
+                        let deadline = this.last_data + this.idle_timeout;
+                        if Instant::now() >= deadline {
+                            break;
+                        }
+                        this.idle.as_mut().reset(deadline);
+                    }
                     this.finished = true;
                     this.broke_off = true;
                     return Poll::Ready(Some(Err(Error::Timeout {
@@ -248,8 +260,7 @@ impl Stream for MessageStream {
                     })));
                 }
             };
-            let deadline = Instant::now() + this.idle_timeout;
-            this.idle.as_mut().reset(deadline);
+            this.last_data = Instant::now();
             match next {
                 Some(Ok(chunk)) => {
                     this.pending_bytes += chunk.len();
