@@ -12,9 +12,10 @@
 //!     `messages().create()` until the `on_wire` observer sees the signed request (body
 //!     serialization, URL, headers, credentials cache, signing); the rest of the call
 //!     (against a local no-op server) is not counted.
-//!   - `bare_signed_pre_network`: `client_replica`'s build + sign timed inside whole calls of
-//!     the bare signed loop against the same server, i.e. in the same cache state as
-//!     `client_pre_network` (a network round trip between two signings).
+//!   - `bare_signed_pre_network`: body serialization plus `client_replica`'s build + sign,
+//!     timed inside whole calls of the bare signed loop against the same server, i.e. the same
+//!     work as `client_pre_network` in the same cache state (a network round trip between two
+//!     signings).
 //! * `roundtrip_c1/*`: one whole call at a time against a local no-op HTTP server (canned
 //!   JSON answer with both request IDs): the client, the bare signed limit (`aws-sigv4` +
 //!   `reqwest` + `serde_json::Value`), the same unsigned.
@@ -125,13 +126,17 @@ impl Replica {
         }
     }
 
-    /// Build + sign one attempt; returns the headers that would go on the wire.
+    /// Build + sign one attempt of the ready body; returns what would go on the wire.
     fn attempt(&self, retries: u32) -> (Method, Url, HeaderMap, Bytes) {
+        self.attempt_with(retries, self.body.clone())
+    }
+
+    /// Build + sign one attempt of `body`.
+    fn attempt_with(&self, retries: u32, body: Bytes) -> (Method, Url, HeaderMap, Bytes) {
         // Transport::attempt
         let method = Method::POST;
         let url = self.url.clone();
         let mut headers = self.defaults.clone();
-        let body = self.body.clone();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
@@ -269,6 +274,7 @@ fn start_noop_server() -> SocketAddr {
 struct Bare {
     http: reqwest::Client,
     replica: Replica,
+    params: MessageCreateParams,
     signed: bool,
 }
 
@@ -277,15 +283,18 @@ impl Bare {
         Self {
             http: reqwest::Client::new(),
             replica: Replica::new(url, true),
+            params: params(),
             signed,
         }
     }
 
-    /// One call; returns what it read and how long it took to build (and sign) the request.
+    /// One call; returns what it read and how long it took to serialize, build (and sign)
+    /// the request, as the client's `client_pre_network` counts.
     async fn call(&self) -> ((usize, usize), Duration) {
         let start = Instant::now();
+        let body = Bytes::from(serde_json::to_vec(&self.params).expect("params serialize"));
         let (method, url, headers, body) = if self.signed {
-            self.replica.attempt(0)
+            self.replica.attempt_with(0, body)
         } else {
             let r = &self.replica;
             let mut headers = r.defaults.clone();
@@ -293,7 +302,7 @@ impl Bare {
             headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
             headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
             headers.insert("x-stainless-retry-count", HeaderValue::from(0u32));
-            (Method::POST, r.url.clone(), headers, r.body.clone())
+            (Method::POST, r.url.clone(), headers, body)
         };
         let built = start.elapsed();
         let response = self

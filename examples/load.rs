@@ -689,11 +689,20 @@ fn report(
         let wall = |w: Who| tallies[w.index()].wall.as_secs_f64();
         let cpu = |w: Who| tallies[w.index()].cpu.as_secs_f64();
         let (a, b, c) = (Who::Client, Who::BareSigned, Who::BareUnsigned);
+        // The spread of the per-round ratios, and their median: one round disturbed by the
+        // machine moves the total but hardly the median.
         let min_max = |f: fn(&(f64, f64)) -> f64| {
-            let v: Vec<f64> = round_ratios.iter().map(f).collect();
-            let min = v.iter().copied().fold(f64::INFINITY, f64::min);
-            let max = v.iter().copied().fold(0.0, f64::max);
-            format!("{min:.3}..{max:.3}")
+            let mut v: Vec<f64> = round_ratios.iter().map(f).collect();
+            v.sort_by(f64::total_cmp);
+            let (Some(min), Some(max)) = (v.first(), v.last()) else {
+                return "no rounds".to_owned();
+            };
+            let median = if v.len() % 2 == 1 {
+                v[v.len() / 2]
+            } else {
+                (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
+            };
+            format!("median {median:.3}, {min:.3}..{max:.3}")
         };
         println!();
         println!(

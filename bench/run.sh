@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Every benchmark of bench/README.md, in one run, on this machine.
+#
+#   bash bench/run.sh            # everything (about 6 minutes on 2 cores)
+#   bash bench/run.sh --quick    # shorter criterion runs and fewer load requests
+#
+# Needs /usr/bin/time (Debian package `time`) for the peak-RSS figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=false
+[[ "${1:-}" == "--quick" ]] && quick=true
+criterion_args=()
+load_n=40000
+if $quick; then
+    criterion_args=(-- --quick)
+    load_n=8000
+fi
+
+echo "## machine"
+echo "cpus: $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+rustc --version
+
+cargo build --release --all-features --bin anthropic-aws --example load --example stream_memory
+
+echo
+echo "## signing and request build (criterion)"
+cargo bench --bench signing "${criterion_args[@]}"
+
+echo
+echo "## SSE parser (criterion)"
+cargo bench --bench sse "${criterion_args[@]}"
+
+echo
+echo "## end to end against the emulator in fast mode"
+target/release/examples/load -n "$load_n" --rounds 20 -c 1,64
+
+echo
+echo "## streaming through final_message()"
+log=$(mktemp)
+target/release/anthropic-aws emulator --port 0 --fast >"$log" 2>&1 &
+emulator=$!
+trap 'kill $emulator 2>/dev/null || true; rm -f "$log"' EXIT
+for _ in $(seq 50); do
+    grep -q 'listening on' "$log" && break
+    sleep 0.1
+done
+url=$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -1)
+
+peak() { grep 'Maximum resident' | awk '{print $NF " kB max RSS"}'; }
+for bytes in 10000000 100000000; do
+    for delta in 16384 16; do
+        echo "### ${bytes} bytes of text in deltas of ${delta} bytes"
+        /usr/bin/time -v target/release/examples/stream_memory --bare --url "$url" \
+            --bytes "$bytes" --delta-bytes "$delta" 2>"$log.time" | grep '^bare:' || true
+        peak <"$log.time"
+        /usr/bin/time -v target/release/examples/stream_memory --url "$url" \
+            --bytes "$bytes" --delta-bytes "$delta" 2>"$log.time" | grep '^client:' || true
+        peak <"$log.time"
+    done
+    echo "### baseline: a String of ${bytes} bytes"
+    /usr/bin/time -v target/release/examples/stream_memory --baseline --bytes "$bytes" \
+        2>"$log.time" | grep '^baseline:' || true
+    peak <"$log.time"
+done
+rm -f "$log.time"
