@@ -1,0 +1,218 @@
+//! What the signing bench (`benches/signing.rs`) and the load example (`examples/load.rs`)
+//! share: the request, the credentials, a canned-answer server and the client's way of signing.
+
+#![allow(dead_code)] // Each user takes a different part.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+
+use anthropic_aws::types::{MessageCreateParams, MessageParam};
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4;
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, HOST};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use http_body_util::{BodyExt, Full};
+use reqwest::Url;
+
+pub const REGION: &str = "us-west-2";
+pub const SERVICE: &str = anthropic_aws::SIGNING_SERVICE;
+pub const WORKSPACE: &str = "wrkspc_01BenchWorkspace0000000";
+pub const ACCESS_KEY: &str = "ASIAEXAMPLEBENCHKEY01";
+pub const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+/// A session token of realistic size (STS tokens run to several hundred bytes).
+pub const SESSION_TOKEN: &str = concat!(
+    "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLXdlc3QtMiJHMEUCIQDb2JlbmNobWFya3Nlc3Npb250b2tlbgIgZXhh",
+    "bXBsZWV4YW1wbGVleGFtcGxlZXhhbXBsZWV4YW1wbGUqnAIIURABGgw0NTY3ODkwMTIzNDUiDHNpZ25pbmdiZW5jaG1h",
+    "cmsq+QF0aGlzaXNhbm90cmVhbHRva2VuYnV0aXRpc2FzbG9uZ2FzYXJlYWxvbmV0aGlzaXNhbm90cmVhbHRva2VuYnV0",
+    "aXRpc2FzbG9uZ2FzYXJlYWxvbmV0aGlzaXNhbm90cmVhbHRva2VuYnV0aXRpc2FzbG9uZ2FzYXJlYWxvbmV0aGlzaXNh",
+    "bm90cmVhbHRva2VuYnV0aXRpc2FzbG9uZ2FzYXJlYWxvbmUwhvfTtgY6ngFzaWduaW5nYmVuY2htYXJrc2Vzc2lvbnRv"
+);
+pub const USER_AGENT_VALUE: &str = concat!("anthropic-aws-rust/", env!("CARGO_PKG_VERSION"));
+
+/// A realistic ~1 KB Messages request.
+pub fn params() -> MessageCreateParams {
+    MessageCreateParams::new(
+        "claude-opus-4-8",
+        1024,
+        vec![MessageParam::user(
+            "Here is a short incident report from last night's on-call shift. The payments \
+             service returned elevated 5xx rates between 02:10 and 02:35 UTC after a config \
+             push raised the connection pool size beyond what the database proxy allows. \
+             Retries from three upstream callers amplified the load. The push was rolled back \
+             at 02:31 and error rates recovered within four minutes. Please summarize the \
+             incident in three bullet points for the weekly reliability review, name the \
+             root cause and the contributing factors, and suggest two follow-up actions that \
+             would have prevented or shortened the outage. Keep it under 120 words.",
+        )],
+    )
+    .system(
+        "You are a concise site-reliability assistant. Answer in plain English, prefer \
+         bullet points, never invent facts that are not in the report, and say so when \
+         something is unknown.",
+    )
+}
+
+pub fn body() -> Bytes {
+    Bytes::from(serde_json::to_vec(&params()).expect("params serialize"))
+}
+
+/// What the client's resolved configuration holds: `anthropic-version` and
+/// `anthropic-workspace-id`.
+pub fn default_headers() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "anthropic-version",
+        HeaderValue::from_static(anthropic_aws::DEFAULT_ANTHROPIC_VERSION),
+    );
+    headers.insert(
+        "anthropic-workspace-id",
+        HeaderValue::from_static(WORKSPACE),
+    );
+    headers
+}
+
+pub fn credentials(session: bool) -> Credentials {
+    Credentials::new(
+        ACCESS_KEY,
+        SECRET_KEY,
+        session.then(|| SESSION_TOKEN.to_owned()),
+        None,
+        "bench",
+    )
+}
+
+/// Signs `headers` (which must hold everything but `host`) as `auth/sigv4.rs` `SigV4::sign`
+/// does: `host` with its port, `aws-sigv4` with the client's service and region, the signed
+/// headers inserted, the secret ones marked sensitive.
+pub fn sign_like_client(
+    credentials: &Credentials,
+    method: &Method,
+    url: &Url,
+    headers: &mut HeaderMap,
+    body: &[u8],
+) {
+    let host = match url.port() {
+        Some(port) => format!("{}:{port}", url.host_str().expect("host")),
+        None => url.host_str().expect("host").to_owned(),
+    };
+    headers.insert(HOST, HeaderValue::from_str(&host).expect("host header"));
+    let identity = credentials.clone().into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(REGION)
+        .name(SERVICE)
+        .time(SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .expect("signing params")
+        .into();
+    let mut list = Vec::with_capacity(headers.len());
+    for (name, value) in headers.iter() {
+        list.push((name.as_str(), value.to_str().expect("ascii header")));
+    }
+    let signable = SignableRequest::new(
+        method.as_str(),
+        url.as_str(),
+        list.into_iter(),
+        SignableBody::Bytes(body),
+    )
+    .expect("signable");
+    let (instructions, _signature) = sign(signable, &params).expect("sign").into_parts();
+    let (signed, _query) = instructions.into_parts();
+    for header in signed {
+        let name = HeaderName::from_static(header.name());
+        let mut value = HeaderValue::from_str(header.value()).expect("signed header");
+        value.set_sensitive(header.sensitive() || name == AUTHORIZATION);
+        headers.insert(name, value);
+    }
+}
+
+/// What a bare caller does with a request: send it with `reqwest`, check the status, read
+/// both request IDs and parse the body as JSON.
+pub async fn send_and_read(
+    http: &reqwest::Client,
+    method: Method,
+    url: Url,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (Option<String>, Option<String>, serde_json::Value) {
+    let response = http
+        .request(method, url)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .expect("send");
+    assert!(response.status().is_success(), "{}", response.status());
+    let id = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (aws, anthropic) = (id("x-amzn-requestid"), id("request-id"));
+    let bytes = response.bytes().await.expect("body");
+    let json = serde_json::from_slice(&bytes).expect("json");
+    (aws, anthropic, json)
+}
+
+// ---------------------------------------------------------------------------------------
+// A local no-op server: reads the request, answers a canned Message with both IDs.
+
+pub const CANNED: &str = r#"{"id":"msg_01XFDUDYJgAACzvnptvVoYEL","type":"message","role":"assistant","model":"claude-opus-4-8","content":[{"type":"text","text":"- Payments 5xx spike 02:10-02:35 UTC after a config push oversized the connection pool.\n- Root cause: pool size above the database proxy's limit; retries from three callers amplified load.\n- Rolled back at 02:31; recovered in four minutes."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":231,"output_tokens":64,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"service_tier":"standard"}}"#;
+
+/// A canned-answer server on its own thread; returns its address.
+pub fn start_noop_server() -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr"))
+                .expect("send addr");
+            let counter = Arc::new(AtomicU64::new(0));
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let _ = stream.set_nodelay(true);
+                let counter = Arc::clone(&counter);
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(
+                        move |req: hyper::Request<hyper::body::Incoming>| {
+                            let n = counter.fetch_add(1, Ordering::Relaxed);
+                            async move {
+                                let _ = req.into_body().collect().await;
+                                let response = hyper::Response::builder()
+                                    .header("content-type", "application/json")
+                                    .header(
+                                        "x-amzn-requestid",
+                                        format!("0b1c2d3e-4f50-4a6b-8c7d-{n:012x}"),
+                                    )
+                                    .header("request-id", format!("req_011CSbench{n:016x}"))
+                                    .body(Full::new(Bytes::from_static(CANNED.as_bytes())))
+                                    .expect("response");
+                                Ok::<_, Infallible>(response)
+                            }
+                        },
+                    );
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+    });
+    rx.recv().expect("server address")
+}
