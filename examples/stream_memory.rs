@@ -65,16 +65,21 @@ fn baseline(bytes: usize) {
     std::hint::black_box(&text);
 }
 
+/// The emulator scenario of a `bytes`-byte answer in deltas of `delta_bytes`.
+fn scenario(bytes: usize, delta_bytes: Option<usize>) -> String {
+    match delta_bytes {
+        Some(delta) => format!("stream-text-bytes={bytes};text-delta-bytes={delta}"),
+        None => format!("stream-text-bytes={bytes}"),
+    }
+}
+
 async fn client(
     url: &str,
     bytes: usize,
     delta_bytes: Option<usize>,
     model_suffix: bool,
 ) -> Result<(), anthropic_aws::Error> {
-    let mut scenario = format!("stream-text-bytes={bytes}");
-    if let Some(delta) = delta_bytes {
-        scenario.push_str(&format!(";text-delta-bytes={delta}"));
-    }
+    let scenario = scenario(bytes, delta_bytes);
     let mut builder = Client::builder()
         .base_url(url)
         .region("us-west-2")
@@ -132,10 +137,7 @@ async fn client(
 async fn bare(url: &str, bytes: usize, delta_bytes: Option<usize>) -> Result<(), reqwest::Error> {
     use futures_util::StreamExt;
 
-    let mut scenario = format!("stream-text-bytes={bytes}");
-    if let Some(delta) = delta_bytes {
-        scenario.push_str(&format!(";text-delta-bytes={delta}"));
-    }
+    let scenario = scenario(bytes, delta_bytes);
     let body = serde_json::json!({
         "model": "claude-opus-4-8",
         "max_tokens": 128_000,

@@ -201,16 +201,7 @@ async fn a_dead_endpoint_is_a_connection_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    let client = anthropic_aws::Client::builder()
-        .env_lookup(|_| None)
-        .base_url(format!("http://{addr}"))
-        .region(REGION)
-        .workspace_id(WORKSPACE)
-        .access_key(ACCESS_KEY, SECRET)
-        .max_retries(0)
-        .build()
-        .await
-        .unwrap();
+    let client = signed_client_at(format!("http://{addr}")).await;
     let err = client.models().get(MODEL).await.unwrap_err();
     assert!(
         matches!(err, anthropic_aws::Error::Connection { .. }),
@@ -270,16 +261,7 @@ async fn a_body_in_several_chunks_is_read_whole() {
         socket.write_all(b"0\r\n\r\n").await.unwrap();
         socket.flush().await.unwrap();
     });
-    let client = anthropic_aws::Client::builder()
-        .env_lookup(|_| None)
-        .base_url(format!("http://{addr}"))
-        .region(REGION)
-        .workspace_id(WORKSPACE)
-        .access_key(ACCESS_KEY, SECRET)
-        .max_retries(0)
-        .build()
-        .await
-        .unwrap();
+    let client = signed_client_at(format!("http://{addr}")).await;
     let message = client.messages().create(&hello()).await.unwrap();
     assert_eq!(message.id, "msg_chunked");
     assert_eq!(message.text().len(), 5000);

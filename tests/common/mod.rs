@@ -30,23 +30,33 @@ pub async fn platform() -> EmulatorHandle {
         .expect("the local platform starts")
 }
 
-/// A builder pointed at `platform` that reads nothing from the process environment.
-pub fn builder(platform: &EmulatorHandle) -> ClientBuilder {
+/// A builder pointed at `base_url` that reads nothing from the process environment.
+pub fn builder_at(base_url: impl Into<String>) -> ClientBuilder {
     Client::builder()
         .env_lookup(|_| None)
-        .base_url(platform.base_url())
+        .base_url(base_url)
         .region(REGION)
         .workspace_id(WORKSPACE)
 }
 
-/// A SigV4 client with the long-term test key and no retries.
-pub async fn signed_client(platform: &EmulatorHandle) -> Client {
-    builder(platform)
+/// A builder pointed at `platform` that reads nothing from the process environment.
+pub fn builder(platform: &EmulatorHandle) -> ClientBuilder {
+    builder_at(platform.base_url())
+}
+
+/// A SigV4 client for `base_url` with the long-term test key and no retries.
+pub async fn signed_client_at(base_url: impl Into<String>) -> Client {
+    builder_at(base_url)
         .access_key(ACCESS_KEY, SECRET)
         .max_retries(0)
         .build()
         .await
         .expect("client builds")
+}
+
+/// A SigV4 client for `platform` with the long-term test key and no retries.
+pub async fn signed_client(platform: &EmulatorHandle) -> Client {
+    signed_client_at(platform.base_url()).await
 }
 
 /// The request the platform received last.
