@@ -9,8 +9,8 @@
 //! `AWS_REGION`, `ANTHROPIC_AWS_WORKSPACE_ID` and your usual AWS credentials.
 
 use anthropic_aws::Client;
-use anthropic_aws::emulator::Emulator;
 use anthropic_aws::types::{MessageCreateParams, MessageParam};
+use anthropic_aws_emulator::Emulator;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

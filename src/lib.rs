@@ -47,7 +47,6 @@
 //! EC2 instance metadata). An environment variable set to the empty string counts as unset.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 mod client;
@@ -61,10 +60,6 @@ pub mod streaming;
 mod transport;
 pub mod types;
 mod wire;
-
-#[cfg(feature = "emulator")]
-#[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
-pub mod emulator;
 
 pub use client::{Client, ClientBuilder};
 pub use config::{

@@ -2,9 +2,9 @@
 
 mod common;
 
-use anthropic_aws::emulator::Emulator;
 use anthropic_aws::types::{ListModelsParams, MessageCreateParams, MessageParam};
 use anthropic_aws::{AuthSource, Client, Error, ErrorType};
+use anthropic_aws_emulator::Emulator;
 use common::*;
 
 fn hello() -> MessageCreateParams {

@@ -178,7 +178,7 @@ async fn betas_and_default_headers_are_sent_and_signed() {
 async fn a_non_json_success_body_is_a_decode_error_with_ids() {
     let platform = platform().await;
     let client = signed_client(&platform).await;
-    platform.push_fault(anthropic_aws::emulator::Fault::Raw {
+    platform.push_fault(anthropic_aws_emulator::Fault::Raw {
         status: 200,
         headers: vec![
             ("x-amzn-requestid".into(), "aws-garbled".into()),

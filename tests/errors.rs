@@ -3,9 +3,9 @@
 
 mod common;
 
-use anthropic_aws::emulator::{EmulatorHandle, Fault};
 use anthropic_aws::types::{MessageCreateParams, MessageParam};
 use anthropic_aws::{ApiError, Client, ErrorType, RequestId};
+use anthropic_aws_emulator::{EmulatorHandle, Fault};
 use common::*;
 use serde_json::json;
 

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
-use anthropic_aws::emulator::{Emulator, EmulatorHandle, Fault};
 use anthropic_aws::types::{CountTokensParams, MessageCreateParams, MessageParam};
 use anthropic_aws::{Client, Error, ErrorType, RequestOptions, TimeoutKind};
+use anthropic_aws_emulator::{Emulator, EmulatorHandle, Fault};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{ProvideCredentials, future};
 use common::*;

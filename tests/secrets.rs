@@ -6,9 +6,9 @@ mod common;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use anthropic_aws::emulator::Fault;
 use anthropic_aws::types::{MessageCreateParams, MessageParam};
 use anthropic_aws::{Client, RequestOptions};
+use anthropic_aws_emulator::Fault;
 use common::*;
 use tracing_subscriber::fmt::MakeWriter;
 

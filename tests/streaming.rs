@@ -5,12 +5,12 @@ mod common;
 
 use std::time::Duration;
 
-use anthropic_aws::emulator::{EmulatorHandle, Fault, StreamScript};
 use anthropic_aws::streaming::events::MessageStreamEvent;
 use anthropic_aws::types::{
     ContentBlock, MessageCreateParams, MessageParam, ThinkingConfig, Tool, ToolChoice,
 };
 use anthropic_aws::{Client, Error, ErrorType};
+use anthropic_aws_emulator::{EmulatorHandle, Fault, StreamScript};
 use common::*;
 use futures_util::StreamExt;
 use serde_json::json;

@@ -1,8 +1,8 @@
 //! Shared loopback fixtures: a local platform with known credentials, and clients for it.
 #![allow(dead_code)] // each test binary uses its own subset
 
-use anthropic_aws::emulator::{Emulator, EmulatorHandle, RecordedRequest};
 use anthropic_aws::{Client, ClientBuilder};
+use anthropic_aws_emulator::{Emulator, EmulatorHandle, RecordedRequest};
 
 pub const REGION: &str = "us-west-2";
 pub const WORKSPACE: &str = "wrkspc_test";

@@ -1,16 +1,15 @@
 //! The emulator's SigV4 verifier against the AWS SigV4 test suite
 //! (`tests/fixtures/sigv4`, see its README), plus one loopback check of the
 //! running server.
-#![cfg(feature = "emulator")]
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use anthropic_aws::emulator::sigv4::{
+use anthropic_aws_emulator::sigv4::{
     self, CredentialStore, ErrorKind, RequestView, SignedHeaderPolicy, VerifyError, VerifyOptions,
 };
-use anthropic_aws::emulator::{Emulator, time};
+use anthropic_aws_emulator::{Emulator, time};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anthropic_aws::emulator::Emulator;
+use anthropic_aws_emulator::Emulator;
 use clap::Args;
 
 use crate::errors::CliError;

@@ -28,7 +28,7 @@ pub(crate) const AWS_ERROR_NAMESPACE: &str =
 ///   leaves the fault, and everything queued behind it, where it is.
 ///
 /// ```
-/// use anthropic_aws::emulator::Fault;
+/// use anthropic_aws_emulator::Fault;
 ///
 /// // Claude itself is overloaded (carries `request-id`):
 /// let overloaded = Fault::anthropic(529, "overloaded_error", "Overloaded");
@@ -228,7 +228,7 @@ impl From<StreamScript> for Fault {
 ///
 /// ```
 /// use std::time::Duration;
-/// use anthropic_aws::emulator::{Fault, StreamScript};
+/// use anthropic_aws_emulator::{Fault, StreamScript};
 ///
 /// // Overloaded in the middle of the answer: an `error` event after two
 /// // deltas, then the body ends (the status stays 200).

@@ -5,7 +5,7 @@
 //! *extended* RFC 3339 form (`2015-08-30T12:36:00Z`). Both are always UTC here.
 //!
 //! ```
-//! use anthropic_aws::emulator::time;
+//! use anthropic_aws_emulator::time;
 //!
 //! let t = time::parse_rfc3339("2015-08-30T12:36:00Z").unwrap();
 //! assert_eq!(time::format_amz_date(t), "20150830T123600Z");

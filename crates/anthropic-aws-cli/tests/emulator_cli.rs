@@ -255,7 +255,7 @@ impl StderrAfterKill for Child {
 /// The Rust snippet of `docs/emulator.md`, as written there.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_documented_scenario_snippet_works() {
-    use anthropic_aws::emulator::Emulator;
+    use anthropic_aws_emulator::Emulator;
 
     let emulator = Emulator::builder()
         .region("us-west-2")

@@ -677,16 +677,16 @@ mod tests {
         }
         // Consecutive deltas continue the same text.
         assert_eq!(
-            crate::emulator::responses::filler(0, 90),
+            crate::responses::filler(0, 90),
             format!(
                 "{}{}",
-                crate::emulator::responses::filler(0, 45),
-                crate::emulator::responses::filler(45, 45)
+                crate::responses::filler(0, 45),
+                crate::responses::filler(45, 45)
             )
         );
         assert_eq!(
-            crate::emulator::responses::filler(3, 4),
-            crate::emulator::responses::filler(48, 4)
+            crate::responses::filler(3, 4),
+            crate::responses::filler(48, 4)
         );
     }
 

@@ -43,7 +43,7 @@
 //!   per request (the same record as [`RecordedRequest::to_log_line`]).
 //!
 //! ```no_run
-//! use anthropic_aws::emulator::{Emulator, Fault};
+//! use anthropic_aws_emulator::{Emulator, Fault};
 //!
 //! # async fn demo() -> std::io::Result<()> {
 //! let emulator = Emulator::builder()
@@ -102,7 +102,7 @@ pub use sigv4::CredentialStore;
 /// The entry point: `Emulator::builder()...start().await`.
 ///
 /// ```
-/// use anthropic_aws::emulator::Emulator;
+/// use anthropic_aws_emulator::Emulator;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> std::io::Result<()> {
@@ -606,7 +606,7 @@ impl RecordedRequest {
     /// session tokens or API keys.
     ///
     /// ```
-    /// # use anthropic_aws::emulator::RecordedRequest;
+    /// # use anthropic_aws_emulator::RecordedRequest;
     /// # fn check(request: &RecordedRequest) {
     /// let line: serde_json::Value = serde_json::from_str(&request.to_log_line()).unwrap();
     /// assert_eq!(line["verdict"], request.verdict.as_str());

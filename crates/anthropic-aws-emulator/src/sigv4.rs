@@ -13,8 +13,8 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use anthropic_aws::emulator::sigv4::{self, CredentialStore, RequestView, VerifyOptions};
-//! use anthropic_aws::emulator::time;
+//! use anthropic_aws_emulator::sigv4::{self, CredentialStore, RequestView, VerifyOptions};
+//! use anthropic_aws_emulator::time;
 //!
 //! let now = time::parse_amz_date("20150830T123600Z").unwrap();
 //! let headers = vec![

@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use anthropic_aws::emulator::{EmulatorHandle, Fault, StreamScript};
+use anthropic_aws_emulator::{EmulatorHandle, Fault, StreamScript};
 use common::*;
 use serde_json::{Value, json};
 
