@@ -11,8 +11,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::{Value, json};
 
 use super::MAX_REQUESTS;
+use super::batch::{Entry, Outcome, Requests};
 use super::results::{SYNTHETIC_LINE_BYTES, SYNTHETIC_MAX_MODEL_BYTES, Synthetic};
-use super::store::{Entry, Outcome, Requests};
 use crate::Shared;
 use crate::responses::{self, ApiError, Endpoint};
 use crate::scenario::{self, Scenario, ScenarioError};

@@ -12,7 +12,8 @@
 //!
 //! * [`routes`] validates and dispatches the five routes;
 //! * [`create`] turns a create body into stored requests, one at a time;
-//! * [`store`] keeps the batches and decides their lifecycle;
+//! * [`batch`] decides a batch's lifecycle;
+//! * [`store`] keeps the batches and pages them;
 //! * [`results`] writes the JSON Lines results in bounded memory.
 
 use std::time::{Duration, SystemTime};
@@ -21,6 +22,7 @@ use serde_json::Value;
 
 use super::{EmulatorBuilder, EmulatorHandle};
 
+mod batch;
 mod create;
 mod results;
 mod routes;

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
 
-use super::store::{Entry, Outcome};
+use super::batch::{Entry, Outcome};
 use crate::responses::filler;
 
 /// About how many bytes each chunk of the body holds.

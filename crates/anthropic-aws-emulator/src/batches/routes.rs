@@ -6,7 +6,8 @@ use crate::responses::ApiError;
 use crate::scenario::Scenario;
 use crate::sigv4::percent_decode;
 
-use super::store::{Batch, PageQuery};
+use super::batch::Batch;
+use super::store::PageQuery;
 use super::{BatchAnswer, PATH, create};
 
 /// Default and bounds of `GET /v1/messages/batches?limit=`.
