@@ -10,7 +10,7 @@
 //! scenario `batch-results-bytes=N` holds no results at all: its results
 //! are generated while they are sent ([`results`]).
 //!
-//! * [`routes`] validates and dispatches the five routes;
+//! * [`routes`] dispatches the six routes;
 //! * [`create`] turns a create body into stored requests, one at a time;
 //! * [`batch`] decides a batch's lifecycle;
 //! * [`store`] keeps the batches and pages them;

@@ -1,4 +1,4 @@
-//! The five batch routes, after authentication and the workspace and
+//! The six batch routes, after authentication and the workspace and
 //! version checks (which every route shares, in `server`).
 
 use crate::Shared;
