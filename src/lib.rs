@@ -52,6 +52,7 @@ mod auth;
 mod client;
 mod config;
 pub mod error;
+mod request_id;
 mod request_options;
 pub mod resources;
 mod response;
@@ -67,11 +68,9 @@ pub use config::{
     DEFAULT_TIMEOUT, SIGNING_SERVICE,
 };
 pub use error::{ApiError, Error, ErrorType, TimeoutKind};
+pub use request_id::{ANTHROPIC_REQUEST_ID_HEADER, AWS_REQUEST_ID_HEADER, RequestIds};
 pub use request_options::RequestOptions;
-pub use response::{
-    ANTHROPIC_REQUEST_ID_HEADER, AWS_REQUEST_ID_HEADER, RawResponse, RequestIds, Response,
-    ResponseMeta,
-};
+pub use response::{RawResponse, Response, ResponseMeta};
 pub use streaming::{MessageStream, TextStream};
 pub use wire::WireEvent;
 

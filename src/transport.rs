@@ -15,9 +15,10 @@ use tracing::{Instrument, Span, field};
 use crate::auth::{Auth, Authorize, OutgoingRequest};
 use crate::config::Config;
 use crate::error::{ApiError, Error, TimeoutKind};
+use crate::request_id::RequestIds;
 use crate::request_options::RequestOptions;
-use crate::response::{RequestIds, ResponseMeta};
-use crate::retry;
+use crate::response::ResponseMeta;
+use crate::retry::{Next, Retries};
 use crate::wire::WireEvent;
 
 /// Error bodies are read up to this many bytes; the rest is dropped.
@@ -120,30 +121,35 @@ impl Transport {
                     },
                 })
         };
-        let (meta, body, _) = self.run(&call, 0, read).await?;
-        Ok((meta, body))
+        let mut retries = self.retries(&call);
+        self.run(&call, &mut retries, read).await
     }
 
-    /// Sends `call` and returns the first successful response with its body unread, and how
-    /// many retries have been spent. `first_retry` is the number of retries already spent on
-    /// this call (a restarted stream continues its budget).
+    /// A fresh retry budget for `call`.
+    pub(crate) fn retries(&self, call: &Call<'_>) -> Retries {
+        Retries::new(self.max_retries(&call.options))
+    }
+
+    /// Sends `call` and returns the first successful response with its body unread.
+    /// `retries` carries what this call has already spent (a restarted stream continues its
+    /// budget) and is updated.
     pub(crate) async fn open(
         &self,
         call: &Call<'_>,
-        first_retry: u32,
-    ) -> Result<(ResponseMeta, reqwest::Response, u32), Error> {
-        self.run(call, first_retry, |response| async { Ok(response) })
+        retries: &mut Retries,
+    ) -> Result<(ResponseMeta, reqwest::Response), Error> {
+        self.run(call, retries, |response| async { Ok(response) })
             .await
     }
 
     /// The attempt loop, in its tracing span. `finish` completes a successful attempt (reads
-    /// the body, say); its failures are retried like the attempt's own.
+    /// the body, say); its failures go to the retry policy like the attempt's own.
     async fn run<T, F, Fut>(
         &self,
         call: &Call<'_>,
-        first_retry: u32,
+        retries: &mut Retries,
         finish: F,
-    ) -> Result<(ResponseMeta, T, u32), Error>
+    ) -> Result<(ResponseMeta, T), Error>
     where
         F: Fn(reqwest::Response) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
@@ -167,58 +173,57 @@ impl Transport {
             anthropic_request_id = field::Empty,
         );
         async {
-            let max_retries = self.max_retries(&call.options);
-            let mut retries = first_retry;
             let mut attempts = 0;
-            let mut refreshed_credentials = false;
-            let mut corrected_clock = false;
             loop {
                 attempts += 1;
                 Span::current().record("attempts", attempts);
-                let outcome = match self.attempt(call, &url, retries).await {
+                let used = retries.used();
+                let outcome = match self.attempt(call, &url, used).await {
                     Ok((mut response, ids)) => {
                         // The body is read without the headers: move them, don't copy.
                         let headers = std::mem::take(response.headers_mut());
                         let meta = ResponseMeta::from_parts(response.status(), headers, ids)
-                            .with_retries(retries);
+                            .with_retries(used);
                         finish(response).await.map(|done| (meta, done))
                     }
                     Err(err) => Err(err),
                 };
                 let mut err = match outcome {
-                    Ok((meta, done)) => return Ok((meta, done, retries)),
+                    Ok(done) => return Ok(done),
                     Err(err) => err,
                 };
                 if let Error::Api(api) = &mut err {
-                    api.set_retries(retries);
+                    api.set_retries(used);
                 }
-                if let Auth::SigV4(signer) = &self.auth {
-                    if !refreshed_credentials && retry::is_expired_token(&err) {
-                        refreshed_credentials = true;
+                let signer = match &self.auth {
+                    Auth::SigV4(signer) => Some(signer),
+                    Auth::ApiKey(_) => None,
+                };
+                match retries.next(&err, signer.is_some(), false) {
+                    Next::GiveUp => return Err(err),
+                    Next::RefreshCredentials => {
                         tracing::debug!("credentials expired; refreshing them once and retrying");
-                        if let Err(refresh) = signer.refresh_credentials().await {
+                        if let Some(signer) = signer
+                            && let Err(refresh) = signer.refresh_credentials().await
+                        {
                             tracing::debug!(error = %refresh, "the credential refresh failed");
                             return Err(err);
                         }
-                        continue;
                     }
-                    if !corrected_clock && let Some(skew) = retry::clock_skew(&err) {
-                        corrected_clock = true;
+                    Next::CorrectClock(skew) => {
                         tracing::debug!(
                             ?skew,
                             "signature outside the server's window; correcting the clock"
                         );
-                        signer.set_clock_skew(skew);
-                        continue;
+                        if let Some(signer) = signer {
+                            signer.set_clock_skew(skew);
+                        }
+                    }
+                    Next::RetryAfter(delay) => {
+                        tracing::debug!(error = %err, ?delay, retry = used + 1, "retrying");
+                        tokio::time::sleep(delay).await;
                     }
                 }
-                if retries >= max_retries || !err.is_retryable() {
-                    return Err(err);
-                }
-                let delay = retry::delay(&err, retries);
-                tracing::debug!(error = %err, ?delay, retry = retries + 1, "retrying");
-                tokio::time::sleep(delay).await;
-                retries += 1;
             }
         }
         .instrument(span)

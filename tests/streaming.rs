@@ -185,7 +185,7 @@ async fn an_unknown_event_type_is_passed_through() {
     let unknown = events
         .iter()
         .find_map(|e| match e {
-            MessageStreamEvent::Unknown { event, data } => Some((event.clone(), data.clone())),
+            MessageStreamEvent::Other { event, data } => Some((event.clone(), data.clone())),
             _ => None,
         })
         .expect("the unknown event is delivered");

@@ -17,20 +17,25 @@
 //! Everything is re-exported here, flat: `anthropic_aws::types::Message`.
 
 #[macro_use]
-mod macros;
+pub(crate) mod macros;
 
 mod content;
+mod content_delta;
 mod count_tokens;
 mod message;
 mod messages;
 mod models;
 mod options;
+pub(crate) mod stream_decode;
+mod stream_events;
 mod tools;
 
 pub use content::*;
+pub use content_delta::*;
 pub use count_tokens::*;
 pub use message::*;
 pub use messages::*;
 pub use models::*;
 pub use options::*;
+pub use stream_events::*;
 pub use tools::*;
