@@ -26,8 +26,7 @@ pub(super) fn build(code: &str, message: &str, request_ids: &RequestIds) -> Erro
 }
 
 /// ```
-/// use anthropic_aws::{ApiError, RequestId};
-/// use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+/// use anthropic_aws::{ApiError, ProvideErrorMetadata, RequestId};
 ///
 /// fn log_it(e: &ApiError) {
 ///     // The same three calls as on any AWS SDK error.

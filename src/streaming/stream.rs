@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
+use aws_types::request_id::RequestId;
 use bytes::Bytes;
 use futures_core::Stream;
 use futures_util::StreamExt;
@@ -308,6 +309,12 @@ impl Stream for MessageStream {
     }
 }
 
+impl RequestId for MessageStream {
+    fn request_id(&self) -> Option<&str> {
+        self.aws_request_id()
+    }
+}
+
 impl fmt::Debug for MessageStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessageStream")
@@ -362,6 +369,12 @@ impl Stream for TextStream {
                 None => return Poll::Ready(None),
             }
         }
+    }
+}
+
+impl RequestId for TextStream {
+    fn request_id(&self) -> Option<&str> {
+        self.aws_request_id()
     }
 }
 

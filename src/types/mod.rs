@@ -19,23 +19,29 @@
 #[macro_use]
 pub(crate) mod macros;
 
+mod cache_control;
 mod content;
+mod content_block;
 mod content_delta;
 mod count_tokens;
 mod message;
 mod messages;
 mod models;
 mod options;
+mod sources;
 pub(crate) mod stream_decode;
 mod stream_events;
 mod tools;
 
+pub use cache_control::*;
 pub use content::*;
+pub use content_block::*;
 pub use content_delta::*;
 pub use count_tokens::*;
 pub use message::*;
 pub use messages::*;
 pub use models::*;
 pub use options::*;
+pub use sources::*;
 pub use stream_events::*;
 pub use tools::*;
