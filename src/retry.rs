@@ -222,6 +222,8 @@ mod tests {
         Error::Connection {
             message: "reset".into(),
             source: "reset".into(),
+            status: None,
+            request_ids: None,
         }
     }
 

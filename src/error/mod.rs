@@ -39,7 +39,7 @@ use std::fmt;
 use std::time::Duration;
 
 use aws_types::request_id::RequestId;
-use http::StatusCode;
+use http::{HeaderMap, StatusCode};
 
 pub use api_error::ApiError;
 pub use error_type::ErrorType;
@@ -99,17 +99,27 @@ pub enum Error {
         #[source]
         source: Option<BoxError>,
     },
-    /// The connection failed, or broke before a complete response arrived.
-    #[error("connection error: {message}")]
+    /// The connection failed, or broke before a complete response arrived. When it broke
+    /// while the body was read, `status` and `request_ids` are the response's.
+    #[error("connection error: {message}{}", after_headers(status.as_ref(), request_ids.as_ref()))]
     Connection {
         /// What went wrong.
         message: String,
         /// The transport's own error.
         #[source]
         source: BoxError,
+        /// The response's status, when its headers had arrived.
+        status: Option<StatusCode>,
+        /// The response's request IDs, when its headers had arrived.
+        request_ids: Option<RequestIds>,
     },
-    /// A timeout fired; [`TimeoutKind`] says which.
-    #[error("the {kind} fired after {timeout:?}{}", kind.advice())]
+    /// A timeout fired; [`TimeoutKind`] says which. When it fired while the body was read (or
+    /// a stream was silent), `status` and `request_ids` are the response's.
+    #[error(
+        "the {kind} fired after {timeout:?}{}{}",
+        after_headers(status.as_ref(), request_ids.as_ref()),
+        kind.advice()
+    )]
     Timeout {
         /// Which timeout fired.
         kind: TimeoutKind,
@@ -118,6 +128,43 @@ pub enum Error {
         /// The transport's own error, when it reported the timeout.
         #[source]
         source: Option<BoxError>,
+        /// The response's status, when its headers had arrived.
+        status: Option<StatusCode>,
+        /// The response's request IDs, when its headers had arrived.
+        request_ids: Option<RequestIds>,
+    },
+    /// The server answered with a redirect (3xx). The client never follows one: the signed
+    /// headers, the session token, the workspace ID and the prompt stay with the endpoint
+    /// configured. Never retried.
+    #[error(
+        "the server answered HTTP {status} redirecting to {}; redirects are never followed ({request_ids})",
+        location.as_deref().unwrap_or("no location")
+    )]
+    Redirect {
+        /// The 3xx status.
+        status: StatusCode,
+        /// The `Location` header, as sent (lossily decoded), when there was one.
+        location: Option<String>,
+        /// Both request IDs of the redirect.
+        request_ids: RequestIds,
+        /// All headers of the redirect, as received.
+        headers: Box<HeaderMap>,
+    },
+    /// A successful answer larger than the client buffers: its `Content-Length` (then nothing
+    /// was downloaded) or the bytes received passed `limit`. Never retried.
+    #[error(
+        "the response body {} exceeds the client's limit of {limit} bytes; refusing to buffer it (HTTP {status}; {request_ids})",
+        declared.map_or_else(|| "received".to_owned(), |n| format!("of {n} bytes (Content-Length)"))
+    )]
+    ResponseTooLarge {
+        /// The client's limit, in bytes.
+        limit: usize,
+        /// The body's `Content-Length`, when it declared one.
+        declared: Option<u64>,
+        /// The response's status.
+        status: StatusCode,
+        /// Both request IDs of the response.
+        request_ids: RequestIds,
     },
     /// The request body exceeds the endpoint's size limit; nothing was sent.
     #[error(
@@ -191,7 +238,10 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(e) => Some(e.status()),
-            Self::Decode { status, .. } => Some(*status),
+            Self::Decode { status, .. }
+            | Self::Redirect { status, .. }
+            | Self::ResponseTooLarge { status, .. } => Some(*status),
+            Self::Connection { status, .. } | Self::Timeout { status, .. } => *status,
             _ => None,
         }
     }
@@ -210,8 +260,12 @@ impl Error {
     pub fn request_ids(&self) -> Option<&RequestIds> {
         match self {
             Self::Api(e) => Some(e.request_ids()),
-            Self::Decode { request_ids, .. } | Self::Stream { request_ids, .. } => {
-                Some(request_ids)
+            Self::Decode { request_ids, .. }
+            | Self::Stream { request_ids, .. }
+            | Self::Redirect { request_ids, .. }
+            | Self::ResponseTooLarge { request_ids, .. } => Some(request_ids),
+            Self::Connection { request_ids, .. } | Self::Timeout { request_ids, .. } => {
+                request_ids.as_ref()
             }
             _ => None,
         }
@@ -262,6 +316,21 @@ impl fmt::Display for TimeoutKind {
             Self::Request => "request timeout",
             Self::StreamIdle => "stream idle timeout",
         })
+    }
+}
+
+/// Where a failure met after the response headers says whose response it was.
+fn after_headers(status: Option<&StatusCode>, request_ids: Option<&RequestIds>) -> String {
+    match (status, request_ids) {
+        (Some(status), Some(ids)) => {
+            format!(
+                " (after the response headers: HTTP {}; {ids})",
+                status.as_u16()
+            )
+        }
+        (Some(status), None) => format!(" (after the response headers: HTTP {})", status.as_u16()),
+        (None, Some(ids)) => format!(" ({ids})"),
+        (None, None) => String::new(),
     }
 }
 

@@ -259,6 +259,8 @@ impl Stream for MessageStream {
                         kind: TimeoutKind::StreamIdle,
                         timeout: this.idle_timeout,
                         source: None,
+                        status: Some(this.meta.status()),
+                        request_ids: Some(this.meta.request_ids().clone()),
                     })));
                 }
             };
