@@ -14,6 +14,9 @@
 //! - string enums ([`StopReason`], [`Effort`], ...) keep unknown values in
 //!   `Other(String)`.
 //!
+//! The events of a streaming response ([`MessageStreamEvent`], [`ContentBlockDelta`], ...) are
+//! wire types too and live here (also re-exported from `anthropic_aws::streaming::events`).
+//!
 //! Everything is re-exported here, flat: `anthropic_aws::types::Message`.
 
 #[macro_use]

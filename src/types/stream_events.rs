@@ -26,7 +26,7 @@ pub struct MessageStartEvent {
 /// `content_block_start`: a new content block at `index`.
 ///
 /// For `thinking` and `tool_use` blocks the API may leave out fields that
-/// stay empty until the deltas fill them; [`decode`] fills them in
+/// stay empty until the deltas fill them; [`decode`](crate::streaming::events::decode) fills them in
 /// (`"signature": ""`, `"thinking": ""`, `"input": {}`) so the block decodes.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct ContentBlockStartEvent {
@@ -133,7 +133,7 @@ pub struct MessageStopEvent {
 ///
 /// Serializes to the event's JSON (`data` of the SSE event, with its
 /// `"type"`); `Other` serializes its raw `data`. Deserializing reads the
-/// same JSON (an `error` object becomes `Other`: use [`decode`] to tell
+/// same JSON (an `error` object becomes `Other`: use [`decode`](crate::streaming::events::decode) to tell
 /// errors apart).
 ///
 /// ```
