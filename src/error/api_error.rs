@@ -11,8 +11,6 @@ use serde_json::Value;
 
 use super::aws;
 use super::error_type::ErrorType;
-use super::metadata;
-use super::snippet;
 use crate::request_id::RequestIds;
 
 /// An error status from the server, with everything a caller needs to act on it and to
@@ -69,7 +67,7 @@ impl ApiError {
             .as_ref()
             .is_some_and(aws::FrontDoorError::signature_outside_window);
         let aws_error_code = front_door.map(|f| f.code);
-        let metadata = metadata::build(
+        let metadata = build_metadata(
             aws_error_code.as_deref().unwrap_or(error_type.as_str()),
             &message,
             &request_ids,
@@ -249,9 +247,47 @@ fn fallback_message(status: StatusCode, body: &[u8], json: Option<&Value>) -> St
     )
 }
 
+/// The metadata of an API error, built once when it is classified.
+fn build_metadata(code: &str, message: &str, request_ids: &RequestIds) -> ErrorMetadata {
+    let mut builder = ErrorMetadata::builder().code(code).message(message);
+    if let Some(id) = request_ids.aws() {
+        builder = builder.custom("aws_request_id", id);
+    }
+    if let Some(id) = request_ids.anthropic() {
+        builder = builder.custom("anthropic_request_id", id);
+    }
+    builder.build()
+}
+
+/// At most 200 characters of a body, whitespace collapsed, for messages and `Debug`.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    const MAX_CHARS: usize = 200;
+    let text = String::from_utf8_lossy(&body[..body.len().min(4 * MAX_CHARS)]);
+    let mut out = String::new();
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.chars().count() > MAX_CHARS {
+        out = out.chars().take(MAX_CHARS).collect();
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snippet_is_short_and_char_safe() {
+        let long = "é".repeat(1000);
+        let s = snippet(long.as_bytes());
+        assert_eq!(s.chars().count(), 201);
+        assert!(s.ends_with('…'));
+    }
 
     fn api(status: u16, headers: &[(&str, &str)], body: &str) -> ApiError {
         let mut map = HeaderMap::new();

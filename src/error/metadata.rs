@@ -11,19 +11,6 @@ use aws_smithy_types::error::metadata::{
 };
 
 use super::{ApiError, Error};
-use crate::request_id::RequestIds;
-
-/// The metadata of an API error, built once when it is classified.
-pub(super) fn build(code: &str, message: &str, request_ids: &RequestIds) -> ErrorMetadata {
-    let mut builder = ErrorMetadata::builder().code(code).message(message);
-    if let Some(id) = request_ids.aws() {
-        builder = builder.custom("aws_request_id", id);
-    }
-    if let Some(id) = request_ids.anthropic() {
-        builder = builder.custom("anthropic_request_id", id);
-    }
-    builder.build()
-}
 
 /// ```
 /// use anthropic_aws::{ApiError, ProvideErrorMetadata, RequestId};

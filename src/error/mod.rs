@@ -42,6 +42,7 @@ use aws_types::request_id::RequestId;
 use http::{HeaderMap, StatusCode};
 
 pub use api_error::ApiError;
+pub(crate) use api_error::snippet;
 pub use error_type::ErrorType;
 
 use crate::request_id::RequestIds;
@@ -331,36 +332,5 @@ fn after_headers(status: Option<&StatusCode>, request_ids: Option<&RequestIds>) 
         (Some(status), None) => format!(" (after the response headers: HTTP {})", status.as_u16()),
         (None, Some(ids)) => format!(" ({ids})"),
         (None, None) => String::new(),
-    }
-}
-
-/// At most 200 characters of a body, whitespace collapsed, for messages and `Debug`.
-pub(crate) fn snippet(body: &[u8]) -> String {
-    const MAX_CHARS: usize = 200;
-    let text = String::from_utf8_lossy(&body[..body.len().min(4 * MAX_CHARS)]);
-    let mut out = String::new();
-    for (i, word) in text.split_whitespace().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    if out.chars().count() > MAX_CHARS {
-        out = out.chars().take(MAX_CHARS).collect();
-        out.push('…');
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn snippet_is_short_and_char_safe() {
-        let long = "é".repeat(1000);
-        let s = snippet(long.as_bytes());
-        assert_eq!(s.chars().count(), 201);
-        assert!(s.ends_with('…'));
     }
 }
