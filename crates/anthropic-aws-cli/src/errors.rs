@@ -188,7 +188,9 @@ impl CliError {
             Error::Signing { message, source } => {
                 ("signing_error", with_source(message, source.as_deref()))
             }
-            Error::Connection { message, source } => (
+            Error::Connection {
+                message, source, ..
+            } => (
                 "connection_error",
                 with_source(message, Some(source.as_ref())),
             ),
