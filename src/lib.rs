@@ -63,6 +63,7 @@ pub use request_id::{ANTHROPIC_REQUEST_ID_HEADER, AWS_REQUEST_ID_HEADER, Request
 pub use request_options::RequestOptions;
 pub use response::{RawResponse, Response, ResponseMeta};
 pub use streaming::{MessageStream, TextStream};
+pub use transport::MAX_RESPONSE_BYTES;
 pub use wire::WireEvent;
 
 /// The AWS SDKs' request-ID trait, implemented by [`Response`], [`RawResponse`], [`Error`],

@@ -120,8 +120,8 @@ async fn no_retry_header_value_can_panic_the_client() {
     }
 }
 
-/// The client's cap on a successful body (64 MiB).
-const CAP: usize = 64 * 1024 * 1024;
+/// The client's cap on a successful body.
+const CAP: usize = anthropic_aws::MAX_RESPONSE_BYTES;
 
 #[tokio::test]
 async fn a_declared_content_length_over_the_cap_is_refused_unread_and_sent_once() {

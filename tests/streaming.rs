@@ -485,3 +485,48 @@ async fn a_silent_stream_times_out_as_stream_idle() {
         "{waited:?}"
     );
 }
+
+#[tokio::test]
+async fn final_message_past_the_response_cap_is_response_too_large_with_both_ids() {
+    let platform = platform().await;
+    let client = builder(&platform)
+        .access_key(ACCESS_KEY, SECRET)
+        .max_retries(2)
+        .build()
+        .await
+        .unwrap();
+    let bytes = anthropic_aws::MAX_RESPONSE_BYTES + 1024 * 1024;
+    let params = MessageCreateParams::new(
+        format!("{MODEL}~stream-text-bytes={bytes}"),
+        256,
+        vec![MessageParam::user("a very long answer")],
+    );
+    let err = client
+        .messages()
+        .stream(&params)
+        .await
+        .unwrap()
+        .final_message()
+        .await
+        .expect_err("the message outgrows the cap");
+    let sent = last_request(&platform);
+    match &err {
+        Error::ResponseTooLarge {
+            limit,
+            declared,
+            status,
+            ..
+        } => {
+            assert_eq!(*limit, anthropic_aws::MAX_RESPONSE_BYTES);
+            assert_eq!(*declared, None);
+            assert_eq!(status.as_u16(), 200);
+        }
+        other => panic!("expected ResponseTooLarge, got {other:?}"),
+    }
+    assert_eq!(err.aws_request_id(), Some(sent.aws_request_id.as_str()));
+    assert_eq!(
+        err.anthropic_request_id(),
+        sent.anthropic_request_id.as_deref()
+    );
+    assert_eq!(platform.request_count(), 1, "never retried");
+}

@@ -81,6 +81,8 @@ pub struct MessageAccumulator {
     blocks: Vec<BlockState>,
     /// `message_stop` came.
     stopped: bool,
+    /// Bytes of content taken in so far (see [`accumulated_bytes`](Self::accumulated_bytes)).
+    bytes: usize,
 }
 
 /// What the accumulator tracks for each content block.
@@ -118,6 +120,13 @@ impl MessageAccumulator {
             .map(|b| b.json.as_str())
     }
 
+    /// Bytes of content taken in so far: the text, thinking, signatures and tool input JSON of
+    /// the deltas, and the JSON size of the message and blocks as they started and of each
+    /// citation. What the message holds grows with it, so a caller can bound memory by it.
+    pub fn accumulated_bytes(&self) -> usize {
+        self.bytes
+    }
+
     /// Whether `message_stop` came: the message is complete.
     pub fn is_complete(&self) -> bool {
         self.stopped
@@ -147,6 +156,7 @@ impl MessageAccumulator {
                         ..BlockState::default()
                     })
                     .collect();
+                self.bytes = self.bytes.saturating_add(json_len(&start.message));
                 self.message = Some(start.message.clone());
             }
             MessageStreamEvent::ContentBlockStart(start) => {
@@ -160,6 +170,7 @@ impl MessageAccumulator {
                 }
                 message.content.push(start.content_block.clone());
                 blocks.push(BlockState::default());
+                self.bytes = self.bytes.saturating_add(json_len(&start.content_block));
             }
             MessageStreamEvent::ContentBlockDelta(delta) => self.apply_delta(delta)?,
             MessageStreamEvent::ContentBlockStop(stop) => {
@@ -232,6 +243,15 @@ impl MessageAccumulator {
     }
 
     fn apply_delta(&mut self, event: &ContentBlockDeltaEvent) -> Result<(), StreamProtocolError> {
+        let added = match &event.delta {
+            ContentBlockDelta::TextDelta { text } => text.len(),
+            ContentBlockDelta::ThinkingDelta { thinking } => thinking.len(),
+            ContentBlockDelta::SignatureDelta { signature } => signature.len(),
+            ContentBlockDelta::InputJsonDelta { partial_json } => partial_json.len(),
+            ContentBlockDelta::CitationsDelta { citation } => json_len(citation),
+            ContentBlockDelta::Other(_) => 0,
+        };
+        self.bytes = self.bytes.saturating_add(added);
         let (message, blocks) = self.open("content_block_delta")?;
         let index = event.index;
         let (Some(block), Some(state)) = (message.content.get_mut(index), blocks.get_mut(index))
@@ -278,6 +298,11 @@ impl MessageAccumulator {
         }
         Ok(())
     }
+}
+
+/// The size of `value` as JSON (0 if it cannot be serialized).
+fn json_len<T: serde::Serialize>(value: &T) -> usize {
+    serde_json::to_vec(value).map_or(0, |v| v.len())
 }
 
 fn not_started(event: &str, index: usize) -> StreamProtocolError {

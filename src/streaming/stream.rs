@@ -20,7 +20,7 @@ use crate::error::{ApiError, Error, TimeoutKind};
 use crate::request_id::RequestIds;
 use crate::response::{Response, ResponseMeta, meta_accessors};
 use crate::retry::{Next, Retries};
-use crate::transport::{Call, Transport};
+use crate::transport::{Call, MAX_RESPONSE_BYTES, Transport};
 use crate::types::Message;
 
 type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
@@ -134,7 +134,9 @@ impl MessageStream {
     /// Nothing reaches the caller until the end, so a retryable failure met on the way (an
     /// `overloaded_error` or `api_error` event, or a connection that breaks off) sends the
     /// request again, within the client's retry budget (the retries the initial request took
-    /// count against it).
+    /// count against it). The message is held in memory: past
+    /// [`MAX_RESPONSE_BYTES`](crate::MAX_RESPONSE_BYTES) of content it fails with
+    /// [`Error::ResponseTooLarge`] (read the events instead to handle any size).
     ///
     /// ```no_run
     /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
@@ -177,6 +179,14 @@ impl MessageStream {
             accumulator
                 .push(&event?)
                 .map_err(|e| self.protocol_error(e))?;
+            if accumulator.accumulated_bytes() > MAX_RESPONSE_BYTES {
+                return Err(Error::ResponseTooLarge {
+                    limit: MAX_RESPONSE_BYTES,
+                    declared: None,
+                    status: self.meta.status(),
+                    request_ids: self.meta.request_ids().clone(),
+                });
+            }
         }
         accumulator.finish().map_err(|e| self.protocol_error(e))
     }

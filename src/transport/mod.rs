@@ -29,9 +29,13 @@ pub(crate) use call::Call;
 
 /// Error bodies are read up to this many bytes; the rest is dropped.
 const MAX_ERROR_BODY: usize = 64 * 1024;
-/// Successful (non-streaming) bodies larger than this are refused rather than buffered (a
-/// declared `Content-Length` over it is refused before a byte is read).
-const MAX_SUCCESS_BODY: usize = 64 * 1024 * 1024;
+/// The most of one answer the client holds in memory: a successful non-streaming body (a
+/// declared `Content-Length` over it is refused before a byte is read), or the content a
+/// stream's [`final_message`](crate::MessageStream::final_message) accumulates. Past it the
+/// call fails with [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge), never retried.
+/// Plain streaming ([`MessageStream`](crate::MessageStream) events, [`TextStream`](crate::TextStream))
+/// holds one event at a time and has no such bound.
+pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 const RETRY_COUNT_HEADER: &str = "x-stainless-retry-count";
 const USER_AGENT_VALUE: &str = concat!("anthropic-aws-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -66,7 +70,7 @@ impl Transport {
     /// body that breaks off is retried like any failed attempt, one over the cap is not.
     pub(crate) async fn send(&self, call: Call<'_>) -> Result<(ResponseMeta, Bytes), Error> {
         let mut retries = self.retries(&call);
-        let read = |response| read_success_body(response, MAX_SUCCESS_BODY);
+        let read = |response| read_success_body(response, MAX_RESPONSE_BYTES);
         self.run(&call, &mut retries, read).await
     }
 
@@ -305,7 +309,7 @@ impl Transport {
         let request_ids = meta.request_ids().clone();
         match e {
             BodyError::TooLarge { declared } => Error::ResponseTooLarge {
-                limit: MAX_SUCCESS_BODY,
+                limit: MAX_RESPONSE_BYTES,
                 declared,
                 status,
                 request_ids,

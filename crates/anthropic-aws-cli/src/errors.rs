@@ -199,6 +199,8 @@ impl CliError {
             Error::StreamingRequired { .. } => ("invalid_request_error", e.to_string()),
             Error::Stream { message, .. } => ("stream_error", message.clone()),
             Error::Decode { .. } => ("decode_error", e.to_string()),
+            Error::Redirect { .. } => ("redirect_error", e.to_string()),
+            Error::ResponseTooLarge { .. } => ("response_too_large", e.to_string()),
             other => ("client_error", other.to_string()),
         };
         (kind.to_owned(), message)
@@ -216,6 +218,9 @@ impl CliError {
             Self::Call(Error::StreamingRequired { .. }) => {
                 Some("add --stream, or pass --timeout SECONDS")
             }
+            Self::Call(Error::ResponseTooLarge { .. }) => Some(
+                "add --stream without --format to print the text as it arrives, or --stream --format jsonl for the events",
+            ),
             Self::Call(Error::Credentials { .. }) => Some(
                 "pass --aws-profile or --aws-api-key, or set ANTHROPIC_AWS_API_KEY or AWS credentials",
             ),

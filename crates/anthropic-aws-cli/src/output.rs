@@ -19,10 +19,34 @@ pub fn resolve(flag: Option<Format>) -> Format {
     })
 }
 
-/// One value (`raw` is handled by [`bytes`], before parsing).
+/// One value (`raw` is handled by [`bytes`], before parsing), serialized straight onto
+/// stdout: a large message is never held twice.
 pub fn value<T: Serialize>(format: Format, value: &T) -> Result<(), CliError> {
-    let text = render(format, value)?;
-    write_all(text.as_bytes())
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    write_value(&mut out, format, value)?;
+    out.flush().map_err(CliError::Output)
+}
+
+/// `value` in `format`, then a newline, onto `out`.
+pub fn write_value<W: Write, T: Serialize>(
+    out: &mut W,
+    format: Format,
+    value: &T,
+) -> Result<(), CliError> {
+    let written = match format {
+        Format::Json | Format::Jsonl | Format::Raw => {
+            serde_json::to_writer(&mut *out, value).map_err(io::Error::from)
+        }
+        Format::Pretty => serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from),
+        Format::Yaml => {
+            // YAML ends its document with a newline of its own.
+            return serde_norway::to_writer(&mut *out, value)
+                .map_err(|e| CliError::Output(io::Error::new(io::ErrorKind::InvalidData, e)));
+        }
+    };
+    written
+        .and_then(|()| out.write_all(b"\n"))
+        .map_err(CliError::Output)
 }
 
 /// A page of a list: with `jsonl` one item per line, otherwise the whole page.
@@ -34,33 +58,16 @@ pub fn page<P: Serialize, T: Serialize>(
     if format != Format::Jsonl {
         return value(format, page);
     }
-    let mut text = String::new();
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     for item in items {
-        text.push_str(&render(Format::Jsonl, item)?);
+        write_value(&mut out, Format::Jsonl, item)?;
     }
-    write_all(text.as_bytes())
+    out.flush().map_err(CliError::Output)
 }
 
 /// The response body exactly as received.
 pub fn bytes(body: &[u8]) -> Result<(), CliError> {
     write_all(body)
-}
-
-fn render<T: Serialize>(format: Format, value: &T) -> Result<String, CliError> {
-    let invalid = |e: String| CliError::Output(io::Error::new(io::ErrorKind::InvalidData, e));
-    let mut text = match format {
-        Format::Json | Format::Jsonl | Format::Raw => {
-            serde_json::to_string(value).map_err(|e| invalid(e.to_string()))?
-        }
-        Format::Pretty => {
-            serde_json::to_string_pretty(value).map_err(|e| invalid(e.to_string()))?
-        }
-        Format::Yaml => serde_norway::to_string(value).map_err(|e| invalid(e.to_string()))?,
-    };
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    Ok(text)
 }
 
 fn write_all(bytes: &[u8]) -> Result<(), CliError> {
@@ -88,7 +95,9 @@ impl StreamPrinter {
     /// One event: its JSON line, or its text (if it carries any), flushed at once.
     pub fn event<E: Serialize>(&mut self, event: &E, text: Option<&str>) -> Result<(), CliError> {
         if self.events {
-            return write_all(render(Format::Jsonl, event)?.as_bytes());
+            let mut line = Vec::new();
+            write_value(&mut line, Format::Jsonl, event)?;
+            return write_all(&line);
         }
         match text {
             Some(piece) if !piece.is_empty() => {

@@ -1044,3 +1044,39 @@ async fn help_reads_well() {
     let none = Cli::bare().run().await;
     assert_eq!(none.code, 2, "no subcommand is a usage error: {none:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_streamed_message_past_the_cap_with_format_json_is_response_too_large() {
+    let platform = platform().await;
+    let bytes = anthropic_aws::MAX_RESPONSE_BYTES + 1024 * 1024;
+    let model = format!("{MODEL}~stream-text-bytes={bytes}");
+    let run = Cli::signed(&platform)
+        .args([
+            "messages",
+            "create",
+            "--model",
+            &model,
+            "--max-tokens",
+            "1024",
+            "--message",
+            HELLO,
+            "--stream",
+            "--format",
+            "json",
+            "--format-error",
+            "json",
+        ])
+        .run()
+        .await;
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "no partial message is printed");
+    let sent = last_request(&platform);
+    let line = run.error_line();
+    assert_eq!(line["error"]["type"], "response_too_large");
+    assert_eq!(line["aws_request_id"], sent.aws_request_id.as_str());
+    assert_eq!(
+        line["request_id"].as_str(),
+        sent.anthropic_request_id.as_deref()
+    );
+    assert_eq!(platform.request_count(), 1, "never retried");
+}
