@@ -8,14 +8,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_config::BehaviorVersion;
-use aws_config::meta::region::ProvideRegion;
-use aws_config::profile::{ProfileFileCredentialsProvider, ProfileFileRegionProvider};
-use aws_config::provider_config::ProviderConfig;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
-use aws_types::region::Region;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
@@ -38,6 +33,10 @@ pub const SIGNING_SERVICE: &str = "aws-external-anthropic";
 pub(crate) const ENV_API_KEY: &str = "ANTHROPIC_AWS_API_KEY";
 pub(crate) const ENV_WORKSPACE_ID: &str = "ANTHROPIC_AWS_WORKSPACE_ID";
 pub(crate) const ENV_BASE_URL: &str = "ANTHROPIC_AWS_BASE_URL";
+mod aws_chain;
+
+use aws_chain::{default_chain, profile_provider, profile_region};
+
 const ENV_REGION: &str = "AWS_REGION";
 const ENV_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
 const ENV_PROFILE: &str = "AWS_PROFILE";
@@ -327,64 +326,6 @@ enum PendingAuth {
     Ready(AuthChoice),
     Profile(String),
     DefaultChain,
-}
-
-fn profile_provider(
-    name: &str,
-    region: Option<&str>,
-    files: Option<EnvConfigFiles>,
-) -> ProfileFileCredentialsProvider {
-    let mut builder = ProfileFileCredentialsProvider::builder()
-        .configure(&provider_config(region))
-        .profile_name(name);
-    if let Some(files) = files {
-        builder = builder.profile_files(files);
-    }
-    builder.build()
-}
-
-/// The default AWS credential chain (environment, profile files, SSO, web identity, ECS,
-/// EC2 instance metadata), as aws-config's loader builds it, reading the profile files the
-/// builder named, if any.
-async fn default_chain(
-    region: Option<&str>,
-    files: Option<EnvConfigFiles>,
-) -> Result<SharedCredentialsProvider, Error> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
-    if let Some(region) = region {
-        loader = loader.region(Region::new(region.to_owned()));
-    }
-    if let Some(files) = files {
-        loader = loader.profile_files(files);
-    }
-    loader
-        .load()
-        .await
-        .credentials_provider()
-        .ok_or_else(|| Error::Credentials {
-            message: "the default AWS credential chain is not available".to_owned(),
-            source: None,
-        })
-}
-
-fn provider_config(region: Option<&str>) -> ProviderConfig {
-    ProviderConfig::without_region().with_region(region.map(|r| Region::new(r.to_owned())))
-}
-
-async fn profile_region(profile: Option<&str>, files: Option<EnvConfigFiles>) -> Option<String> {
-    let mut builder = ProfileFileRegionProvider::builder();
-    if let Some(profile) = profile {
-        builder = builder.profile_name(profile);
-    }
-    if let Some(files) = files {
-        builder = builder.profile_files(files);
-    }
-    builder
-        .build()
-        .region()
-        .await
-        .map(|r| r.as_ref().to_owned())
-        .filter(|r| !r.trim().is_empty())
 }
 
 fn missing_region(to: &str) -> Error {
