@@ -25,6 +25,10 @@
 //! [`Error::Timeout`] and [`Error::Decode`].
 
 mod aws;
+mod batch;
+mod iam;
+
+pub use batch::BatchError;
 
 use std::fmt;
 use std::time::Duration;
@@ -142,6 +146,10 @@ pub enum Error {
         /// Both request IDs of the streaming response.
         request_ids: RequestIds,
     },
+    /// A Message Batches call refused or broken off on the client's side (limits, `custom_id`
+    /// rules, results not ready or on another origin, a results body that breaks off).
+    #[error(transparent)]
+    Batch(#[from] BatchError),
     /// A successful response whose body is not the JSON the client expected.
     #[error(
         "could not decode the response body (HTTP {status}): {source}; body starts: {body_snippet:?} ({request_ids})"
@@ -173,6 +181,7 @@ impl Error {
         match self {
             Self::Api(e) => Some(e.error_type()),
             Self::RequestTooLarge { .. } => Some(&REQUEST_TOO_LARGE),
+            Self::Batch(e) => e.error_type(),
             _ => None,
         }
     }
@@ -203,6 +212,7 @@ impl Error {
             Self::Decode { request_ids, .. } | Self::Stream { request_ids, .. } => {
                 Some(request_ids)
             }
+            Self::Batch(e) => e.request_ids(),
             _ => None,
         }
     }
@@ -427,6 +437,18 @@ impl ApiError {
             body,
             retries: 0,
         }))
+    }
+
+    /// Names the IAM action the route needs in an AccessDenied answer's advice (and
+    /// `CallWithBearerToken` when the caller used an API key).
+    pub(crate) fn for_route(mut self, method: &http::Method, path: &str, bearer: bool) -> Self {
+        if let Some(action) = iam::action_for(method, path)
+            && self.0.message.contains(iam::GENERIC_ADVICE)
+        {
+            let advice = iam::advice(action, bearer);
+            self.0.message = self.0.message.replace(iam::GENERIC_ADVICE, &advice);
+        }
+        self
     }
 
     /// The taxonomy type.

@@ -41,6 +41,11 @@ pub(crate) struct Call<'a> {
     /// then each silence in the stream; `accept: text/event-stream`.
     pub(crate) streaming: bool,
     pub(crate) options: RequestOptions,
+    /// A full URL to send to instead of `path` below the base URL (a batch's `results_url`;
+    /// the caller checks it has the base URL's origin).
+    pub(crate) url: Option<Url>,
+    /// The `accept` header, instead of the JSON or event-stream default.
+    pub(crate) accept: Option<&'static str>,
 }
 
 impl<'a> Call<'a> {
@@ -53,6 +58,8 @@ impl<'a> Call<'a> {
             max_body: None,
             streaming: false,
             options: options.clone(),
+            url: None,
+            accept: None,
         }
     }
 
@@ -72,6 +79,8 @@ impl<'a> Call<'a> {
             max_body: Some(max_body),
             streaming: false,
             options: options.clone(),
+            url: None,
+            accept: None,
         })
     }
 }
@@ -241,11 +250,11 @@ impl Transport {
         };
         let headers = &mut request.headers;
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        let accept = if call.streaming {
+        let accept = call.accept.unwrap_or(if call.streaming {
             "text/event-stream"
         } else {
             "application/json"
-        };
+        });
         headers.insert(ACCEPT, HeaderValue::from_static(accept));
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
         headers.insert(RETRY_COUNT_HEADER, HeaderValue::from(retries));
@@ -314,10 +323,16 @@ impl Transport {
         }
         let headers = response.headers().clone();
         let body = read_capped(response, MAX_ERROR_BODY).await;
-        Err(ApiError::from_response(status, headers, body).into())
+        let bearer = matches!(self.auth, Auth::ApiKey(_));
+        Err(ApiError::from_response(status, headers, body)
+            .for_route(&call.method, url.path(), bearer)
+            .into())
     }
 
     fn url(&self, call: &Call<'_>) -> Result<Url, Error> {
+        if let Some(url) = &call.url {
+            return Ok(url.clone());
+        }
         let mut url = self.config.base_url.clone();
         url.path_segments_mut()
             .map_err(|()| Error::config("the base URL cannot carry a path"))?

@@ -76,10 +76,7 @@ impl FrontDoorError {
                 ErrorType::Permission,
                 "Run `aws iam enable-outbound-web-identity-federation` once for this AWS account (check with `aws iam get-outbound-web-identity-federation-info`).",
             ),
-            "AccessDeniedException" => (
-                ErrorType::Permission,
-                "Grant the caller the IAM action it needs (e.g. `aws-external-anthropic:CreateInference` or `aws-external-anthropic:CountTokens`) on the workspace.",
-            ),
+            "AccessDeniedException" => (ErrorType::Permission, super::iam::GENERIC_ADVICE),
             "ThrottlingException" | "TooManyRequestsException" => {
                 (ErrorType::RateLimit, "Slow down and retry with backoff.")
             }

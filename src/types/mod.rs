@@ -19,6 +19,7 @@
 #[macro_use]
 mod macros;
 
+mod batches;
 mod content;
 mod count_tokens;
 mod message;
@@ -27,6 +28,7 @@ mod models;
 mod options;
 mod tools;
 
+pub use batches::*;
 pub use content::*;
 pub use count_tokens::*;
 pub use message::*;

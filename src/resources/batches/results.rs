@@ -1,0 +1,169 @@
+//! [`BatchResults`]: a batch's results as a stream of typed [`BatchResult`]s, read line by
+//! line from the JSON Lines body in bounded memory.
+
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_core::Stream;
+use tokio::time::{Instant, Sleep};
+
+use crate::error::{Error, TimeoutKind};
+use crate::response::{Response, ResponseMeta, meta_accessors};
+use crate::streaming::{JsonLines, JsonLinesError};
+use crate::types::{BatchResult, MessageBatch};
+
+type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+
+/// The results of one batch, from [`Batches::results`](super::Batches::results): a
+/// [`Stream`] of [`BatchResult`]s in the order the body lists them.
+///
+/// The request IDs of the results response are on the handle ([`aws_request_id`](Self::aws_request_id),
+/// [`anthropic_request_id`](Self::anthropic_request_id)) and on every error; the batch as
+/// retrieved just before, with its own IDs, is [`batch`](Self::batch). A body that breaks off,
+/// ends in the middle of a line, or goes silent for longer than the request timeout ends the
+/// stream with an error: the results never end short in silence.
+///
+/// ```no_run
+/// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+/// use futures_util::TryStreamExt;
+/// let results = client.messages().batches().results("msgbatch_01").await?;
+/// let expected = results.batch().request_counts.total();
+/// let all: Vec<_> = results.try_collect().await?;
+/// assert_eq!(all.len() as u64, expected);
+/// # Ok(()) }
+/// ```
+pub struct BatchResults {
+    batch: Response<MessageBatch>,
+    meta: ResponseMeta,
+    lines: JsonLines<IdleBody, BatchResult>,
+}
+
+impl BatchResults {
+    pub(crate) fn new(
+        batch: Response<MessageBatch>,
+        meta: ResponseMeta,
+        response: reqwest::Response,
+        idle_timeout: Duration,
+    ) -> Self {
+        let body = IdleBody {
+            inner: Box::pin(response.bytes_stream()),
+            idle: Box::pin(tokio::time::sleep(idle_timeout)),
+            idle_timeout,
+            last_data: Instant::now(),
+        };
+        Self {
+            batch,
+            meta,
+            lines: JsonLines::new(body),
+        }
+    }
+
+    meta_accessors!();
+
+    /// The batch, as retrieved just before its results were asked for.
+    pub fn batch(&self) -> &Response<MessageBatch> {
+        &self.batch
+    }
+
+    /// How many lines of the body have been read (blank ones included).
+    pub fn lines_read(&self) -> u64 {
+        self.lines.lines_read()
+    }
+
+    fn error(&self, e: JsonLinesError) -> Error {
+        let request_ids = self.meta.request_ids().clone();
+        match e {
+            JsonLinesError::Decode {
+                line,
+                snippet,
+                source,
+            } => Error::Decode {
+                status: self.meta.status(),
+                request_ids,
+                body_snippet: format!("line {line}: {snippet}"),
+                source,
+            },
+            JsonLinesError::Body { source, .. } => match source.downcast::<IdleTimeout>() {
+                Ok(idle) => Error::Timeout {
+                    kind: TimeoutKind::StreamIdle,
+                    timeout: idle.0,
+                    source: None,
+                },
+                Err(source) => Error::Stream {
+                    message: format!(
+                        "the batch results broke off after {} lines: {source}",
+                        self.lines.lines_read()
+                    ),
+                    request_ids,
+                },
+            },
+            other => Error::Stream {
+                message: format!("batch results: {other}"),
+                request_ids,
+            },
+        }
+    }
+}
+
+impl Stream for BatchResults {
+    type Item = Result<BatchResult, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        match ready!(Pin::new(&mut self.lines).poll_next(cx)) {
+            None => Poll::Ready(None),
+            Some(Ok(result)) => Poll::Ready(Some(Ok(result))),
+            Some(Err(e)) => Poll::Ready(Some(Err(self.error(e)))),
+        }
+    }
+}
+
+impl fmt::Debug for BatchResults {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BatchResults")
+            .field("batch_id", &self.batch.id)
+            .field("aws_request_id", &self.aws_request_id())
+            .field("anthropic_request_id", &self.anthropic_request_id())
+            .field("lines_read", &self.lines_read())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The body went silent for longer than the request timeout.
+#[derive(Debug, thiserror::Error)]
+#[error("no data arrived for {0:?}")]
+struct IdleTimeout(Duration);
+
+/// The response body, failing with [`IdleTimeout`] when it stays silent too long. The timer
+/// is not re-armed per chunk: when it fires it is pushed on to `last_data + idle_timeout`
+/// unless that moment has passed.
+struct IdleBody {
+    inner: ByteStream,
+    idle: Pin<Box<Sleep>>,
+    idle_timeout: Duration,
+    last_data: Instant,
+}
+
+impl Stream for IdleBody {
+    type Item = Result<Bytes, crate::error::BoxError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        match this.inner.as_mut().poll_next(cx) {
+            Poll::Ready(next) => {
+                this.last_data = Instant::now();
+                Poll::Ready(next.map(|item| item.map_err(Into::into)))
+            }
+            Poll::Pending => loop {
+                ready!(this.idle.as_mut().poll(cx));
+                let deadline = this.last_data + this.idle_timeout;
+                if Instant::now() >= deadline {
+                    return Poll::Ready(Some(Err(IdleTimeout(this.idle_timeout).into())));
+                }
+                this.idle.as_mut().reset(deadline);
+            },
+        }
+    }
+}
