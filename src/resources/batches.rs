@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures_core::Stream;
-use futures_util::{TryStreamExt, stream};
+use futures_util::{StreamExt, TryStreamExt, stream};
 use http::Method;
 use reqwest::Url;
 
@@ -164,7 +164,8 @@ impl<'c> Batches<'c> {
     pub fn list_pages(
         &self,
         params: &BatchListParams,
-    ) -> impl Stream<Item = Result<Response<MessageBatchPage>, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Response<MessageBatchPage>, Error>> + Send + Unpin + 'static
+    {
         let transport = Arc::clone(self.transport);
         let options = self.options.clone();
         let backwards = params.before_id.is_some() && params.after_id.is_none();
@@ -182,6 +183,7 @@ impl<'c> Batches<'c> {
                 }
             }
         })
+        .boxed()
     }
 
     /// Every batch from `params` on, page after page (see [`list_pages`](Self::list_pages)).
@@ -196,7 +198,7 @@ impl<'c> Batches<'c> {
     pub fn list_all(
         &self,
         params: &BatchListParams,
-    ) -> impl Stream<Item = Result<MessageBatch, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<MessageBatch, Error>> + Send + Unpin + 'static {
         self.list_pages(params)
             .map_ok(|page| stream::iter(page.into_inner().data.into_iter().map(Ok)))
             .try_flatten()

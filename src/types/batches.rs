@@ -277,6 +277,8 @@ pub struct BatchResult {
 
 tagged_enum! {
     /// How one request of a batch ended (`result.type`).
+    // Results stream by one at a time: the message stays inline rather than behind a box.
+    #[allow(clippy::large_enum_variant)]
     pub enum BatchResultKind {
         /// `"succeeded"`: the request's message.
         "succeeded" => Succeeded(SucceededResult),
