@@ -2,6 +2,8 @@
 //! every page), cancel, delete, and the results as a stream. The [`BatchRunner`] drives many
 //! batches from a JSON Lines file to a results file, resumably.
 
+mod input;
+mod outcome;
 mod results;
 mod runner;
 mod state;
@@ -23,8 +25,9 @@ use crate::types::{
     MessageBatchPage,
 };
 
+pub use outcome::{RunProgress, RunReport, RunnerError};
 pub use results::BatchResults;
-pub use runner::{BatchRunner, RunProgress, RunReport, RunnerError};
+pub use runner::BatchRunner;
 pub use state::{STATE_FILE_SUFFIX, state_path_for};
 
 const BATCHES: &[&str] = &["v1", "messages", "batches"];

@@ -2,100 +2,23 @@
 
 use std::fmt;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
 
+use super::input::{JsonlRequests, serialized_len};
+use super::outcome::{RunProgress, RunReport, RunnerError};
 use super::state::{BatchEntry, State, state_path_for};
 use super::{BATCH_MAX_REQUEST_BYTES, BATCH_MAX_REQUESTS, Batches};
-use crate::error::Error;
 use crate::request_options::RequestOptions;
 use crate::transport::Transport;
-use crate::types::{BatchCreateParams, BatchRequest, RequestCounts};
+use crate::types::{BatchCreateParams, BatchRequest};
 
 /// `{"requests":[` and `]}` around the requests of a batch body.
 const ENVELOPE_BYTES: usize = 16;
-
-/// Why a [`BatchRunner`] stopped.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum RunnerError {
-    /// A call to the platform failed.
-    #[error(transparent)]
-    Api(#[from] Error),
-    /// A file could not be read or written.
-    #[error("{}: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A line of the input is not a batch request, or one request alone exceeds a batch.
-    #[error("input request {request} (line {line}): {message}")]
-    Input {
-        /// The request's number in the input (from 0, blank lines not counted).
-        request: u64,
-        /// The line's number in the file (from 1; 0 for an iterator).
-        line: u64,
-        /// What is wrong.
-        message: String,
-    },
-    /// The state file is unreadable or does not fit this run.
-    #[error("state file {}: {message}", path.display())]
-    State {
-        /// The state file.
-        path: PathBuf,
-        /// What is wrong, and what to do.
-        message: String,
-    },
-}
-
-impl RunnerError {
-    pub(super) fn io(path: &Path, source: std::io::Error) -> Self {
-        Self::Io {
-            path: path.to_owned(),
-            source,
-        }
-    }
-}
-
-/// Where a run stands, given to the [`on_progress`](BatchRunner::on_progress) callback after
-/// every change (and returned, final, in [`RunReport`]).
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct RunProgress {
-    /// Batches submitted so far (this run and earlier runs of the same output).
-    pub batches_submitted: usize,
-    /// Of those, how many have ended.
-    pub batches_ended: usize,
-    /// Of those, how many have their results in the output.
-    pub batches_written: usize,
-    /// Requests submitted so far.
-    pub requests_submitted: u64,
-    /// Whether every request of the input is submitted.
-    pub input_done: bool,
-    /// The sum of every batch's last-seen request counts.
-    pub counts: RequestCounts,
-}
-
-/// What a finished run did: every batch ended and its results are in the output.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RunReport {
-    /// The final progress: counts summed over every batch.
-    pub progress: RunProgress,
-    /// Each batch's ID, in submission order.
-    pub batch_ids: Vec<String>,
-    /// The results file.
-    pub output: PathBuf,
-    /// The state file beside it.
-    pub state_file: PathBuf,
-}
 
 type ProgressFn = Arc<dyn Fn(&RunProgress) + Send + Sync>;
 
@@ -104,8 +27,7 @@ type ProgressFn = Arc<dyn Fn(&RunProgress) + Send + Sync>;
 /// ended batch's results to a JSON Lines output file (one [`BatchResult`](crate::types::BatchResult)
 /// a line, in the order the platform lists them).
 ///
-/// **Resumable**: its state (see [`state_path_for`] and the format in the `state` module
-/// docs below) is saved atomically beside the output before the runner moves on: after each
+/// **Resumable**: its state (in [`state_path_for`]`(output)`, format below) is saved atomically beside the output before the runner moves on: after each
 /// batch is submitted and after each batch's results are written. Running it again with the
 /// same input and output after a crash or Ctrl-C continues the same batches, submits the
 /// requests not yet submitted, and never submits one twice. (The one window: a crash in the
@@ -200,13 +122,12 @@ impl BatchRunner {
         let mut file = File::open(input).map_err(|e| RunnerError::io(input, e))?;
         file.seek(SeekFrom::Start(state.input_offset))
             .map_err(|e| RunnerError::io(input, e))?;
-        let lines = JsonlRequests {
-            reader: BufReader::with_capacity(1 << 20, file),
-            path: input.to_owned(),
-            offset: state.input_offset,
-            line: 0,
-            request: state.next_request,
-        };
+        let lines = JsonlRequests::new(
+            BufReader::with_capacity(1 << 20, file),
+            input,
+            state.input_offset,
+            state.next_request,
+        );
         self.drive(lines, output, &state_path, &mut state).await
     }
 
@@ -450,64 +371,4 @@ async fn write_results(
     drop(writer);
     out.sync_data().map_err(io)?;
     out.stream_position().map_err(io)
-}
-
-/// The length of `request` as JSON, without building the JSON.
-fn serialized_len(request: &BatchRequest) -> usize {
-    struct Count(usize);
-    impl Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
-    // Writing to a counter cannot fail; a type that refuses to serialize fails at create.
-    let _ = serde_json::to_writer(&mut count, request);
-    count.0
-}
-
-/// The requests of a JSON Lines file, each with the byte offset just after its line.
-struct JsonlRequests {
-    reader: BufReader<File>,
-    path: PathBuf,
-    offset: u64,
-    /// Lines read in this run (line numbers in errors count from the resume point).
-    line: u64,
-    request: u64,
-}
-
-impl Iterator for JsonlRequests {
-    type Item = Result<(BatchRequest, u64), RunnerError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut buf = Vec::new();
-        loop {
-            buf.clear();
-            let read = match self.reader.read_until(b'\n', &mut buf) {
-                Ok(0) => return None,
-                Ok(n) => n,
-                Err(e) => return Some(Err(RunnerError::io(&self.path, e))),
-            };
-            self.offset += read as u64;
-            self.line += 1;
-            if buf.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let request = self.request;
-            self.request += 1;
-            return Some(
-                serde_json::from_slice(&buf)
-                    .map(|r| (r, self.offset))
-                    .map_err(|e| RunnerError::Input {
-                        request,
-                        line: self.line,
-                        message: format!("not a batch request ({{custom_id, params}}): {e}"),
-                    }),
-            );
-        }
-    }
 }

@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::runner::RunnerError;
+use super::outcome::RunnerError;
 use crate::types::RequestCounts;
 
 /// The state file's name is the output's with this appended.
