@@ -7,7 +7,8 @@
 use http::HeaderMap;
 use serde_json::Value;
 
-use super::ErrorType;
+use super::error_type::ErrorType;
+use super::iam::Route;
 
 /// The front door's error code and message.
 pub(super) struct FrontDoorError {
@@ -38,8 +39,9 @@ impl FrontDoorError {
         })
     }
 
-    /// The taxonomy type and a message that says what to do next.
-    pub(super) fn classify(&self, status: u16) -> (ErrorType, String) {
+    /// The taxonomy type and a message that says what to do next (for an AccessDenied answer,
+    /// the IAM action `route` needs).
+    pub(super) fn classify(&self, status: u16, route: Option<&Route<'_>>) -> (ErrorType, String) {
         let message = self.message.as_str();
         let lower = message.to_ascii_lowercase();
         let (error_type, advice) = match self.code.as_str() {
@@ -47,15 +49,10 @@ impl FrontDoorError {
                 ErrorType::Billing,
                 "Check the account's AWS Marketplace subscription to Claude Platform on AWS and its payment method.",
             ),
-            "InvalidSignatureException"
-                if lower.contains("signature expired")
-                    || lower.contains("signature not yet current") =>
-            {
-                (
-                    ErrorType::Authentication,
-                    "The request's signing time is outside AWS's 5-minute window: check this machine's clock (enable NTP) and try again.",
-                )
-            }
+            "InvalidSignatureException" if self.signature_outside_window() => (
+                ErrorType::Authentication,
+                "The request's signing time is outside AWS's 5-minute window: check this machine's clock (enable NTP) and try again.",
+            ),
             "InvalidSignatureException" => (
                 ErrorType::Authentication,
                 "Check the secret access key, and that the region and the service name `aws-external-anthropic` match the endpoint.",
@@ -76,7 +73,10 @@ impl FrontDoorError {
                 ErrorType::Permission,
                 "Run `aws iam enable-outbound-web-identity-federation` once for this AWS account (check with `aws iam get-outbound-web-identity-federation-info`).",
             ),
-            "AccessDeniedException" => (ErrorType::Permission, super::iam::GENERIC_ADVICE),
+            "AccessDeniedException" => {
+                let advice = Route::access_denied_advice(route);
+                return (ErrorType::Permission, self.describe(Some(&advice)));
+            }
             "ThrottlingException" | "TooManyRequestsException" => {
                 (ErrorType::RateLimit, "Slow down and retry with backoff.")
             }
@@ -98,6 +98,15 @@ impl FrontDoorError {
             _ => return (ErrorType::from_status(status), self.describe(None)),
         };
         (error_type, self.describe(Some(advice)))
+    }
+
+    /// Whether the signature was rejected as outside the server's time window ("Signature
+    /// expired: … is now earlier than …", "Signature not yet current"): a clock problem.
+    /// The one place that reads this from the message.
+    pub(super) fn signature_outside_window(&self) -> bool {
+        let lower = self.message.to_ascii_lowercase();
+        self.code == "InvalidSignatureException"
+            && (lower.contains("signature expired") || lower.contains("signature not yet current"))
     }
 
     fn describe(&self, advice: Option<&str>) -> String {

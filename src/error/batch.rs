@@ -2,7 +2,7 @@
 //! `custom_id` rules, results that are not there yet or live on another origin.
 
 use super::ErrorType;
-use crate::response::RequestIds;
+use crate::request_id::RequestIds;
 
 /// Why a Message Batches call was refused or broke off on the client's side.
 ///

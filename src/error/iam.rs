@@ -5,10 +5,32 @@
 use http::Method;
 
 /// The advice an AccessDenied answer gets when the route is not known.
-pub(super) const GENERIC_ADVICE: &str = "Grant the caller the IAM action it needs (e.g. `aws-external-anthropic:CreateInference` or `aws-external-anthropic:CountTokens`) on the workspace.";
+const GENERIC_ADVICE: &str = "Grant the caller the IAM action it needs (e.g. `aws-external-anthropic:CreateInference` or `aws-external-anthropic:CountTokens`) on the workspace.";
 
 /// The action API-key (Bearer) callers need besides the route's own.
 const BEARER_ACTION: &str = "CallWithBearerToken";
+
+/// What was called: the method, the URL path, and whether an API key (Bearer) authenticated
+/// it. The transport passes it to [`ApiError`](super::ApiError)'s construction, so that an
+/// AccessDenied answer names the action this route needs.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Route<'a> {
+    pub(crate) method: &'a Method,
+    pub(crate) path: &'a str,
+    pub(crate) bearer: bool,
+}
+
+impl Route<'_> {
+    /// The advice for an AccessDenied answer to this route: the action it needs (and
+    /// `CallWithBearerToken` for API-key callers), or the generic advice when the route is
+    /// not in the table.
+    pub(super) fn access_denied_advice(route: Option<&Self>) -> String {
+        match route.and_then(|r| Some((action_for(r.method, r.path)?, r.bearer))) {
+            Some((action, bearer)) => advice(action, bearer),
+            None => GENERIC_ADVICE.to_owned(),
+        }
+    }
+}
 
 /// The IAM action for `method` on `path` (the URL path; anything before `/v1/` is ignored).
 ///
@@ -23,7 +45,7 @@ const BEARER_ACTION: &str = "CallWithBearerToken";
 /// | DELETE /v1/messages/batches/{id} | DeleteBatchInference |
 /// | GET /v1/models/{id}, GET /v1/models | GetModel, ListModels |
 /// | POST /v1/files, GET /v1/files/{id}[/content], GET /v1/files, DELETE /v1/files/{id} | CreateFile, GetFile, ListFiles, DeleteFile |
-pub(crate) fn action_for(method: &Method, path: &str) -> Option<&'static str> {
+fn action_for(method: &Method, path: &str) -> Option<&'static str> {
     let start = path.find("/v1/")?;
     let segments: Vec<&str> = path[start + 1..]
         .split('/')
@@ -51,7 +73,7 @@ pub(crate) fn action_for(method: &Method, path: &str) -> Option<&'static str> {
 }
 
 /// The advice naming the action(s) a denied call needs.
-pub(super) fn advice(action: &str, bearer: bool) -> String {
+fn advice(action: &str, bearer: bool) -> String {
     let mut text = format!(
         "Grant the caller the IAM action `aws-external-anthropic:{action}` on the workspace"
     );
@@ -106,10 +128,16 @@ mod tests {
 
     #[test]
     fn an_access_denied_answer_names_the_routes_action() {
-        let denied = || {
+        let denied = |method: &Method, path: &str, bearer: bool| {
+            let route = Some(Route {
+                method,
+                path,
+                bearer,
+            });
             let mut headers = http::HeaderMap::new();
             headers.insert("x-amzn-errortype", "AccessDeniedException".parse().unwrap());
-            super::super::ApiError::from_response(
+            super::super::ApiError::from_route_response(
+                route,
                 http::StatusCode::FORBIDDEN,
                 headers,
                 bytes::Bytes::from_static(
@@ -117,7 +145,7 @@ mod tests {
                 ),
             )
         };
-        let e = denied().for_route(
+        let e = denied(
             &Method::POST,
             "/v1/messages/batches/msgbatch_1/cancel",
             false,
@@ -130,7 +158,7 @@ mod tests {
         );
         assert!(!e.message().contains("CreateInference"), "{}", e.message());
         assert!(e.message().starts_with("User is not authorized"));
-        let e = denied().for_route(&Method::GET, "/v1/messages/batches", true);
+        let e = denied(&Method::GET, "/v1/messages/batches", true);
         assert!(
             e.message().contains("ListBatchInferences"),
             "{}",
@@ -141,7 +169,7 @@ mod tests {
             "{}",
             e.message()
         );
-        let e = denied().for_route(&Method::GET, "/elsewhere", false);
+        let e = denied(&Method::GET, "/elsewhere", false);
         assert!(e.message().contains(GENERIC_ADVICE));
     }
 }

@@ -236,9 +236,8 @@ impl<'c> Batches<'c> {
         call.accept = Some(RESULTS_ACCEPT);
         // The timeout covers the wait for the headers, then each silence in the body.
         call.streaming = true;
-        let (meta, response, _) = self.transport.open(&call, 0).await?;
-        let idle_timeout = self.transport.timeout(&self.options);
-        Ok(BatchResults::new(batch, meta, response, idle_timeout))
+        let retries = self.transport.retries(&call);
+        BatchResults::open(batch, Arc::clone(self.transport), call, retries).await
     }
 
     /// The batch's `results_url`, when it is on the client's origin.

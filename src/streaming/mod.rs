@@ -5,6 +5,7 @@
 
 pub mod accumulate;
 pub mod events;
+pub(crate) mod idle;
 pub mod jsonl;
 pub mod sse;
 mod stream;

@@ -351,7 +351,7 @@ impl BatchResultError {
         let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
         let error_type = text(inner, "type")
             .filter(|t| t != "error")
-            .map_or(ErrorType::Unknown(String::new()), |t| {
+            .map_or(ErrorType::Other(String::new()), |t| {
                 ErrorType::from_wire(&t)
             });
         Self {
@@ -363,7 +363,7 @@ impl BatchResultError {
     }
 
     /// The error's type, e.g. [`ErrorType::InvalidRequest`] (an empty
-    /// [`ErrorType::Unknown`] when the JSON names none).
+    /// [`ErrorType::Other`] when the JSON names none).
     pub fn error_type(&self) -> &ErrorType {
         &self.error_type
     }
@@ -534,6 +534,6 @@ mod tests {
         assert_eq!(e.request_id(), None);
         let e =
             BatchResultError::from_json(json!({"type": "error", "error": {"type": "brand_new"}}));
-        assert_eq!(*e.error_type(), ErrorType::Unknown("brand_new".into()));
+        assert_eq!(*e.error_type(), ErrorType::Other("brand_new".into()));
     }
 }

@@ -76,6 +76,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+mod batches;
 mod faults;
 mod ids;
 mod request_log;
@@ -95,6 +96,7 @@ mod stream_tests;
 #[cfg(test)]
 mod tests;
 
+pub use batches::{BatchInfo, RequestCounts};
 pub use faults::{Fault, StreamScript};
 
 pub use sigv4::CredentialStore;
@@ -137,6 +139,7 @@ pub struct EmulatorBuilder {
     fast: bool,
     request_log: Option<PathBuf>,
     port: u16,
+    batches: batches::BatchOptions,
 }
 
 impl Default for EmulatorBuilder {
@@ -151,6 +154,7 @@ impl Default for EmulatorBuilder {
             fast: false,
             request_log: None,
             port: 0,
+            batches: batches::BatchOptions::default(),
         }
     }
 }
@@ -190,6 +194,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("fast", &self.fast)
             .field("request_log", &self.request_log)
             .field("port", &self.port)
+            .field("batches", &self.batches)
             .finish()
     }
 }
@@ -331,6 +336,7 @@ impl EmulatorBuilder {
             message_counter: AtomicU64::new(0),
             ids: ids::IdGen::new(),
             state: Mutex::new(State::default()),
+            batches: batches::Store::new(self.batches, format!("http://{addr}")),
         });
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, Arc::clone(&shared), shutdown_rx));
@@ -373,6 +379,7 @@ pub(crate) struct Shared {
     pub(crate) message_counter: AtomicU64,
     pub(crate) ids: ids::IdGen,
     pub(crate) state: Mutex<State>,
+    pub(crate) batches: batches::Store,
 }
 
 impl Shared {

@@ -21,6 +21,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+use super::batches::{self, BatchAnswer, ResultsBody};
 use super::faults::{AWS_ERROR_NAMESPACE, Fault, StreamScript};
 use super::responses::{self, AnswerPlan, ApiError, Endpoint, MessagesRequest};
 use super::scenario::{self, BodyKind, Scenario, ScenarioError};
@@ -58,6 +59,8 @@ pub(crate) enum ReplyBody {
         /// The length announced.
         declared: usize,
     },
+    /// The results of a batch, written as they are sent.
+    Results(ResultsBody),
 }
 
 /// What the server answers, before it becomes a hyper response.
@@ -353,6 +356,9 @@ impl Reply {
                 .map_err(|never: Infallible| match never {})
                 .boxed(),
             ReplyBody::Events(events) => EventBody::new(*events).boxed(),
+            ReplyBody::Results(results) => {
+                results.map_err(|never: Infallible| match never {}).boxed()
+            }
             ReplyBody::Partial { sent, declared: n } => {
                 declared = Some(n);
                 PartialBody::new(sent).boxed()
@@ -487,14 +493,19 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Response<ResBody
         .uri
         .path_and_query()
         .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
-    let (body, body_error) = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+    let limit = if batches::is_batch_path(parts.uri.path()) {
+        batches::MAX_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    let (body, body_error) = match Limited::new(body, limit).collect().await {
         Ok(collected) => (collected.to_bytes(), None),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => (
             Bytes::new(),
             Some(ApiError {
                 status: 413,
                 error_type: "request_too_large",
-                message: format!("Request exceeds the maximum size of {MAX_BODY_BYTES} bytes"),
+                message: format!("Request exceeds the maximum size of {limit} bytes"),
             }),
         ),
         Err(e) => (
@@ -633,7 +644,7 @@ fn scenario_text(request: &Received) -> Option<String> {
 
 /// Whether a scenario's faults hit this request: always without `times`,
 /// else for the first `times` requests carrying the same scenario text.
-fn scenario_active(shared: &Shared, scenario: &Scenario) -> bool {
+pub(crate) fn scenario_active(shared: &Shared, scenario: &Scenario) -> bool {
     let Some(times) = scenario.times else {
         return true;
     };
@@ -804,6 +815,16 @@ fn authenticate(shared: &Shared, request: &Received) -> Result<(), Box<Reply>> {
 fn route(shared: &Shared, request: &Received, effects: &Effects<'_>) -> Reply {
     let path = request.path();
     let method = request.method.as_str();
+    if batches::is_batch_path(path) {
+        let request = batches::BatchRequest {
+            method,
+            path,
+            query: &query_pairs(request.view().query()),
+            body: &request.body,
+            scenario: effects.scenario,
+        };
+        return batch_reply(shared, batches::route(shared, &request));
+    }
     let result = match path {
         "/v1/messages" => match method {
             "POST" => return create_message(shared, request, effects),
@@ -835,6 +856,23 @@ fn route(shared: &Shared, request: &Received, effects: &Effects<'_>) -> Reply {
     };
     match result {
         Ok(body) => Reply::anthropic_json(shared, 200, &body),
+        Err(error) => Reply::api_error(shared, &error),
+    }
+}
+
+/// The answer of a batch route; results go as `application/binary`.
+fn batch_reply(shared: &Shared, answer: Result<BatchAnswer, ApiError>) -> Reply {
+    match answer {
+        Ok(BatchAnswer::Json(body)) => Reply::anthropic_json(shared, 200, &body),
+        Ok(BatchAnswer::Results(results)) => {
+            let mut reply = Reply::anthropic_json(shared, 200, &Value::Null);
+            reply.headers.retain(|(name, _)| name != "content-type");
+            reply
+                .headers
+                .push(("content-type".to_owned(), "application/binary".to_owned()));
+            reply.body = ReplyBody::Results(results);
+            reply
+        }
         Err(error) => Reply::api_error(shared, &error),
     }
 }

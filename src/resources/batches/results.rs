@@ -3,16 +3,19 @@
 
 use std::fmt;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_core::Stream;
-use tokio::time::{Instant, Sleep};
 
 use crate::error::{Error, TimeoutKind};
 use crate::response::{Response, ResponseMeta, meta_accessors};
+use crate::retry::{Next, Retries};
+use crate::streaming::idle::IdleTimer;
 use crate::streaming::{JsonLines, JsonLinesError};
+use crate::transport::{Call, Transport};
 use crate::types::{BatchResult, MessageBatch};
 
 type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
@@ -39,26 +42,64 @@ pub struct BatchResults {
     batch: Response<MessageBatch>,
     meta: ResponseMeta,
     lines: JsonLines<IdleBody, BatchResult>,
+    /// Set when the body broke off or went silent (restartable from the first line).
+    broke_off: bool,
+    reopen: Reopen,
+}
+
+/// What it takes to ask for the results again, and what the call has spent.
+struct Reopen {
+    transport: Arc<Transport>,
+    call: Call<'static>,
+    retries: Retries,
 }
 
 impl BatchResults {
-    pub(crate) fn new(
+    /// Sends `call` (the results URL; retried like any request, within `retries`) and opens
+    /// its body.
+    pub(crate) async fn open(
         batch: Response<MessageBatch>,
-        meta: ResponseMeta,
-        response: reqwest::Response,
-        idle_timeout: Duration,
-    ) -> Self {
+        transport: Arc<Transport>,
+        call: Call<'static>,
+        mut retries: Retries,
+    ) -> Result<Self, Error> {
+        let (meta, response) = transport.open(&call, &mut retries).await?;
+        let idle_timeout = transport.timeout(&call.options);
         let body = IdleBody {
             inner: Box::pin(response.bytes_stream()),
-            idle: Box::pin(tokio::time::sleep(idle_timeout)),
-            idle_timeout,
-            last_data: Instant::now(),
+            idle: IdleTimer::new(idle_timeout),
         };
-        Self {
+        Ok(Self {
             batch,
             meta,
             lines: JsonLines::new(body),
-        }
+            broke_off: false,
+            reopen: Reopen {
+                transport,
+                call,
+                retries,
+            },
+        })
+    }
+
+    /// After `err` ended this stream: asks the retry policy (`retry.rs`) whether the results
+    /// may be asked for again and, when it agrees, waits as it says and opens them again from
+    /// the first line, continuing the same retry budget; otherwise `err` comes back. The
+    /// caller drops whatever it took from this stream (the runner cuts its output back), so
+    /// nothing is repeated.
+    pub(crate) async fn reopen(self, err: Error) -> Result<Self, Error> {
+        let Reopen {
+            transport,
+            call,
+            mut retries,
+        } = self.reopen;
+        // The request was authenticated already: only the budget can buy a restart.
+        let Next::RetryAfter(delay) = retries.next(&err, false, self.broke_off) else {
+            return Err(err);
+        };
+        tracing::debug!(error = %err, ?delay, retry = retries.used(), "asking for the batch results again");
+        tokio::time::sleep(delay).await;
+        Self::open(self.batch, transport, call, retries).await
     }
 
     meta_accessors!();
@@ -73,8 +114,12 @@ impl BatchResults {
         self.lines.lines_read()
     }
 
-    fn error(&self, e: JsonLinesError) -> Error {
+    fn error(&mut self, e: JsonLinesError) -> Error {
         let request_ids = self.meta.request_ids().clone();
+        self.broke_off = matches!(
+            e,
+            JsonLinesError::Body { .. } | JsonLinesError::Truncated { .. }
+        );
         match e {
             JsonLinesError::Decode {
                 line,
@@ -91,6 +136,8 @@ impl BatchResults {
                     kind: TimeoutKind::StreamIdle,
                     timeout: idle.0,
                     source: None,
+                    status: Some(self.meta.status()),
+                    request_ids: Some(request_ids),
                 },
                 Err(source) => Error::Stream {
                     message: format!(
@@ -136,14 +183,10 @@ impl fmt::Debug for BatchResults {
 #[error("no data arrived for {0:?}")]
 struct IdleTimeout(Duration);
 
-/// The response body, failing with [`IdleTimeout`] when it stays silent too long. The timer
-/// is not re-armed per chunk: when it fires it is pushed on to `last_data + idle_timeout`
-/// unless that moment has passed.
+/// The response body, failing with [`IdleTimeout`] when it stays silent too long.
 struct IdleBody {
     inner: ByteStream,
-    idle: Pin<Box<Sleep>>,
-    idle_timeout: Duration,
-    last_data: Instant,
+    idle: IdleTimer,
 }
 
 impl Stream for IdleBody {
@@ -153,17 +196,13 @@ impl Stream for IdleBody {
         let this = &mut *self;
         match this.inner.as_mut().poll_next(cx) {
             Poll::Ready(next) => {
-                this.last_data = Instant::now();
+                this.idle.touch();
                 Poll::Ready(next.map(|item| item.map_err(Into::into)))
             }
-            Poll::Pending => loop {
-                ready!(this.idle.as_mut().poll(cx));
-                let deadline = this.last_data + this.idle_timeout;
-                if Instant::now() >= deadline {
-                    return Poll::Ready(Some(Err(IdleTimeout(this.idle_timeout).into())));
-                }
-                this.idle.as_mut().reset(deadline);
-            },
+            Poll::Pending => {
+                ready!(this.idle.poll_expired(cx));
+                Poll::Ready(Some(Err(IdleTimeout(this.idle.timeout()).into())))
+            }
         }
     }
 }

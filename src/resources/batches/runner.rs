@@ -12,7 +12,8 @@ use futures_util::TryStreamExt;
 use super::input::{JsonlRequests, serialized_len};
 use super::outcome::{RunProgress, RunReport, RunnerError};
 use super::state::{BatchEntry, State, state_path_for};
-use super::{BATCH_MAX_REQUEST_BYTES, BATCH_MAX_REQUESTS, Batches};
+use super::{BATCH_MAX_REQUEST_BYTES, BATCH_MAX_REQUESTS, BatchResults, Batches};
+use crate::error::Error;
 use crate::request_options::RequestOptions;
 use crate::transport::Transport;
 use crate::types::{BatchCreateParams, BatchRequest};
@@ -353,22 +354,49 @@ impl fmt::Debug for BatchRunner {
 }
 
 /// Appends batch `id`'s results to `out` (at its current end), syncs it, and returns the
-/// output's new length.
+/// output's new length. A results body that breaks off or goes silent is asked for again from
+/// its first line, after the output is cut back, when the retry policy allows.
 async fn write_results(
     batches: &Batches<'_>,
     id: &str,
     out: &mut File,
     output: &Path,
 ) -> Result<u64, RunnerError> {
-    let mut results = batches.results(id).await?;
-    let mut writer = BufWriter::with_capacity(1 << 20, &mut *out);
     let io = |e: std::io::Error| RunnerError::io(output, e);
-    while let Some(result) = results.try_next().await? {
-        serde_json::to_writer(&mut writer, &result).map_err(|e| io(e.into()))?;
-        writer.write_all(b"\n").map_err(io)?;
+    let start = out.stream_position().map_err(io)?;
+    let mut results = batches.results(id).await?;
+    loop {
+        match copy_results(&mut results, out).await.map_err(io)? {
+            Ok(()) => break,
+            Err(err) => {
+                results = results.reopen(err).await?;
+                out.set_len(start)
+                    .and_then(|()| out.seek(SeekFrom::Start(start)).map(drop))
+                    .map_err(io)?;
+            }
+        }
     }
-    writer.flush().map_err(io)?;
-    drop(writer);
     out.sync_data().map_err(io)?;
     out.stream_position().map_err(io)
+}
+
+/// Writes every result of `results` to `out`, one a line. The outer error is the output's,
+/// the inner one the results stream's.
+async fn copy_results(
+    results: &mut BatchResults,
+    out: &mut File,
+) -> std::io::Result<Result<(), Error>> {
+    let mut writer = BufWriter::with_capacity(1 << 20, out);
+    loop {
+        match results.try_next().await {
+            Ok(Some(result)) => {
+                serde_json::to_writer(&mut writer, &result)?;
+                writer.write_all(b"\n")?;
+            }
+            Ok(None) => break,
+            Err(err) => return Ok(Err(err)),
+        }
+    }
+    writer.flush()?;
+    Ok(Ok(()))
 }
