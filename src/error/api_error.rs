@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::aws;
 use super::error_type::ErrorType;
+use super::iam::Route;
 use crate::request_id::RequestIds;
 
 /// An error status from the server, with everything a caller needs to act on it and to
@@ -38,9 +39,21 @@ struct ApiErrorInner {
 }
 
 impl ApiError {
-    /// Classifies an error response: an Anthropic-shaped body's `error.type` wins, then the
-    /// AWS front door's error code, then the status.
+    /// Classifies an error response whose route is not known (an `error` event in a stream,
+    /// say); see [`from_route_response`](Self::from_route_response).
     pub(crate) fn from_response(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        Self::from_route_response(None, status, headers, body)
+    }
+
+    /// Classifies an error response: an Anthropic-shaped body's `error.type` wins, then the
+    /// AWS front door's error code, then the status. `route` (what was called, and how it was
+    /// authenticated) lets an AccessDenied answer name the IAM action that route needs.
+    pub(crate) fn from_route_response(
+        route: Option<Route<'_>>,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Self {
         let json: Option<Value> = serde_json::from_slice(&body).ok();
         let anthropic = json.as_ref().and_then(AnthropicBody::read);
         let front_door = aws::FrontDoorError::read(&headers, json.as_ref());
@@ -54,7 +67,7 @@ impl ApiError {
                 a.details.cloned(),
             ),
             (None, Some(f)) => {
-                let (error_type, message) = f.classify(status.as_u16());
+                let (error_type, message) = f.classify(status.as_u16(), route.as_ref());
                 (error_type, message, None)
             }
             (None, None) => (

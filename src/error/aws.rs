@@ -8,6 +8,7 @@ use http::HeaderMap;
 use serde_json::Value;
 
 use super::error_type::ErrorType;
+use super::iam::Route;
 
 /// The front door's error code and message.
 pub(super) struct FrontDoorError {
@@ -38,8 +39,9 @@ impl FrontDoorError {
         })
     }
 
-    /// The taxonomy type and a message that says what to do next.
-    pub(super) fn classify(&self, status: u16) -> (ErrorType, String) {
+    /// The taxonomy type and a message that says what to do next (for an AccessDenied answer,
+    /// the IAM action `route` needs).
+    pub(super) fn classify(&self, status: u16, route: Option<&Route<'_>>) -> (ErrorType, String) {
         let message = self.message.as_str();
         let lower = message.to_ascii_lowercase();
         let (error_type, advice) = match self.code.as_str() {
@@ -71,10 +73,10 @@ impl FrontDoorError {
                 ErrorType::Permission,
                 "Run `aws iam enable-outbound-web-identity-federation` once for this AWS account (check with `aws iam get-outbound-web-identity-federation-info`).",
             ),
-            "AccessDeniedException" => (
-                ErrorType::Permission,
-                "Grant the caller the IAM action it needs (e.g. `aws-external-anthropic:CreateInference` or `aws-external-anthropic:CountTokens`) on the workspace.",
-            ),
+            "AccessDeniedException" => {
+                let advice = Route::access_denied_advice(route);
+                return (ErrorType::Permission, self.describe(Some(&advice)));
+            }
             "ThrottlingException" | "TooManyRequestsException" => {
                 (ErrorType::RateLimit, "Slow down and retry with backoff.")
             }

@@ -32,7 +32,9 @@
 
 mod api_error;
 mod aws;
+mod batch;
 mod error_type;
+mod iam;
 mod metadata;
 
 use std::fmt;
@@ -43,7 +45,9 @@ use http::{HeaderMap, StatusCode};
 
 pub use api_error::ApiError;
 pub(crate) use api_error::snippet;
+pub use batch::BatchError;
 pub use error_type::ErrorType;
+pub(crate) use iam::Route;
 
 use crate::request_id::RequestIds;
 
@@ -200,6 +204,10 @@ pub enum Error {
         /// Both request IDs of the streaming response.
         request_ids: RequestIds,
     },
+    /// A Message Batches call refused or broken off on the client's side (limits, `custom_id`
+    /// rules, results not ready or on another origin); nothing was sent, or nothing more.
+    #[error(transparent)]
+    Batch(#[from] BatchError),
     /// A successful response whose body is not the JSON the client expected.
     #[error(
         "could not decode the response body (HTTP {status}): {source}; body starts: {body_snippet:?} ({request_ids})"
@@ -224,13 +232,15 @@ impl Error {
         }
     }
 
-    /// The taxonomy type: the server's when it answered with an error, and
-    /// [`ErrorType::RequestTooLarge`] for a body refused locally before sending.
+    /// The taxonomy type: the server's when it answered with an error,
+    /// [`ErrorType::RequestTooLarge`] for a body (or a batch) refused locally before sending,
+    /// and [`ErrorType::InvalidRequest`] for a batch whose `custom_id`s the client refused.
     pub fn error_type(&self) -> Option<&ErrorType> {
         static REQUEST_TOO_LARGE: ErrorType = ErrorType::RequestTooLarge;
         match self {
             Self::Api(e) => Some(e.error_type()),
             Self::RequestTooLarge { .. } => Some(&REQUEST_TOO_LARGE),
+            Self::Batch(e) => e.error_type(),
             _ => None,
         }
     }
@@ -268,6 +278,7 @@ impl Error {
             Self::Connection { request_ids, .. } | Self::Timeout { request_ids, .. } => {
                 request_ids.as_ref()
             }
+            Self::Batch(e) => e.request_ids(),
             _ => None,
         }
     }

@@ -115,6 +115,19 @@ impl<'c> Messages<'c> {
         self.raw.count_tokens(params).await?.parse()
     }
 
+    /// The Message Batches API: create, retrieve, list, cancel, delete, results, and the
+    /// resumable [`BatchRunner`](crate::resources::BatchRunner).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// let batch = client.messages().batches().retrieve("msgbatch_01").await?;
+    /// println!("{}", batch.processing_status);
+    /// # Ok(()) }
+    /// ```
+    pub fn batches(&self) -> crate::resources::Batches<'c> {
+        crate::resources::Batches::new(self.raw.transport, self.raw.options.clone())
+    }
+
     /// The same calls, answered before parsing (status, headers, body bytes, both IDs).
     pub fn with_raw_response(&self) -> RawMessages<'c> {
         self.raw.clone()

@@ -1,8 +1,13 @@
-//! One accessor per API family: [`Messages`] and [`Models`], each with a raw twin that returns
+//! One accessor per API family: [`Messages`] (with [`Batches`]) and [`Models`], each with a raw twin that returns
 //! status, headers, body bytes and both request IDs before parsing.
 
+mod batches;
 mod messages;
 mod models;
 
+pub use batches::{
+    BATCH_MAX_REQUEST_BYTES, BATCH_MAX_REQUESTS, BatchResults, BatchRunner, Batches,
+    CUSTOM_ID_MAX_CHARS, RunProgress, RunReport, RunnerError, STATE_FILE_SUFFIX, state_path_for,
+};
 pub use messages::{MESSAGES_MAX_REQUEST_BYTES, Messages, RawMessages};
 pub use models::{Models, RawModels};

@@ -5,16 +5,15 @@ use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
-use std::time::Duration;
 
 use aws_types::request_id::RequestId;
 use bytes::Bytes;
 use futures_core::Stream;
 use futures_util::StreamExt;
-use tokio::time::{Instant, Sleep};
 
 use super::accumulate::{MessageAccumulator, StreamProtocolError};
 use super::events::{Decoded, MessageStreamEvent, decode};
+use super::idle::IdleTimer;
 use super::sse::{SseEvent, SseParser};
 use crate::error::{ApiError, Error, TimeoutKind};
 use crate::request_id::RequestIds;
@@ -53,13 +52,8 @@ const MAX_EVENT_BYTES: usize = 32 * 1024 * 1024;
 pub struct MessageStream {
     meta: ResponseMeta,
     body: BodyStream,
-    /// Fires when the stream stays silent for longer than the request timeout. It is not
-    /// re-armed on every chunk: when it fires, it is pushed on to `last_data + idle_timeout`
-    /// unless that moment has passed.
-    idle: Pin<Box<Sleep>>,
-    idle_timeout: Duration,
-    /// When the last chunk arrived (or the stream opened).
-    last_data: Instant,
+    /// Fires when the stream stays silent for longer than the request timeout.
+    idle: IdleTimer,
     parser: SseParser,
     /// Bytes fed to the parser since it last gave an event.
     pending_bytes: usize,
@@ -108,9 +102,7 @@ impl MessageStream {
         Self {
             meta,
             body: Box::pin(response.bytes_stream()),
-            idle: Box::pin(tokio::time::sleep(idle_timeout)),
-            idle_timeout,
-            last_data: Instant::now(),
+            idle: IdleTimer::new(idle_timeout),
             parser: SseParser::default(),
             pending_bytes: 0,
             finished: false,
@@ -255,26 +247,19 @@ impl Stream for MessageStream {
             let next = match this.body.as_mut().poll_next(cx) {
                 Poll::Ready(next) => next,
                 Poll::Pending => {
-                    loop {
-                        ready!(this.idle.as_mut().poll(cx));
-                        let deadline = this.last_data + this.idle_timeout;
-                        if Instant::now() >= deadline {
-                            break;
-                        }
-                        this.idle.as_mut().reset(deadline);
-                    }
+                    ready!(this.idle.poll_expired(cx));
                     this.finished = true;
                     this.broke_off = true;
                     return Poll::Ready(Some(Err(Error::Timeout {
                         kind: TimeoutKind::StreamIdle,
-                        timeout: this.idle_timeout,
+                        timeout: this.idle.timeout(),
                         source: None,
                         status: Some(this.meta.status()),
                         request_ids: Some(this.meta.request_ids().clone()),
                     })));
                 }
             };
-            this.last_data = Instant::now();
+            this.idle.touch();
             match next {
                 Some(Ok(chunk)) => {
                     this.pending_bytes += chunk.len();

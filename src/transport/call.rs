@@ -2,6 +2,7 @@
 
 use bytes::Bytes;
 use http::Method;
+use reqwest::Url;
 
 use crate::error::Error;
 use crate::request_options::RequestOptions;
@@ -20,6 +21,11 @@ pub(crate) struct Call<'a> {
     /// then each silence in the stream; `accept: text/event-stream`.
     pub(crate) streaming: bool,
     pub(crate) options: RequestOptions,
+    /// A full URL to send to instead of `path` below the base URL (a batch's `results_url`;
+    /// the caller checks it has the base URL's origin).
+    pub(crate) url: Option<Url>,
+    /// The `accept` header, instead of the JSON or event-stream default.
+    pub(crate) accept: Option<&'static str>,
 }
 
 impl<'a> Call<'a> {
@@ -32,6 +38,8 @@ impl<'a> Call<'a> {
             max_body: None,
             streaming: false,
             options: options.clone(),
+            url: None,
+            accept: None,
         }
     }
 
@@ -51,6 +59,8 @@ impl<'a> Call<'a> {
             max_body: Some(max_body),
             streaming: false,
             options: options.clone(),
+            url: None,
+            accept: None,
         })
     }
 }

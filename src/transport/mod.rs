@@ -18,7 +18,7 @@ use tracing::{Instrument, Span, field};
 
 use crate::auth::{Auth, Authorize, OutgoingRequest};
 use crate::config::Config;
-use crate::error::{ApiError, Error, TimeoutKind};
+use crate::error::{ApiError, Error, Route, TimeoutKind};
 use crate::request_id::RequestIds;
 use crate::request_options::RequestOptions;
 use crate::response::ResponseMeta;
@@ -199,11 +199,11 @@ impl Transport {
         };
         let headers = &mut request.headers;
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        let accept = if call.streaming {
+        let accept = call.accept.unwrap_or(if call.streaming {
             "text/event-stream"
         } else {
             "application/json"
-        };
+        });
         headers.insert(ACCEPT, HeaderValue::from_static(accept));
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
         headers.insert(RETRY_COUNT_HEADER, HeaderValue::from(retries));
@@ -287,10 +287,18 @@ impl Transport {
         }
         let headers = response.headers().clone();
         let body = read_capped(response, MAX_ERROR_BODY).await;
-        Err(ApiError::from_response(status, headers, body).into())
+        let route = Route {
+            method: &call.method,
+            path: url.path(),
+            bearer: matches!(self.auth, Auth::ApiKey(_)),
+        };
+        Err(ApiError::from_route_response(Some(route), status, headers, body).into())
     }
 
     fn url(&self, call: &Call<'_>) -> Result<Url, Error> {
+        if let Some(url) = &call.url {
+            return Ok(url.clone());
+        }
         let mut url = self.config.base_url.clone();
         url.path_segments_mut()
             .map_err(|()| Error::config("the base URL cannot carry a path"))?

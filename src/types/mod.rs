@@ -22,6 +22,7 @@
 #[macro_use]
 pub(crate) mod macros;
 
+mod batches;
 mod cache_control;
 mod content;
 mod content_block;
@@ -36,6 +37,7 @@ pub(crate) mod stream_decode;
 mod stream_events;
 mod tools;
 
+pub use batches::*;
 pub use cache_control::*;
 pub use content::*;
 pub use content_block::*;

@@ -1,6 +1,8 @@
 //! Shared loopback fixtures: a local platform with known credentials, and clients for it.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod batch_platform;
+
 use anthropic_aws::{Client, ClientBuilder};
 use anthropic_aws_emulator::{Emulator, EmulatorHandle, RecordedRequest};
 
