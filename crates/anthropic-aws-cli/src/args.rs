@@ -119,7 +119,7 @@ pub struct Global {
     pub max_retries: Option<u32>,
 
     /// Timeout of each attempt [default: 600]; lifts the 10-minute non-streaming guard
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_timeout)]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = crate::seconds::parse_positive)]
     pub timeout: Option<Duration>,
 
     /// Print requests, responses and both request IDs on stderr (secrets redacted)
@@ -170,6 +170,9 @@ pub enum Command {
     /// The Models API: list models, get one.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// Message Batches: create, retrieve, list, cancel, delete, results, and a resumable runner.
+    #[command(name = "messages:batches", subcommand)]
+    MessagesBatches(crate::batches::BatchesCommand),
     /// Serve a local Claude Platform on AWS to point apps and CI at.
     Emulator(crate::emulator::EmulatorArgs),
 }
@@ -252,18 +255,6 @@ pub struct GetArgs {
     /// Model ID or alias, e.g. claude-opus-4-8
     #[arg(value_name = "ID")]
     pub id: String,
-}
-
-/// `--timeout`: positive seconds, fractions allowed.
-fn parse_timeout(raw: &str) -> Result<Duration, String> {
-    let seconds: f64 = raw
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{raw}` is not a number of seconds"))?;
-    if !seconds.is_finite() || seconds <= 0.0 {
-        return Err(format!("`{raw}` is not a positive number of seconds"));
-    }
-    Duration::try_from_secs_f64(seconds).map_err(|_| format!("`{raw}` seconds is too long"))
 }
 
 /// The `--format-error` given on the command line, looked up by hand so that even a command

@@ -1,9 +1,10 @@
 //! Running each subcommand against a client built from the global options.
 
+use anthropic_aws::Client;
 use anthropic_aws::types::{ListModelsParams, MessageCreateParams};
-use anthropic_aws::{Client, Error};
 
 use crate::args::{Command, Format, Global, MessagesCommand, ModelsCommand};
+use crate::connect::{client, ids};
 use crate::errors::CliError;
 use crate::{debug, input, output};
 
@@ -24,6 +25,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
     let format = output::resolve(global.format);
     match command {
         Command::Emulator(args) => crate::emulator::run(args).await,
+        Command::MessagesBatches(command) => crate::batches::run(global, command).await,
         Command::Messages(MessagesCommand::Create(args)) => {
             let (params, stream) = input::create_params(&args)?;
             if stream && global.format == Some(Format::Raw) {
@@ -91,43 +93,6 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
             ids(global, model.aws_request_id(), model.anthropic_request_id());
             output::value(format, &*model)
         }
-    }
-}
-
-/// A client from the options given on the command line; everything else is the library's
-/// own resolution (environment, AWS profile, credential chain).
-async fn client(global: &Global) -> Result<Client, Error> {
-    let mut builder = Client::builder();
-    if let Some(url) = &global.base_url {
-        builder = builder.base_url(url);
-    }
-    if let Some(region) = &global.aws_region {
-        builder = builder.region(region);
-    }
-    if let Some(workspace) = &global.aws_workspace_id {
-        builder = builder.workspace_id(workspace);
-    }
-    if let Some(key) = &global.aws_api_key {
-        builder = builder.api_key(key);
-    }
-    if let Some(profile) = &global.aws_profile {
-        builder = builder.profile(profile);
-    }
-    if let Some(retries) = global.max_retries {
-        builder = builder.max_retries(retries);
-    }
-    if let Some(timeout) = global.timeout {
-        builder = builder.timeout(timeout);
-    }
-    if global.debug {
-        builder = builder.on_wire(debug::wire);
-    }
-    builder.build().await
-}
-
-fn ids(global: &Global, aws: Option<&str>, anthropic: Option<&str>) {
-    if global.debug {
-        debug::request_ids(aws, anthropic);
     }
 }
 

@@ -119,16 +119,7 @@ fn require_messages(body: &Map<String, Value>) -> Result<(), CliError> {
 /// file; it must be a conversation turn.
 pub fn message_value(raw: &str, n: usize) -> Result<Value, CliError> {
     let what = format!("--message #{n}");
-    let (text, source) = match raw.strip_prefix('@') {
-        Some(path) => (read_file(path, &what)?, format!(" (from {path})")),
-        None => (raw.to_owned(), String::new()),
-    };
-    let value = parse_document(&text).map_err(|e| {
-        CliError::usage(format!(
-            "{what}{source} does not parse: {e}{}",
-            usage_tail()
-        ))
-    })?;
+    let (value, source) = document_arg(raw, &what, &usage_tail())?;
     if !value.is_object() {
         return Err(CliError::usage(format!(
             "{what}{source} is {}, not a turn{}",
@@ -143,6 +134,18 @@ pub fn message_value(raw: &str, n: usize) -> Result<Value, CliError> {
         ))
     })?;
     Ok(value)
+}
+
+/// A document given as a flag's value: a YAML flow mapping or JSON, or `@path` to read it from
+/// a file; returns it and, for a file, " (from PATH)" for messages. `tail` ends a parse error.
+pub fn document_arg(raw: &str, what: &str, tail: &str) -> Result<(Value, String), CliError> {
+    let (text, source) = match raw.strip_prefix('@') {
+        Some(path) => (read_file(path, what)?, format!(" (from {path})")),
+        None => (raw.to_owned(), String::new()),
+    };
+    let value = parse_document(&text)
+        .map_err(|e| CliError::usage(format!("{what}{source} does not parse: {e}{tail}")))?;
+    Ok((value, source))
 }
 
 fn usage_tail() -> String {

@@ -5,6 +5,7 @@
 //! anthropic-aws [GLOBAL] messages create --model M --max-tokens N --message MSG [...] [--system S] [--stream]
 //! anthropic-aws [GLOBAL] messages count-tokens --model M --message MSG [...]
 //! anthropic-aws [GLOBAL] models list | models get ID
+//! anthropic-aws [GLOBAL] messages:batches create|retrieve|list|cancel|delete|results|run ...
 //! anthropic-aws emulator [--port P] [--credentials FILE] [--api-key K] [--log FILE] [--fast]
 //! ```
 //!
@@ -13,12 +14,16 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod batches;
 mod commands;
+mod connect;
 mod debug;
 mod emulator;
 mod errors;
 mod input;
 mod output;
+mod progress;
+mod seconds;
 
 use std::ffi::OsString;
 use std::io::Write;
