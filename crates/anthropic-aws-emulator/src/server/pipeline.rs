@@ -1,0 +1,177 @@
+//! The per-request pipeline: a queued fault, the scenario, authentication
+//! and the workspace and version checks, then the [router](super::router).
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use crate::faults::Fault;
+use crate::responses::ApiError;
+use crate::scenario::{self, Scenario};
+use crate::state::Shared;
+
+use super::auth::authenticate;
+use super::effects::Effects;
+use super::received::Received;
+use super::reply::Reply;
+use super::router::route;
+
+/// The pipeline: queued fault, then [`pipeline`]. Also returns the
+/// request's scenario text, for the record.
+pub(super) fn answer(shared: &Shared, request: &Received) -> (Reply, Option<String>) {
+    let scenario_text = scenario_text(request);
+    let fault = {
+        let mut state = shared.state();
+        match state.faults.front() {
+            // Waits for a streaming request that passes verification.
+            None | Some(Fault::Stream(_)) => None,
+            Some(_) => state.faults.pop_front(),
+        }
+    };
+    let mut delay = None;
+    let mut cut = false;
+    match fault {
+        None => {}
+        Some(Fault::Slow(by)) => delay = Some(by),
+        Some(Fault::CutBody) => cut = true,
+        Some(fault) => return (Reply::from_fault(shared, fault), scenario_text),
+    }
+    let mut reply = pipeline(
+        shared,
+        request,
+        scenario_text.as_deref(),
+        cut,
+        delay.is_some() || cut,
+    );
+    reply.delay = match (reply.delay, delay) {
+        (Some(a), Some(b)) => Some(a.saturating_add(b)),
+        (a, b) => a.or(b),
+    };
+    if cut {
+        reply.cut_body();
+    }
+    (reply, scenario_text)
+}
+
+/// The scenario of a request: its model's suffix (`model~scenario`, in the
+/// JSON body of `POST /v1/messages` and `/v1/messages/count_tokens`) and its
+/// `x-emulator-scenario` header.
+fn scenario_text(request: &Received) -> Option<String> {
+    #[derive(Deserialize)]
+    struct ModelOnly<'a> {
+        #[serde(borrow)]
+        model: Option<Cow<'a, str>>,
+    }
+    let suffix = (request.method == "POST"
+        && matches!(request.path(), "/v1/messages" | "/v1/messages/count_tokens")
+        && request.body.contains(&b'~'))
+    .then(|| serde_json::from_slice::<ModelOnly<'_>>(&request.body).ok())
+    .flatten()
+    .and_then(|m| m.model)
+    .and_then(|model| scenario::split_model(&model).1.map(str::to_owned));
+    scenario::combine(suffix.as_deref(), request.header(scenario::HEADER))
+}
+
+/// Whether a scenario's faults hit this request: always without `times`,
+/// else for the first `times` requests carrying the same scenario text.
+fn scenario_active(shared: &Shared, scenario: &Scenario) -> bool {
+    let Some(times) = scenario.times else {
+        return true;
+    };
+    if !scenario.has_faults() {
+        return true;
+    }
+    let mut state = shared.state();
+    let hits = state
+        .scenario_hits
+        .entry(scenario.text.clone())
+        .or_insert(0);
+    *hits = hits.saturating_add(1);
+    *hits <= times
+}
+
+/// The scenario, a front-door (`aws=`) scenario error, authentication,
+/// workspace and version checks (not in fast mode), other scenario errors,
+/// then routing.
+fn pipeline(
+    shared: &Shared,
+    request: &Received,
+    scenario_text: Option<&str>,
+    cut_body: bool,
+    queue_used: bool,
+) -> Reply {
+    let scenario = match scenario_text.map(scenario::parse).transpose() {
+        Ok(scenario) => scenario,
+        Err(message) => {
+            return Reply::api_error(
+                shared,
+                &ApiError::invalid_request(format!("emulator scenario: {message}")),
+            );
+        }
+    };
+    let mut active = None;
+    if let Some(s) = scenario.as_ref().filter(|s| s.is_front_door()) {
+        let hit = scenario_active(shared, s);
+        active = Some(hit);
+        if hit && let Some(error) = s.error() {
+            return Reply::from_scenario(shared, s, error);
+        }
+    }
+    if !shared.config.fast
+        && let Err(reply) = verify(shared, request)
+    {
+        return *reply;
+    }
+    let active = match (&scenario, active) {
+        (_, Some(hit)) => hit,
+        (Some(s), None) => scenario_active(shared, s),
+        (None, None) => false,
+    };
+    if let Some(s) = &scenario
+        && active
+        && let Some(error) = s.error()
+    {
+        return Reply::from_scenario(shared, s, error);
+    }
+    let effects = Effects {
+        scenario: scenario.as_ref(),
+        active,
+        cut_body,
+        queue_used,
+    };
+    let mut reply = route(shared, request, &effects);
+    if active && let Some(delay) = scenario.as_ref().and_then(|s| s.delay) {
+        reply.delay = Some(delay);
+    }
+    reply
+}
+
+/// Authentication, then the workspace and version headers.
+fn verify(shared: &Shared, request: &Received) -> Result<(), Box<Reply>> {
+    authenticate(shared, request)?;
+    match request.header("anthropic-workspace-id").map(str::trim) {
+        None | Some("") => {
+            return Err(Box::new(Reply::api_error(
+                shared,
+                &ApiError::invalid_request("anthropic-workspace-id header is required"),
+            )));
+        }
+        Some(id) if id != shared.config.workspace_id => {
+            return Err(Box::new(Reply::api_error(
+                shared,
+                &ApiError::not_found(format!("workspace '{id}' was not found")),
+            )));
+        }
+        Some(_) => {}
+    }
+    if request
+        .header("anthropic-version")
+        .is_none_or(|v| v.trim().is_empty())
+    {
+        return Err(Box::new(Reply::api_error(
+            shared,
+            &ApiError::invalid_request("anthropic-version: header is required"),
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! What the server task and the handles share: the configuration fixed at
+//! start, the counters, and the mutable state behind one lock.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use crate::faults::Fault;
+use crate::ids::IdGen;
+use crate::recorded::RecordedRequest;
+use crate::request_log::RequestLog;
+use crate::sigv4::CredentialStore;
+
+/// The emulator's notion of "now", relative to the real clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Clock {
+    Real,
+    Ahead(Duration),
+    Behind(Duration),
+}
+
+impl Clock {
+    /// The shifted time (the real time when the shift would overflow).
+    pub(crate) fn now(self) -> SystemTime {
+        let real = SystemTime::now();
+        match self {
+            Clock::Real => real,
+            Clock::Ahead(by) => real.checked_add(by).unwrap_or(real),
+            Clock::Behind(by) => real.checked_sub(by).unwrap_or(real),
+        }
+    }
+}
+
+/// The emulator's configuration, fixed at start.
+pub(crate) struct Config {
+    pub(crate) region: String,
+    pub(crate) workspace_id: String,
+    pub(crate) credentials: CredentialStore,
+    pub(crate) api_keys: Vec<String>,
+    pub(crate) date_window: Duration,
+    pub(crate) clock: Clock,
+    pub(crate) fast: bool,
+}
+
+/// Mutable state behind one lock, held only for short, non-blocking steps
+/// (never while a body is read or an answer is sent).
+#[derive(Default)]
+pub(crate) struct State {
+    pub(crate) requests: VecDeque<RecordedRequest>,
+    pub(crate) faults: VecDeque<Fault>,
+    /// Requests seen so far per scenario string that has `times=N`.
+    pub(crate) scenario_hits: HashMap<String, u64>,
+}
+
+/// Everything the server task and the handles share.
+pub(crate) struct Shared {
+    pub(crate) config: Config,
+    pub(crate) log: Option<RequestLog>,
+    pub(crate) request_count: AtomicUsize,
+    pub(crate) message_counter: AtomicU64,
+    pub(crate) ids: IdGen,
+    state: Mutex<State>,
+}
+
+impl Shared {
+    pub(crate) fn new(config: Config, log: Option<RequestLog>) -> Self {
+        Shared {
+            config,
+            log,
+            request_count: AtomicUsize::new(0),
+            message_counter: AtomicU64::new(0),
+            ids: IdGen::new(),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// The mutable state (a panic elsewhere does not make it unusable).
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
