@@ -9,9 +9,11 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use crate::handle::EmulatorHandle;
+#[cfg(doc)]
+use crate::recorded::{AuthOutcome, RecordedRequest};
 use crate::request_log::RequestLog;
 use crate::sigv4::CredentialStore;
-use crate::state::{Clock, Config, Shared};
+use crate::state::{Clock, Config, Limits, Shared};
 
 /// The entry point: `Emulator::builder()...start().await`.
 ///
@@ -51,6 +53,7 @@ pub struct EmulatorBuilder {
     fast: bool,
     request_log: Option<PathBuf>,
     port: u16,
+    limits: Limits,
 }
 
 impl Default for EmulatorBuilder {
@@ -65,6 +68,7 @@ impl Default for EmulatorBuilder {
             fast: false,
             request_log: None,
             port: 0,
+            limits: Limits::default(),
         }
     }
 }
@@ -83,6 +87,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("fast", &self.fast)
             .field("request_log", &self.request_log)
             .field("port", &self.port)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -190,6 +195,43 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How many requests [`EmulatorHandle::requests`] keeps (default
+    /// 1,000): the oldest is forgotten when a new one arrives. `0` keeps
+    /// none ([`EmulatorHandle::request_count`] still counts every request,
+    /// and the [request log](Self::request_log) still gets every line).
+    pub fn max_recorded_requests(mut self, count: usize) -> Self {
+        self.limits.max_recorded_requests = count;
+        self
+    }
+
+    /// Keeps request bodies in [`EmulatorHandle::requests`] (default off:
+    /// only their length, [`RecordedRequest::body_len`]). Even then, only
+    /// the bodies of requests whose credentials were checked and accepted
+    /// are kept ([`AuthOutcome::Accepted`]): not those rejected, answered
+    /// before authentication, or over the size limit.
+    pub fn record_bodies(mut self, record: bool) -> Self {
+        self.limits.record_bodies = record;
+        self
+    }
+
+    /// How long a request's body may take to arrive, counted from when its
+    /// headers did (default 30 seconds, as for the headers themselves).
+    /// A slower body is answered `408 RequestTimeoutException` and its
+    /// connection closed.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_read_timeout = timeout;
+        self
+    }
+
+    /// How many connections are served at once (default 1,024; at least
+    /// 1). Further clients wait in the listen backlog until one closes;
+    /// the header timeout (30 seconds) and the [body
+    /// timeout](Self::body_read_timeout) make sure slow ones do.
+    pub fn max_connections(mut self, count: usize) -> Self {
+        self.limits.max_connections = count.max(1);
+        self
+    }
+
     /// The port to listen on, on `127.0.0.1` (default 0: one the OS picks).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -217,6 +259,7 @@ impl EmulatorBuilder {
             date_window: self.date_window,
             clock: self.clock,
             fast: self.fast,
+            limits: self.limits,
         };
         let shared = Arc::new(Shared::new(config, log));
         Ok(EmulatorHandle::spawn(listener, addr, shared))

@@ -24,7 +24,9 @@
 //!   (`{"type":"tool","name":..}`, or `{"type":"any"}` for the first tool);
 //!   the tool input gives each `required` property of the tool's
 //!   `input_schema` an example value of its type;
-//! * every request is counted and recorded ([`EmulatorHandle::requests`]),
+//! * every request is counted, and the latest ones are recorded
+//!   ([`EmulatorHandle::requests`], bodies only on request:
+//!   [`EmulatorBuilder::record_bodies`]),
 //!   and [`Fault`]s can be queued to script failures, including broken
 //!   event streams ([`Fault::Stream`], [`StreamScript`]), slow answers
 //!   ([`Fault::Slow`]) and bodies cut short ([`Fault::CutBody`]);
@@ -80,5 +82,5 @@ pub mod time;
 pub use builder::{Emulator, EmulatorBuilder};
 pub use faults::{Fault, StreamScript};
 pub use handle::EmulatorHandle;
-pub use recorded::{RecordedRequest, RequestAuth};
+pub use recorded::{AuthOutcome, RecordedRequest, RequestAuth};
 pub use sigv4::CredentialStore;

@@ -20,8 +20,12 @@ pub struct RecordedRequest {
     /// arrival order, except that repeated headers are grouped at the
     /// position of their first occurrence.
     pub headers: Vec<(String, String)>,
-    /// The body bytes.
+    /// The body bytes, when [recorded](crate::EmulatorBuilder::record_bodies)
+    /// (empty otherwise).
     pub body: Bytes,
+    /// How many body bytes arrived (also when the body is not kept; for a
+    /// body over the size limit, the bytes read before giving up).
+    pub body_len: usize,
     /// The status answered (`200` for a streamed answer, whatever its
     /// events; the request is recorded before they are sent).
     pub status: u16,
@@ -36,6 +40,8 @@ pub struct RecordedRequest {
     pub received_at: SystemTime,
     /// How the request tried to authenticate (whether or not it succeeded).
     pub auth: RequestAuth,
+    /// Whether its credentials were checked, and what came of it.
+    pub auth_outcome: AuthOutcome,
     /// The access key id of a SigV4 `Authorization` header, when it names
     /// one (whether or not it is known). Never a secret.
     pub access_key_id: Option<String>,
@@ -63,6 +69,21 @@ pub enum RequestAuth {
     ApiKey,
     /// Neither.
     None,
+}
+
+/// What came of a request's credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthOutcome {
+    /// Checked and accepted (the workspace and version checks may still
+    /// have failed).
+    Accepted,
+    /// Checked and rejected: a missing, unknown, duplicated or invalid
+    /// credential.
+    Rejected,
+    /// Not checked: a queued fault or a front-door scenario answered
+    /// first, the scenario was malformed, the body was too large or too
+    /// slow, or the emulator runs in [fast mode](crate::EmulatorBuilder::fast).
+    Unchecked,
 }
 
 impl RequestAuth {
@@ -139,11 +160,13 @@ impl fmt::Debug for RecordedRequest {
             .field("path_and_query", &self.path_and_query)
             .field("headers", &headers)
             .field("body", &String::from_utf8_lossy(&self.body))
+            .field("body_len", &self.body_len)
             .field("status", &self.status)
             .field("aws_request_id", &self.aws_request_id)
             .field("anthropic_request_id", &self.anthropic_request_id)
             .field("received_at", &self.received_at)
             .field("auth", &self.auth)
+            .field("auth_outcome", &self.auth_outcome)
             .field("access_key_id", &self.access_key_id)
             .field("verdict", &self.verdict)
             .field("attempt", &self.attempt)

@@ -41,6 +41,31 @@ pub(crate) struct Config {
     pub(crate) date_window: Duration,
     pub(crate) clock: Clock,
     pub(crate) fast: bool,
+    pub(crate) limits: Limits,
+}
+
+/// What bounds the emulator's memory and its connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limits {
+    /// Requests kept for [`EmulatorHandle::requests`](crate::EmulatorHandle::requests).
+    pub(crate) max_recorded_requests: usize,
+    /// Whether accepted requests keep their bodies.
+    pub(crate) record_bodies: bool,
+    /// How long a body may take to arrive after the headers.
+    pub(crate) body_read_timeout: Duration,
+    /// Connections served at once.
+    pub(crate) max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_recorded_requests: 1_000,
+            record_bodies: false,
+            body_read_timeout: Duration::from_secs(30),
+            max_connections: 1_024,
+        }
+    }
 }
 
 /// Mutable state behind one lock, held only for short, non-blocking steps
@@ -73,6 +98,19 @@ impl Shared {
             ids: IdGen::new(),
             state: Mutex::new(State::default()),
         }
+    }
+
+    /// Keeps `request`, forgetting the oldest one beyond the limit.
+    pub(crate) fn record(&self, request: RecordedRequest) {
+        let max = self.config.limits.max_recorded_requests;
+        if max == 0 {
+            return;
+        }
+        let mut state = self.state();
+        while state.requests.len() >= max {
+            state.requests.pop_front();
+        }
+        state.requests.push_back(request);
     }
 
     /// The mutable state (a panic elsewhere does not make it unusable).

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
-use anthropic_aws_emulator::{Emulator, Fault};
+use anthropic_aws_emulator::{AuthOutcome, Emulator, Fault};
 use common::{
     AKID, API_KEY, EXPIRED_AKID, Req, SECRET, SESSION_AKID, SESSION_SECRET, TOKEN, WORKSPACE,
     hello, start,
@@ -72,7 +72,10 @@ async fn signed_message_round_trip() {
         recorded[0].anthropic_request_id.as_deref(),
         Some(request_id.as_str())
     );
-    assert_eq!(recorded[0].body_json(), Some(hello()));
+    // By default the body is not kept, only its length.
+    assert!(recorded[0].body.is_empty());
+    assert_eq!(recorded[0].body_len, hello().to_string().len());
+    assert_eq!(recorded[0].auth_outcome, AuthOutcome::Accepted);
     assert_eq!(
         recorded[0].header("ANTHROPIC-WORKSPACE-ID"),
         Some(WORKSPACE)

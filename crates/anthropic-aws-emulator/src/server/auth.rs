@@ -28,9 +28,22 @@ pub(super) fn auth_of(request: &Received) -> (RequestAuth, Option<String>) {
     }
 }
 
-/// API key or SigV4.
+/// API key or SigV4, from exactly one `Authorization` header (or
+/// `x-api-key`).
 pub(super) fn authenticate(shared: &Shared, request: &Received) -> Result<(), Box<Reply>> {
-    let authorization = request.header("authorization").map(str::trim);
+    // One `Authorization` at most: SigV4 and `Bearer` together is as
+    // ambiguous as SigV4 twice.
+    let authorization = match sigv4::single_authorization(&request.view()) {
+        Ok(value) => value.map(str::trim),
+        Err(e) => {
+            return Err(Box::new(Reply::aws_error(
+                shared,
+                e.kind.status(),
+                e.kind.error_type(),
+                &e.message,
+            )));
+        }
+    };
     let api_key = match authorization {
         Some(value) => match value.split_once(' ') {
             Some((scheme, key)) if scheme.eq_ignore_ascii_case("bearer") => Some(key.trim()),

@@ -16,10 +16,13 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 
-use crate::recorded::RecordedRequest;
+use bytes::Bytes;
+
+use crate::recorded::{AuthOutcome, RecordedRequest};
+use crate::responses::ApiError;
 use crate::state::Shared;
 
 mod auth;
@@ -30,25 +33,36 @@ mod reply;
 mod router;
 mod routes;
 
-use received::Received;
+use pipeline::Answered;
+use received::{MAX_BODY_BYTES, ReadError, Received};
 use reply::{Reply, ResBody};
 
 /// How long shutdown waits for in-flight requests before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// Accepts connections until `shutdown` fires, then lets in-flight
-/// requests finish (for up to [`SHUTDOWN_GRACE`]).
+/// How long a request's headers may take to arrive.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Accepts connections (at most
+/// [`max_connections`](crate::EmulatorBuilder::max_connections) at once) until
+/// `shutdown` fires, then lets in-flight requests finish (for up to
+/// [`SHUTDOWN_GRACE`]).
 pub(crate) async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let slots = Arc::new(Semaphore::new(shared.config.limits.max_connections));
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => {
-                    connections.spawn(serve_connection(stream, Arc::clone(&shared), shutdown.clone()));
+            accepted = accept(&listener, &slots) => match accepted {
+                Ok((stream, slot)) => {
+                    let connection = serve_connection(stream, Arc::clone(&shared), shutdown.clone());
+                    connections.spawn(async move {
+                        connection.await;
+                        drop(slot);
+                    });
                 }
                 // Typically out of file descriptors: back off and keep serving.
                 Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
@@ -63,8 +77,24 @@ pub(crate) async fn serve(
     connections.abort_all();
 }
 
+/// The next connection, once a slot is free (clients beyond the limit wait
+/// in the listen backlog). Cancel-safe: a slot taken without a connection
+/// is given back.
+async fn accept(
+    listener: &TcpListener,
+    slots: &Arc<Semaphore>,
+) -> std::io::Result<(TcpStream, OwnedSemaphorePermit)> {
+    let slot = Arc::clone(slots)
+        .acquire_owned()
+        .await
+        .map_err(std::io::Error::other)?;
+    let (stream, _peer) = listener.accept().await?;
+    Ok((stream, slot))
+}
+
 /// Serves one connection until the client closes it or shutdown fires
-/// (then after its request in flight, if any).
+/// (then after its request in flight, if any). Headers must arrive within
+/// [`HEADER_READ_TIMEOUT`], bodies within the configured body timeout.
 async fn serve_connection(
     stream: TcpStream,
     shared: Arc<Shared>,
@@ -76,7 +106,9 @@ async fn serve_connection(
         async move { Ok::<_, Infallible>(handle(&shared, request).await) }
     });
     let mut builder = http1::Builder::new();
-    builder.timer(TokioTimer::new());
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
     let connection = builder.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
     if *shutdown.borrow_and_update() {
@@ -95,28 +127,60 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Response<ResBody
     let received_at = SystemTime::now();
     shared.request_count.fetch_add(1, Ordering::SeqCst);
     let (parts, body) = request.into_parts();
-    let (received, body_error) = Received::read(&parts, body).await;
+    let timeout = shared.config.limits.body_read_timeout;
+    let (received, read) = Received::read(&parts, body, timeout).await;
 
-    let (reply, scenario) = match body_error {
-        Some(error) => (Reply::api_error(shared, &error), None),
-        None => pipeline::answer(shared, &received),
+    let answered = match read {
+        Ok(()) => pipeline::answer(shared, &received),
+        Err(error) => Answered {
+            reply: unread_body(shared, &error),
+            scenario: None,
+            auth: AuthOutcome::Unchecked,
+        },
     };
-    if let Some(delay) = reply.delay {
+    if let Some(delay) = answered.reply.delay {
         tokio::time::sleep(delay).await;
     }
-    record(shared, received, &reply, received_at, scenario);
-    reply.into_response(shared.config.clock.now())
+    record(shared, received, &answered, received_at);
+    answered.reply.into_response(shared.config.clock.now())
 }
 
-/// Keeps `received` and its answer in memory and writes it to the request
-/// log, as configured.
-fn record(
-    shared: &Shared,
-    received: Received,
-    reply: &Reply,
-    received_at: SystemTime,
-    scenario: Option<String>,
-) {
+/// The answer to a body that was not read in full; the connection is
+/// closed after it (the rest of the body is never read).
+fn unread_body(shared: &Shared, error: &ReadError) -> Reply {
+    let mut reply = match error {
+        ReadError::TooLarge => Reply::api_error(
+            shared,
+            &ApiError {
+                status: 413,
+                error_type: "request_too_large",
+                message: format!("Request exceeds the maximum size of {MAX_BODY_BYTES} bytes"),
+            },
+        ),
+        ReadError::TimedOut(after) => Reply::aws_error(
+            shared,
+            408,
+            "RequestTimeoutException",
+            &format!(
+                "The request body did not arrive within {} s",
+                after.as_secs_f64()
+            ),
+        ),
+        ReadError::Broken(e) => Reply::api_error(
+            shared,
+            &ApiError::invalid_request(format!("could not read the request body: {e}")),
+        ),
+    };
+    reply
+        .headers
+        .push(("connection".to_owned(), "close".to_owned()));
+    reply
+}
+
+/// Keeps the request and its answer in memory (metadata, and the body only
+/// when recording bodies and the credentials were accepted) and writes it
+/// to the request log, as configured.
+fn record(shared: &Shared, received: Received, answered: &Answered, received_at: SystemTime) {
     let fast = shared.config.fast;
     if fast && shared.log.is_none() {
         return;
@@ -125,29 +189,34 @@ fn record(
     let attempt = received
         .header("x-stainless-retry-count")
         .and_then(|v| v.trim().parse().ok());
+    let keep_body =
+        !fast && shared.config.limits.record_bodies && answered.auth == AuthOutcome::Accepted;
+    let reply = &answered.reply;
     let record = RecordedRequest {
         method: received.method,
         path_and_query: received.path_and_query,
         headers: if fast { Vec::new() } else { received.headers },
-        body: if fast {
-            bytes::Bytes::new()
-        } else {
+        body: if keep_body {
             received.body
+        } else {
+            Bytes::new()
         },
+        body_len: received.body_len,
         status: reply.status,
         aws_request_id: reply.aws_request_id.clone(),
         anthropic_request_id: reply.anthropic_request_id.clone(),
         received_at,
         auth,
+        auth_outcome: answered.auth,
         access_key_id,
         verdict: reply.verdict.clone(),
         attempt,
-        scenario,
+        scenario: answered.scenario.clone(),
     };
     if let Some(log) = &shared.log {
         log.write(&record);
     }
     if !fast {
-        shared.state().requests.push_back(record);
+        shared.record(record);
     }
 }

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use crate::faults::Fault;
+use crate::recorded::AuthOutcome;
 use crate::responses::ApiError;
 use crate::scenario::{self, Scenario};
 use crate::state::Shared;
@@ -16,9 +17,17 @@ use super::received::Received;
 use super::reply::Reply;
 use super::router::route;
 
-/// The pipeline: queued fault, then [`pipeline`]. Also returns the
-/// request's scenario text, for the record.
-pub(super) fn answer(shared: &Shared, request: &Received) -> (Reply, Option<String>) {
+/// The answer to a request, and what the record needs to know about it.
+pub(super) struct Answered {
+    pub(super) reply: Reply,
+    /// The request's scenario text.
+    pub(super) scenario: Option<String>,
+    /// Whether its credentials were checked, and what came of it.
+    pub(super) auth: AuthOutcome,
+}
+
+/// The pipeline: queued fault, then [`pipeline`].
+pub(super) fn answer(shared: &Shared, request: &Received) -> Answered {
     let scenario_text = scenario_text(request);
     let fault = {
         let mut state = shared.state();
@@ -34,14 +43,21 @@ pub(super) fn answer(shared: &Shared, request: &Received) -> (Reply, Option<Stri
         None => {}
         Some(Fault::Slow(by)) => delay = Some(by),
         Some(Fault::CutBody) => cut = true,
-        Some(fault) => return (Reply::from_fault(shared, fault), scenario_text),
+        Some(fault) => {
+            return Answered {
+                reply: Reply::from_fault(shared, fault),
+                scenario: scenario_text,
+                auth: AuthOutcome::Unchecked,
+            };
+        }
     }
+    let mut auth = AuthOutcome::Unchecked;
     let mut reply = pipeline(
         shared,
         request,
         scenario_text.as_deref(),
-        cut,
-        delay.is_some() || cut,
+        (cut, delay.is_some() || cut),
+        &mut auth,
     );
     reply.delay = match (reply.delay, delay) {
         (Some(a), Some(b)) => Some(a.saturating_add(b)),
@@ -50,7 +66,11 @@ pub(super) fn answer(shared: &Shared, request: &Received) -> (Reply, Option<Stri
     if cut {
         reply.cut_body();
     }
-    (reply, scenario_text)
+    Answered {
+        reply,
+        scenario: scenario_text,
+        auth,
+    }
 }
 
 /// The scenario of a request: its model's suffix (`model~scenario`, in the
@@ -92,13 +112,14 @@ fn scenario_active(shared: &Shared, scenario: &Scenario) -> bool {
 
 /// The scenario, a front-door (`aws=`) scenario error, authentication,
 /// workspace and version checks (not in fast mode), other scenario errors,
-/// then routing.
+/// then routing. The pair says whether [`Fault::CutBody`] was taken and
+/// whether any queued fault was; `auth` records the credential check.
 fn pipeline(
     shared: &Shared,
     request: &Received,
     scenario_text: Option<&str>,
-    cut_body: bool,
-    queue_used: bool,
+    (cut_body, queue_used): (bool, bool),
+    auth: &mut AuthOutcome,
 ) -> Reply {
     let scenario = match scenario_text.map(scenario::parse).transpose() {
         Ok(scenario) => scenario,
@@ -117,10 +138,15 @@ fn pipeline(
             return Reply::from_scenario(shared, s, error);
         }
     }
-    if !shared.config.fast
-        && let Err(reply) = verify(shared, request)
-    {
-        return *reply;
+    if !shared.config.fast {
+        if let Err(reply) = authenticate(shared, request) {
+            *auth = AuthOutcome::Rejected;
+            return *reply;
+        }
+        *auth = AuthOutcome::Accepted;
+        if let Err(reply) = check_headers(shared, request) {
+            return *reply;
+        }
     }
     let active = match (&scenario, active) {
         (_, Some(hit)) => hit,
@@ -146,9 +172,8 @@ fn pipeline(
     reply
 }
 
-/// Authentication, then the workspace and version headers.
-fn verify(shared: &Shared, request: &Received) -> Result<(), Box<Reply>> {
-    authenticate(shared, request)?;
+/// The workspace and version headers.
+fn check_headers(shared: &Shared, request: &Received) -> Result<(), Box<Reply>> {
     match request.header("anthropic-workspace-id").map(str::trim) {
         None | Some("") => {
             return Err(Box::new(Reply::api_error(

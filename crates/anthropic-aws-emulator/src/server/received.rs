@@ -1,16 +1,29 @@
 //! [`Received`]: a request with its body read in full, within the size
 //! limit.
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Limited};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
+use hyper::header::CONTENT_LENGTH;
 use hyper::http::request::Parts;
 
-use crate::responses::ApiError;
 use crate::sigv4::RequestView;
 
 /// Largest request body accepted (the Messages API limit).
 pub(super) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// Why a body was not read in full. Its bytes are not kept.
+#[derive(Debug)]
+pub(super) enum ReadError {
+    /// More than [`MAX_BODY_BYTES`].
+    TooLarge,
+    /// Not complete within the body timeout.
+    TimedOut(Duration),
+    /// The connection failed or the framing was broken.
+    Broken(String),
+}
 
 /// A received request, fully buffered.
 pub(super) struct Received {
@@ -19,14 +32,22 @@ pub(super) struct Received {
     /// Header names (lowercase) and values (lossily decoded as UTF-8), one
     /// entry per value.
     pub(super) headers: Vec<(String, String)>,
+    /// The body (empty when it was not read in full).
     pub(super) body: Bytes,
+    /// How many body bytes arrived.
+    pub(super) body_len: usize,
 }
 
 impl Received {
-    /// Reads the body of the request whose head is `parts`. A body over
-    /// [`MAX_BODY_BYTES`], or one that cannot be read, is not kept: the
-    /// request comes back with an empty body and the error to answer.
-    pub(super) async fn read(parts: &Parts, body: Incoming) -> (Self, Option<ApiError>) {
+    /// Reads the body of the request whose head is `parts`, for at most
+    /// `timeout`. A body over [`MAX_BODY_BYTES`], too slow or broken is
+    /// dropped: the request comes back with an empty body and the reason.
+    /// No lock is held meanwhile.
+    pub(super) async fn read(
+        parts: &Parts,
+        body: Incoming,
+        timeout: Duration,
+    ) -> (Self, Result<(), ReadError>) {
         let headers = parts
             .headers
             .iter()
@@ -41,30 +62,30 @@ impl Received {
             .uri
             .path_and_query()
             .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
-        let (body, error) = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-            Ok(collected) => (collected.to_bytes(), None),
-            Err(e) if e.is::<http_body_util::LengthLimitError>() => (
-                Bytes::new(),
-                Some(ApiError {
-                    status: 413,
-                    error_type: "request_too_large",
-                    message: format!("Request exceeds the maximum size of {MAX_BODY_BYTES} bytes"),
-                }),
-            ),
-            Err(e) => (
-                Bytes::new(),
-                Some(ApiError::invalid_request(format!(
-                    "could not read the request body: {e}"
-                ))),
-            ),
-        };
-        let received = Received {
+        let declared = parts
+            .headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        let mut received = Received {
             method: parts.method.as_str().to_owned(),
             path_and_query,
             headers,
-            body,
+            body: Bytes::new(),
+            body_len: 0,
         };
-        (received, error)
+        let deadline = tokio::time::Instant::now() + timeout;
+        let read =
+            tokio::time::timeout_at(deadline, collect(body, declared, &mut received.body_len));
+        let outcome = match read.await {
+            Ok(Ok(bytes)) => {
+                received.body = bytes;
+                Ok(())
+            }
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(ReadError::TimedOut(timeout)),
+        };
+        (received, outcome)
     }
 
     /// The request as the SigV4 verifier sees it.
@@ -89,4 +110,30 @@ impl Received {
     pub(super) fn path(&self) -> &str {
         self.view().path()
     }
+}
+
+/// The whole body, counting its bytes in `len` as they arrive. The buffer
+/// is sized once from `content-length` (capped at the limit) when the
+/// first bytes arrive, so a large body is not copied while it grows.
+async fn collect(
+    mut body: Incoming,
+    declared: Option<usize>,
+    len: &mut usize,
+) -> Result<Bytes, ReadError> {
+    let mut buffer = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| ReadError::Broken(e.to_string()))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        *len = len.saturating_add(data.len());
+        if *len > MAX_BODY_BYTES {
+            return Err(ReadError::TooLarge);
+        }
+        if buffer.capacity() == 0 {
+            buffer.reserve(declared.unwrap_or(0).clamp(data.len(), MAX_BODY_BYTES));
+        }
+        buffer.extend_from_slice(&data);
+    }
+    Ok(buffer.freeze())
 }
