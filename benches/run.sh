@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Every benchmark of bench/README.md, in one run, on this machine.
+# Every benchmark of benches/README.md, in one run, on this machine.
 #
-#   bash bench/run.sh            # everything (about 6 minutes on 2 cores)
-#   bash bench/run.sh --quick    # shorter criterion runs and fewer load requests
+#   bash benches/run.sh            # everything (about 6 minutes on 2 cores)
+#   bash benches/run.sh --quick    # shorter criterion runs and fewer load requests
 #
 # Needs /usr/bin/time (Debian package `time`) for the peak-RSS figures.
 set -euo pipefail
@@ -21,7 +21,7 @@ echo "## machine"
 echo "cpus: $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 rustc --version
 
-cargo build --release --all-features --bin anthropic-aws --example load --example stream_memory
+cargo build --release -p anthropic-aws-cli -p anthropic-aws --example load --example stream_memory
 
 echo
 echo "## signing and request build (criterion)"

@@ -18,7 +18,7 @@
 //! time spent signing per request (`b`, timed around the signing code), and the ratios.
 //!
 //! ```text
-//! cargo build --release --all-features --bin anthropic-aws
+//! cargo build --release -p anthropic-aws-cli
 //! cargo run --release --example load -- -n 20000 -c 1,64
 //! ```
 //!
@@ -292,9 +292,7 @@ fn spawn_emulator(bin: &str, cpus: Option<&str>) -> (Child, String) {
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap_or_else(|e| {
-            panic!(
-                "cannot start {bin} (cargo build --release --all-features --bin anthropic-aws): {e}"
-            )
+            panic!("cannot start {bin} (cargo build --release -p anthropic-aws-cli): {e}")
         });
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let mut line = String::new();

@@ -3,7 +3,7 @@
 //! emulator process.
 //!
 //! ```text
-//! cargo build --release --all-features --bin anthropic-aws --example stream_memory
+//! cargo build --release -p anthropic-aws-cli --example stream_memory
 //! target/release/anthropic-aws emulator --port 0 --fast &      # prints `listening on http://127.0.0.1:PORT`
 //! /usr/bin/time -v target/release/examples/stream_memory --url http://127.0.0.1:PORT --bytes 100000000
 //! /usr/bin/time -v target/release/examples/stream_memory --baseline --bytes 100000000

@@ -92,13 +92,32 @@ impl fmt::Debug for Client {
 }
 
 /// Options for a [`Client`]. Whatever is left unset comes from the environment, as the
-/// official SDKs resolve it (see [the `config` table](crate#configuration)); nothing is sent
-/// while building.
+/// official SDKs resolve it; nothing is sent while building.
+///
+/// # Configuration
+///
+/// The one table of every option (the crate docs, the `config` module and the README link
+/// here). An environment variable set to the empty string counts as unset.
+///
+/// | option | builder | environment | otherwise |
+/// |---|---|---|---|
+/// | endpoint | [`base_url`](Self::base_url) | `ANTHROPIC_AWS_BASE_URL` | `https://aws-external-anthropic.{region}.api.aws` |
+/// | region | [`region`](Self::region) | `AWS_REGION`, then `AWS_DEFAULT_REGION` | the AWS profile's `region`; else an error (no silent default) |
+/// | workspace | [`workspace_id`](Self::workspace_id) | `ANTHROPIC_AWS_WORKSPACE_ID` | an error; nothing is sent |
+/// | API key | [`api_key`](Self::api_key) | `ANTHROPIC_AWS_API_KEY` (after explicit keys, provider and profile) | SigV4 |
+/// | profile | [`profile`](Self::profile) | `AWS_PROFILE` (through the default chain) | `default` |
+/// | API version | [`anthropic_version`](Self::anthropic_version) | | `2026-10-21` ([`DEFAULT_ANTHROPIC_VERSION`](crate::DEFAULT_ANTHROPIC_VERSION)) |
+/// | betas, headers | [`beta`](Self::beta), [`default_header`](Self::default_header) | | |
+/// | timeouts | [`timeout`](Self::timeout), [`connect_timeout`](Self::connect_timeout) | | 600 s, 5 s |
+/// | retries | [`max_retries`](Self::max_retries) | | 2 |
 ///
 /// Authentication, first match wins: [`api_key`](Self::api_key) →
 /// [`access_key`](Self::access_key) (+ [`session_token`](Self::session_token)) →
 /// [`credentials_provider`](Self::credentials_provider) → [`profile`](Self::profile) →
-/// `ANTHROPIC_AWS_API_KEY` → the default AWS credential chain.
+/// `ANTHROPIC_AWS_API_KEY` → the default AWS credential chain (environment, profile files,
+/// SSO, web identity, ECS, EC2 instance metadata). Giving only one of access key and secret is
+/// a configuration error; with no credentials anywhere, the first call fails with an error
+/// naming where the client looked, and nothing is sent.
 ///
 /// ```no_run
 /// use std::time::Duration;

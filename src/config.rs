@@ -1,16 +1,8 @@
 //! Where and how to call: resolves the builder's options, the environment and the AWS profile
 //! into one immutable [`Config`] and one authentication choice, before anything is sent.
 //!
-//! Every option falls back to its environment variable, as the official SDKs do; a variable set
-//! to the empty string counts as unset.
-//!
-//! | option | builder | environment | then |
-//! |---|---|---|---|
-//! | base URL | `base_url` | `ANTHROPIC_AWS_BASE_URL` | `https://aws-external-anthropic.{region}.api.aws` |
-//! | region | `region` | `AWS_REGION`, `AWS_DEFAULT_REGION` | the AWS profile's `region`; else an error |
-//! | workspace | `workspace_id` | `ANTHROPIC_AWS_WORKSPACE_ID` | an error |
-//! | API key | `api_key` | `ANTHROPIC_AWS_API_KEY` (after explicit keys and profile) | |
-//! | profile | `profile` | `AWS_PROFILE` (through the default chain) | `default` |
+//! Every option falls back to its environment variable, as the official SDKs do: the table is
+//! on [`ClientBuilder`](crate::ClientBuilder#configuration).
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -34,17 +34,8 @@
 //!
 //! # Configuration
 //!
-//! | option | builder | environment | otherwise |
-//! |---|---|---|---|
-//! | base URL | [`base_url`](ClientBuilder::base_url) | `ANTHROPIC_AWS_BASE_URL` | `https://aws-external-anthropic.{region}.api.aws` |
-//! | region | [`region`](ClientBuilder::region) | `AWS_REGION`, `AWS_DEFAULT_REGION` | the AWS profile's `region`, else an error |
-//! | workspace | [`workspace_id`](ClientBuilder::workspace_id) | `ANTHROPIC_AWS_WORKSPACE_ID` | an error |
-//! | API key | [`api_key`](ClientBuilder::api_key) | `ANTHROPIC_AWS_API_KEY` | SigV4 |
-//!
-//! Authentication, first match wins: explicit API key → explicit access key + secret
-//! (+ session token) → explicit credentials provider → named profile → `ANTHROPIC_AWS_API_KEY`
-//! → the default AWS credential chain (environment, profile files, SSO, web identity, ECS,
-//! EC2 instance metadata). An environment variable set to the empty string counts as unset.
+//! Every option, its environment variable and its default are in one table, on
+//! [`ClientBuilder`](ClientBuilder#configuration).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -52,6 +43,7 @@ mod auth;
 mod client;
 mod config;
 pub mod error;
+mod request_id;
 mod request_options;
 pub mod resources;
 mod response;
@@ -67,14 +59,17 @@ pub use config::{
     DEFAULT_TIMEOUT, SIGNING_SERVICE,
 };
 pub use error::{ApiError, Error, ErrorType, TimeoutKind};
+pub use request_id::{ANTHROPIC_REQUEST_ID_HEADER, AWS_REQUEST_ID_HEADER, RequestIds};
 pub use request_options::RequestOptions;
-pub use response::{
-    ANTHROPIC_REQUEST_ID_HEADER, AWS_REQUEST_ID_HEADER, RawResponse, RequestIds, Response,
-    ResponseMeta,
-};
+pub use response::{RawResponse, Response, ResponseMeta};
 pub use streaming::{MessageStream, TextStream};
 pub use wire::WireEvent;
 
-/// The AWS SDKs' request-ID trait, implemented by [`Response`], [`RawResponse`], [`Error`] and
-/// [`ApiError`] (it reads the AWS request ID, `x-amzn-requestid`).
+/// The AWS SDKs' request-ID trait, implemented by [`Response`], [`RawResponse`], [`Error`],
+/// [`ApiError`], [`MessageStream`] and [`TextStream`] (it reads the AWS request ID,
+/// `x-amzn-requestid`).
 pub use aws_types::request_id::RequestId;
+
+/// The AWS SDKs' error-metadata trait (`code()`, `message()`), implemented by [`Error`] and
+/// [`ApiError`].
+pub use aws_smithy_types::error::metadata::ProvideErrorMetadata;

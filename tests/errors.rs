@@ -97,7 +97,7 @@ async fn an_unknown_error_type_is_kept() {
     .await;
     assert_eq!(
         api.error_type(),
-        &ErrorType::Unknown("quota_melted_error".into())
+        &ErrorType::Other("quota_melted_error".into())
     );
     assert_eq!(api.status().as_u16(), 422);
 }

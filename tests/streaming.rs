@@ -54,6 +54,22 @@ async fn collect(
     (events, error, ids)
 }
 
+#[tokio::test]
+async fn streams_answer_the_aws_request_id_trait() {
+    use anthropic_aws::RequestId;
+    let platform = platform().await;
+    let client = signed_client(&platform).await;
+    let stream = client.messages().stream(&hello()).await.unwrap();
+    let sent = last_request(&platform);
+    assert_eq!(stream.request_id(), Some(sent.aws_request_id.as_str()));
+    let text = stream.text_stream();
+    assert_eq!(text.request_id(), Some(sent.aws_request_id.as_str()));
+    assert_eq!(
+        text.anthropic_request_id(),
+        sent.anthropic_request_id.as_deref()
+    );
+}
+
 fn text_of(events: &[MessageStreamEvent]) -> String {
     events
         .iter()
@@ -185,7 +201,7 @@ async fn an_unknown_event_type_is_passed_through() {
     let unknown = events
         .iter()
         .find_map(|e| match e {
-            MessageStreamEvent::Unknown { event, data } => Some((event.clone(), data.clone())),
+            MessageStreamEvent::Other { event, data } => Some((event.clone(), data.clone())),
             _ => None,
         })
         .expect("the unknown event is delivered");

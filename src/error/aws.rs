@@ -7,7 +7,7 @@
 use http::HeaderMap;
 use serde_json::Value;
 
-use super::ErrorType;
+use super::error_type::ErrorType;
 
 /// The front door's error code and message.
 pub(super) struct FrontDoorError {
@@ -47,15 +47,10 @@ impl FrontDoorError {
                 ErrorType::Billing,
                 "Check the account's AWS Marketplace subscription to Claude Platform on AWS and its payment method.",
             ),
-            "InvalidSignatureException"
-                if lower.contains("signature expired")
-                    || lower.contains("signature not yet current") =>
-            {
-                (
-                    ErrorType::Authentication,
-                    "The request's signing time is outside AWS's 5-minute window: check this machine's clock (enable NTP) and try again.",
-                )
-            }
+            "InvalidSignatureException" if self.signature_outside_window() => (
+                ErrorType::Authentication,
+                "The request's signing time is outside AWS's 5-minute window: check this machine's clock (enable NTP) and try again.",
+            ),
             "InvalidSignatureException" => (
                 ErrorType::Authentication,
                 "Check the secret access key, and that the region and the service name `aws-external-anthropic` match the endpoint.",
@@ -101,6 +96,15 @@ impl FrontDoorError {
             _ => return (ErrorType::from_status(status), self.describe(None)),
         };
         (error_type, self.describe(Some(advice)))
+    }
+
+    /// Whether the signature was rejected as outside the server's time window ("Signature
+    /// expired: … is now earlier than …", "Signature not yet current"): a clock problem.
+    /// The one place that reads this from the message.
+    pub(super) fn signature_outside_window(&self) -> bool {
+        let lower = self.message.to_ascii_lowercase();
+        self.code == "InvalidSignatureException"
+            && (lower.contains("signature expired") || lower.contains("signature not yet current"))
     }
 
     fn describe(&self, advice: Option<&str>) -> String {

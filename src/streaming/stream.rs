@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
+use aws_types::request_id::RequestId;
 use bytes::Bytes;
 use futures_core::Stream;
 use futures_util::StreamExt;
@@ -16,8 +17,9 @@ use super::accumulate::{MessageAccumulator, StreamProtocolError};
 use super::events::{Decoded, MessageStreamEvent, decode};
 use super::sse::{SseEvent, SseParser};
 use crate::error::{ApiError, Error, TimeoutKind};
-use crate::response::{RequestIds, Response, ResponseMeta, meta_accessors};
-use crate::retry;
+use crate::request_id::RequestIds;
+use crate::response::{Response, ResponseMeta, meta_accessors};
+use crate::retry::{Next, Retries};
 use crate::transport::{Call, Transport};
 use crate::types::Message;
 
@@ -69,11 +71,11 @@ pub struct MessageStream {
     restart: Restart,
 }
 
-/// What it takes to send the same request again, and how many retries are spent.
+/// What it takes to send the same request again, and what the call has spent.
 struct Restart {
     transport: Arc<Transport>,
     call: Call<'static>,
-    retries_used: u32,
+    retries: Retries,
 }
 
 impl MessageStream {
@@ -82,20 +84,21 @@ impl MessageStream {
         transport: Arc<Transport>,
         call: Call<'static>,
     ) -> Result<Self, Error> {
-        Self::send(transport, call, 0).await
+        let retries = transport.retries(&call);
+        Self::send(transport, call, retries).await
     }
 
-    /// Sends `call` with `first_retry` retries already spent, and opens its stream.
+    /// Sends `call`, continuing the budget `retries`, and opens its stream.
     async fn send(
         transport: Arc<Transport>,
         call: Call<'static>,
-        first_retry: u32,
+        mut retries: Retries,
     ) -> Result<Self, Error> {
-        let (meta, response, retries_used) = transport.open(&call, first_retry).await?;
+        let (meta, response) = transport.open(&call, &mut retries).await?;
         let restart = Restart {
             transport,
             call,
-            retries_used,
+            retries,
         };
         Ok(Self::new(meta, response, restart))
     }
@@ -151,21 +154,20 @@ impl MessageStream {
                 Ok(message) => return Ok(Response::new(message, self.meta)),
                 Err(err) => err,
             };
-            let max_retries = self
-                .restart
-                .transport
-                .max_retries(&self.restart.call.options);
-            let retries_used = self.restart.retries_used;
-            if !(self.broke_off || err.is_retryable()) || retries_used >= max_retries {
+            // The answer was authenticated already: only the budget can buy a restart.
+            let Next::RetryAfter(delay) = self.restart.retries.next(&err, false, self.broke_off)
+            else {
                 return Err(err);
-            }
-            let delay = retry::delay(&err, retries_used);
-            tracing::debug!(error = %err, ?delay, retry = retries_used + 1, "restarting the stream");
+            };
+            let retry = self.restart.retries.used();
+            tracing::debug!(error = %err, ?delay, retry, "restarting the stream");
             tokio::time::sleep(delay).await;
             let Restart {
-                transport, call, ..
+                transport,
+                call,
+                retries,
             } = self.restart;
-            self = Self::send(transport, call, retries_used + 1).await?;
+            self = Self::send(transport, call, retries).await?;
         }
     }
 
@@ -257,6 +259,8 @@ impl Stream for MessageStream {
                         kind: TimeoutKind::StreamIdle,
                         timeout: this.idle_timeout,
                         source: None,
+                        status: Some(this.meta.status()),
+                        request_ids: Some(this.meta.request_ids().clone()),
                     })));
                 }
             };
@@ -304,6 +308,12 @@ impl Stream for MessageStream {
                 }
             }
         }
+    }
+}
+
+impl RequestId for MessageStream {
+    fn request_id(&self) -> Option<&str> {
+        self.aws_request_id()
     }
 }
 
@@ -361,6 +371,12 @@ impl Stream for TextStream {
                 None => return Poll::Ready(None),
             }
         }
+    }
+}
+
+impl RequestId for TextStream {
+    fn request_id(&self) -> Option<&str> {
+        self.aws_request_id()
     }
 }
 

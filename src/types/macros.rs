@@ -111,6 +111,8 @@ macro_rules! open_string_enum {
     };
 }
 
+pub(crate) use open_string_enum;
+
 /// An enum tagged by a `"type"` field whose variants each wrap a struct (the
 /// struct holds every field but `type`), plus `Other(serde_json::Value)` for
 /// any `type` not listed, which is kept and serialized as-is.

@@ -14,23 +14,37 @@
 //! - string enums ([`StopReason`], [`Effort`], ...) keep unknown values in
 //!   `Other(String)`.
 //!
+//! The events of a streaming response ([`MessageStreamEvent`], [`ContentBlockDelta`], ...) are
+//! wire types too and live here (also re-exported from `anthropic_aws::streaming::events`).
+//!
 //! Everything is re-exported here, flat: `anthropic_aws::types::Message`.
 
 #[macro_use]
-mod macros;
+pub(crate) mod macros;
 
+mod cache_control;
 mod content;
+mod content_block;
+mod content_delta;
 mod count_tokens;
 mod message;
 mod messages;
 mod models;
 mod options;
+mod sources;
+pub(crate) mod stream_decode;
+mod stream_events;
 mod tools;
 
+pub use cache_control::*;
 pub use content::*;
+pub use content_block::*;
+pub use content_delta::*;
 pub use count_tokens::*;
 pub use message::*;
 pub use messages::*;
 pub use models::*;
 pub use options::*;
+pub use sources::*;
+pub use stream_events::*;
 pub use tools::*;

@@ -82,3 +82,5 @@ pub fn signed_headers(request: &RecordedRequest) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+pub mod hostile;

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::errors::ErrorFormat;
+
 const MAIN_AFTER_HELP: &str = "\
 Configuration not given on the command line is read the way the library reads it:
   ANTHROPIC_AWS_BASE_URL, AWS_REGION / AWS_DEFAULT_REGION (then the profile's region),
@@ -158,15 +160,6 @@ pub enum Format {
     Yaml,
     /// The response body exactly as received.
     Raw,
-}
-
-/// How a failure is reported on stderr.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ErrorFormat {
-    /// For a person: what failed, both request IDs, what to do.
-    Text,
-    /// One JSON object on the last line of stderr.
-    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,15 +3,23 @@
 use std::fmt::Write as _;
 
 use anthropic_aws::Error;
+use clap::ValueEnum;
 use serde::Serialize;
 use serde_json::{Map, Value};
-
-use crate::args::ErrorFormat;
 
 /// Exit status of a failed call (API, network, credentials).
 pub const EXIT_FAILURE: u8 = 1;
 /// Exit status of a usage error.
 pub const EXIT_USAGE: u8 = 2;
+
+/// How a failure is reported on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    /// For a person: what failed, both request IDs, what to do.
+    Text,
+    /// One JSON object on the last line of stderr.
+    Json,
+}
 
 /// Everything that can end a run unsuccessfully.
 #[derive(Debug)]
@@ -180,7 +188,9 @@ impl CliError {
             Error::Signing { message, source } => {
                 ("signing_error", with_source(message, source.as_deref()))
             }
-            Error::Connection { message, source } => (
+            Error::Connection {
+                message, source, ..
+            } => (
                 "connection_error",
                 with_source(message, Some(source.as_ref())),
             ),

@@ -27,8 +27,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 
-use crate::args::{Cli, ErrorFormat};
-use crate::errors::{CliError, EXIT_FAILURE, EXIT_USAGE};
+use crate::args::Cli;
+use crate::errors::{CliError, EXIT_FAILURE, EXIT_USAGE, ErrorFormat};
 
 fn main() -> ExitCode {
     let raw_args: Vec<OsString> = std::env::args_os().collect();

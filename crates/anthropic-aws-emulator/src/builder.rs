@@ -8,6 +8,9 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
+use crate::batches::{BatchOptions, Store};
+#[cfg(doc)]
+use crate::faults::Fault;
 use crate::handle::EmulatorHandle;
 #[cfg(doc)]
 use crate::recorded::{AuthOutcome, RecordedRequest};
@@ -54,6 +57,7 @@ pub struct EmulatorBuilder {
     request_log: Option<PathBuf>,
     port: u16,
     limits: Limits,
+    batches: BatchOptions,
 }
 
 impl Default for EmulatorBuilder {
@@ -69,6 +73,7 @@ impl Default for EmulatorBuilder {
             request_log: None,
             port: 0,
             limits: Limits::default(),
+            batches: BatchOptions::default(),
         }
     }
 }
@@ -88,6 +93,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("request_log", &self.request_log)
             .field("port", &self.port)
             .field("limits", &self.limits)
+            .field("batches", &self.batches)
             .finish()
     }
 }
@@ -232,6 +238,41 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long a message batch stays `in_progress` (default 0: a batch has
+    /// ended by the time its create is answered). Its requests finish
+    /// evenly over that time, in the order given, so `request_counts` moves
+    /// while it processes. No background task: the status is computed from
+    /// the emulator's clock on each read.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use anthropic_aws_emulator::Emulator;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let emulator = Emulator::builder()
+    ///     .api_key("sk-test")
+    ///     .batch_processing_delay(Duration::from_secs(3600))
+    ///     .start()
+    ///     .await?;
+    /// assert!(emulator.batches().is_empty());
+    /// emulator.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_processing_delay(mut self, delay: Duration) -> Self {
+        self.batches.processing_delay = delay;
+        self
+    }
+
+    /// How long a canceled message batch stays `canceling` before it ends
+    /// (default 0: it has ended by the next read; the cancel itself answers
+    /// `canceling`). It ends sooner if its processing would have.
+    pub fn batch_cancel_delay(mut self, delay: Duration) -> Self {
+        self.batches.cancel_delay = delay;
+        self
+    }
+
     /// The port to listen on, on `127.0.0.1` (default 0: one the OS picks).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -261,7 +302,8 @@ impl EmulatorBuilder {
             fast: self.fast,
             limits: self.limits,
         };
-        let shared = Arc::new(Shared::new(config, log));
+        let batches = Store::new(self.batches, format!("http://{addr}"));
+        let shared = Arc::new(Shared::new(config, log, batches));
         Ok(EmulatorHandle::spawn(listener, addr, shared))
     }
 }

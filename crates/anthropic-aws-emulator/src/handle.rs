@@ -1,5 +1,5 @@
 //! [`EmulatorHandle`]: a running emulator, its counters, its recorded
-//! requests and its fault queue.
+//! requests, its fault queue and its message batches.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::batches::BatchInfo;
 use crate::faults::Fault;
 use crate::recorded::RecordedRequest;
 use crate::request_log::RequestLog;
@@ -139,6 +140,18 @@ impl EmulatorHandle {
     /// Number of queued faults not yet used.
     pub fn pending_faults(&self) -> usize {
         self.inner.shared.state().faults.len()
+    }
+
+    /// How many `POST /v1/messages/batches` passed authentication, whether
+    /// or not they were valid: a runner that never resubmits leaves this at
+    /// the number of batches it needed.
+    pub fn batch_create_count(&self) -> usize {
+        self.inner.shared.batches.create_count()
+    }
+
+    /// Every message batch not deleted, oldest first, as it stands now.
+    pub fn batches(&self) -> Vec<BatchInfo> {
+        self.inner.shared.batches.infos(self.now())
     }
 
     /// Stops the server (for every clone) and waits until it has stopped.

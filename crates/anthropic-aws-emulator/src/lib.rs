@@ -12,6 +12,13 @@
 //! * it checks `anthropic-workspace-id` and `anthropic-version`;
 //! * it answers `POST /v1/messages`, `POST /v1/messages/count_tokens`,
 //!   `GET /v1/models` and `GET /v1/models/{id}` with deterministic bodies;
+//! * it keeps Message Batches (`POST /v1/messages/batches`, and `GET`,
+//!   list, `cancel`, `DELETE` and `results` under it): each request of a
+//!   batch is answered as `POST /v1/messages` would answer it (or as its
+//!   scenario asks), the batch ends after
+//!   [`EmulatorBuilder::batch_processing_delay`], and its JSON Lines
+//!   results are streamed in bounded memory; [`EmulatorHandle::batches`]
+//!   shows them to tests ([`BatchInfo`]);
 //! * `POST /v1/messages` with `"stream": true` answers with server-sent
 //!   events (`message_start`, `content_block_start`, `ping`,
 //!   `content_block_delta`s, `content_block_stop`, `message_delta`,
@@ -36,7 +43,9 @@
 //!   `overloaded_error` and then succeeds. The keys (`status`, `type`,
 //!   `aws`, `message`, `retry-after`, `retry-after-ms`, `should-retry`,
 //!   `times`, `delay-ms`, `body`, `stream-error-after`, `stream-cut-after`,
-//!   `chunk-size`, `stream-text-bytes`, `text-delta-bytes`) are documented in the crate's README;
+//!   `chunk-size`, `stream-text-bytes`, `text-delta-bytes`, and for batches
+//!   `batch-results-bytes` and `batch-expire`) are documented in the
+//!   crate's README;
 //! * its clock can be shifted ([`EmulatorBuilder::clock_ahead`],
 //!   [`EmulatorBuilder::clock_behind`]) for clock-skew tests: the SigV4 date
 //!   check and every response's `Date` header use the shifted clock;
@@ -65,6 +74,7 @@
 //! # }
 //! ```
 
+mod batches;
 mod builder;
 mod faults;
 mod handle;
@@ -79,6 +89,7 @@ mod state;
 mod stream;
 pub mod time;
 
+pub use batches::{BatchInfo, RequestCounts};
 pub use builder::{Emulator, EmulatorBuilder};
 pub use faults::{Fault, StreamScript};
 pub use handle::EmulatorHandle;

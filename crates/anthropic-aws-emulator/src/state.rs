@@ -1,15 +1,18 @@
 //! What the server task and the handles share: the configuration fixed at
-//! start, the counters, and the mutable state behind one lock.
+//! start, the counters, the mutable state behind one lock, and the message
+//! batches (behind their own).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
+use crate::batches::Store;
 use crate::faults::Fault;
 use crate::ids::IdGen;
 use crate::recorded::RecordedRequest;
 use crate::request_log::RequestLog;
+use crate::scenario::Scenario;
 use crate::sigv4::CredentialStore;
 
 /// The emulator's notion of "now", relative to the real clock.
@@ -86,10 +89,12 @@ pub(crate) struct Shared {
     pub(crate) message_counter: AtomicU64,
     pub(crate) ids: IdGen,
     state: Mutex<State>,
+    /// The message batches.
+    pub(crate) batches: Store,
 }
 
 impl Shared {
-    pub(crate) fn new(config: Config, log: Option<RequestLog>) -> Self {
+    pub(crate) fn new(config: Config, log: Option<RequestLog>, batches: Store) -> Self {
         Shared {
             config,
             log,
@@ -97,7 +102,27 @@ impl Shared {
             message_counter: AtomicU64::new(0),
             ids: IdGen::new(),
             state: Mutex::new(State::default()),
+            batches,
         }
+    }
+
+    /// Whether a scenario's faults hit this request: always without `times`,
+    /// else for the first `times` requests carrying the same scenario text
+    /// (each call counts one request).
+    pub(crate) fn scenario_active(&self, scenario: &Scenario) -> bool {
+        let Some(times) = scenario.times else {
+            return true;
+        };
+        if !scenario.has_faults() {
+            return true;
+        }
+        let mut state = self.state();
+        let hits = state
+            .scenario_hits
+            .entry(scenario.text.clone())
+            .or_insert(0);
+        *hits = hits.saturating_add(1);
+        *hits <= times
     }
 
     /// Keeps `request`, forgetting the oldest one beyond the limit.

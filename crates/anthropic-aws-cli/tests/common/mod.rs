@@ -1,7 +1,6 @@
-//! Shared loopback fixtures: a local platform with known credentials, and clients for it.
+//! Shared loopback fixtures of the CLI tests: a local platform that knows every test credential.
 #![allow(dead_code)] // each test binary uses its own subset
 
-use anthropic_aws::{Client, ClientBuilder};
 use anthropic_aws_emulator::{Emulator, EmulatorHandle, RecordedRequest};
 
 pub const REGION: &str = "us-west-2";
@@ -31,54 +30,10 @@ pub async fn platform() -> EmulatorHandle {
         .expect("the local platform starts")
 }
 
-/// A builder pointed at `base_url` that reads nothing from the process environment.
-pub fn builder_at(base_url: impl Into<String>) -> ClientBuilder {
-    Client::builder()
-        .env_lookup(|_| None)
-        .base_url(base_url)
-        .region(REGION)
-        .workspace_id(WORKSPACE)
-}
-
-/// A builder pointed at `platform` that reads nothing from the process environment.
-pub fn builder(platform: &EmulatorHandle) -> ClientBuilder {
-    builder_at(platform.base_url())
-}
-
-/// A SigV4 client for `base_url` with the long-term test key and no retries.
-pub async fn signed_client_at(base_url: impl Into<String>) -> Client {
-    builder_at(base_url)
-        .access_key(ACCESS_KEY, SECRET)
-        .max_retries(0)
-        .build()
-        .await
-        .expect("client builds")
-}
-
-/// A SigV4 client for `platform` with the long-term test key and no retries.
-pub async fn signed_client(platform: &EmulatorHandle) -> Client {
-    signed_client_at(platform.base_url()).await
-}
-
 /// The request the platform received last.
 pub fn last_request(platform: &EmulatorHandle) -> RecordedRequest {
     platform
         .requests()
         .pop()
         .expect("the platform received a request")
-}
-
-/// The `SignedHeaders=` list of a SigV4 `Authorization` header.
-pub fn signed_headers(request: &RecordedRequest) -> Vec<String> {
-    let auth = request
-        .header("authorization")
-        .expect("an authorization header");
-    let start = auth.find("SignedHeaders=").expect("SignedHeaders") + "SignedHeaders=".len();
-    auth[start..]
-        .split(',')
-        .next()
-        .unwrap_or_default()
-        .split(';')
-        .map(str::to_owned)
-        .collect()
 }

@@ -26,7 +26,7 @@ const DEFAULT_STREAM_ERROR: &str = "overloaded_error";
 /// Every key a scenario may use, for error messages.
 const KEYS: &str = "status, type, aws, message, retry-after, retry-after-ms, should-retry, \
                     times, delay-ms, body, stream-error-after, stream-cut-after, chunk-size, \
-                    stream-text-bytes, text-delta-bytes";
+                    stream-text-bytes, text-delta-bytes, batch-results-bytes, batch-expire";
 
 /// A non-JSON body (`body=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +64,12 @@ pub(crate) struct Scenario {
     pub(crate) text_bytes: Option<u64>,
     /// `text-delta-bytes`: bytes of that text per streamed `text_delta`.
     pub(crate) text_delta_bytes: Option<usize>,
+    /// `batch-results-bytes=N` (on a batch create): synthetic results of N
+    /// bytes (see `batches`).
+    pub(crate) batch_results_bytes: Option<u64>,
+    /// `batch-expire=true` (on a batch create, or a batch request's model):
+    /// the request(s) end `expired`.
+    pub(crate) batch_expire: Option<bool>,
 }
 
 /// The error answer a scenario asks for.
@@ -234,6 +240,19 @@ pub(crate) fn parse(text: &str) -> Result<Scenario, String> {
                     ));
                 }
                 set(&mut s.text_delta_bytes, key, size)?;
+            }
+            "batch-results-bytes" => set(&mut s.batch_results_bytes, key, number(item, value)?)?,
+            "batch-expire" => {
+                let flag = match value {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(format!(
+                            "bad scenario item `{item}`: batch-expire is true or false"
+                        ));
+                    }
+                };
+                set(&mut s.batch_expire, key, flag)?;
             }
             _ => {
                 return Err(format!(

@@ -1,6 +1,6 @@
 //! The HTTP server: the accept loop and connection handling (here), then
 //! for each request, in order of the modules: `received` (the body, read
-//! within limits), `pipeline` (fault queue, scenario, `auth`, workspace and
+//! within the limit the `router` gives its route), `pipeline` (fault queue, scenario, `auth`, workspace and
 //! version, giving the `effects` the answer must have), `router` (method +
 //! path to a handler of `routes/`) and `reply`
 //! (what is answered, and how it becomes a hyper response).
@@ -34,7 +34,7 @@ mod router;
 mod routes;
 
 use pipeline::Answered;
-use received::{MAX_BODY_BYTES, ReadError, Received};
+use received::{ReadError, Received};
 use reply::{Reply, ResBody};
 
 /// How long shutdown waits for in-flight requests before dropping them.
@@ -128,7 +128,8 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Response<ResBody
     shared.request_count.fetch_add(1, Ordering::SeqCst);
     let (parts, body) = request.into_parts();
     let timeout = shared.config.limits.body_read_timeout;
-    let (received, read) = Received::read(&parts, body, timeout).await;
+    let limit = router::body_limit(parts.method.as_str(), parts.uri.path());
+    let (received, read) = Received::read(&parts, body, timeout, limit).await;
 
     let answered = match read {
         Ok(()) => pipeline::answer(shared, &received),
@@ -149,12 +150,12 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Response<ResBody
 /// closed after it (the rest of the body is never read).
 fn unread_body(shared: &Shared, error: &ReadError) -> Reply {
     let mut reply = match error {
-        ReadError::TooLarge => Reply::api_error(
+        ReadError::TooLarge(limit) => Reply::api_error(
             shared,
             &ApiError {
                 status: 413,
                 error_type: "request_too_large",
-                message: format!("Request exceeds the maximum size of {MAX_BODY_BYTES} bytes"),
+                message: format!("Request exceeds the maximum size of {limit} bytes"),
             },
         ),
         ReadError::TimedOut(after) => Reply::aws_error(

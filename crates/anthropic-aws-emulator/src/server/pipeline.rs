@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::faults::Fault;
 use crate::recorded::AuthOutcome;
 use crate::responses::ApiError;
-use crate::scenario::{self, Scenario};
+use crate::scenario;
 use crate::state::Shared;
 
 use super::auth::authenticate;
@@ -92,24 +92,6 @@ fn scenario_text(request: &Received) -> Option<String> {
     scenario::combine(suffix.as_deref(), request.header(scenario::HEADER))
 }
 
-/// Whether a scenario's faults hit this request: always without `times`,
-/// else for the first `times` requests carrying the same scenario text.
-fn scenario_active(shared: &Shared, scenario: &Scenario) -> bool {
-    let Some(times) = scenario.times else {
-        return true;
-    };
-    if !scenario.has_faults() {
-        return true;
-    }
-    let mut state = shared.state();
-    let hits = state
-        .scenario_hits
-        .entry(scenario.text.clone())
-        .or_insert(0);
-    *hits = hits.saturating_add(1);
-    *hits <= times
-}
-
 /// The scenario, a front-door (`aws=`) scenario error, authentication,
 /// workspace and version checks (not in fast mode), other scenario errors,
 /// then routing. The pair says whether [`Fault::CutBody`] was taken and
@@ -132,7 +114,7 @@ fn pipeline(
     };
     let mut active = None;
     if let Some(s) = scenario.as_ref().filter(|s| s.is_front_door()) {
-        let hit = scenario_active(shared, s);
+        let hit = shared.scenario_active(s);
         active = Some(hit);
         if hit && let Some(error) = s.error() {
             return Reply::from_scenario(shared, s, error);
@@ -150,7 +132,7 @@ fn pipeline(
     }
     let active = match (&scenario, active) {
         (_, Some(hit)) => hit,
-        (Some(s), None) => scenario_active(shared, s),
+        (Some(s), None) => shared.scenario_active(s),
         (None, None) => false,
     };
     if let Some(s) = &scenario

@@ -1,5 +1,5 @@
 //! [`Received`]: a request with its body read in full, within the size
-//! limit.
+//! limit of its route.
 
 use std::time::Duration;
 
@@ -9,16 +9,17 @@ use hyper::body::Incoming;
 use hyper::header::CONTENT_LENGTH;
 use hyper::http::request::Parts;
 
-use crate::sigv4::RequestView;
+use crate::sigv4::{RequestView, percent_decode};
 
-/// Largest request body accepted (the Messages API limit).
+/// Largest request body accepted by most routes (the Messages API limit;
+/// the [router](super::router) says which routes take more).
 pub(super) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// Why a body was not read in full. Its bytes are not kept.
 #[derive(Debug)]
 pub(super) enum ReadError {
-    /// More than [`MAX_BODY_BYTES`].
-    TooLarge,
+    /// More than the limit of its route, in bytes.
+    TooLarge(usize),
     /// Not complete within the body timeout.
     TimedOut(Duration),
     /// The connection failed or the framing was broken.
@@ -40,13 +41,14 @@ pub(super) struct Received {
 
 impl Received {
     /// Reads the body of the request whose head is `parts`, for at most
-    /// `timeout`. A body over [`MAX_BODY_BYTES`], too slow or broken is
+    /// `timeout` and `limit` bytes. A body over the limit, too slow or broken is
     /// dropped: the request comes back with an empty body and the reason.
     /// No lock is held meanwhile.
     pub(super) async fn read(
         parts: &Parts,
         body: Incoming,
         timeout: Duration,
+        limit: usize,
     ) -> (Self, Result<(), ReadError>) {
         let headers = parts
             .headers
@@ -75,8 +77,10 @@ impl Received {
             body_len: 0,
         };
         let deadline = tokio::time::Instant::now() + timeout;
-        let read =
-            tokio::time::timeout_at(deadline, collect(body, declared, &mut received.body_len));
+        let read = tokio::time::timeout_at(
+            deadline,
+            collect(body, declared, limit, &mut received.body_len),
+        );
         let outcome = match read.await {
             Ok(Ok(bytes)) => {
                 received.body = bytes;
@@ -110,14 +114,34 @@ impl Received {
     pub(super) fn path(&self) -> &str {
         self.view().path()
     }
+
+    /// The decoded `name=value` pairs of the query string (`+` is a space).
+    pub(super) fn query_pairs(&self) -> Vec<(String, String)> {
+        self.view()
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (
+                    String::from_utf8_lossy(&percent_decode(k, true)).into_owned(),
+                    String::from_utf8_lossy(&percent_decode(v, true)).into_owned(),
+                )
+            })
+            .collect()
+    }
 }
 
-/// The whole body, counting its bytes in `len` as they arrive. The buffer
-/// is sized once from `content-length` (capped at the limit) when the
-/// first bytes arrive, so a large body is not copied while it grows.
+/// The whole body, at most `limit` bytes, counting its bytes in `len` as
+/// they arrive. The buffer is sized once from `content-length` (capped at
+/// [`MAX_BODY_BYTES`], even where the limit is higher, so that a mere
+/// header reserves no more) when the first bytes arrive, so a body up to
+/// that size is not copied while it grows.
 async fn collect(
     mut body: Incoming,
     declared: Option<usize>,
+    limit: usize,
     len: &mut usize,
 ) -> Result<Bytes, ReadError> {
     let mut buffer = BytesMut::new();
@@ -127,11 +151,12 @@ async fn collect(
             continue;
         };
         *len = len.saturating_add(data.len());
-        if *len > MAX_BODY_BYTES {
-            return Err(ReadError::TooLarge);
+        if *len > limit {
+            return Err(ReadError::TooLarge(limit));
         }
         if buffer.capacity() == 0 {
-            buffer.reserve(declared.unwrap_or(0).clamp(data.len(), MAX_BODY_BYTES));
+            let reserve = declared.unwrap_or(0).min(limit).min(MAX_BODY_BYTES);
+            buffer.reserve(reserve.max(data.len()));
         }
         buffer.extend_from_slice(&data);
     }

@@ -13,6 +13,7 @@ use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Response, StatusCode};
 use serde_json::{Value, json};
 
+use crate::batches::ResultsBody;
 use crate::faults::{AWS_ERROR_NAMESPACE, Fault, StreamScript};
 use crate::responses::{AnswerPlan, ApiError, MessagesRequest, message_skeleton};
 use crate::scenario::{self, BodyKind, Scenario, ScenarioError};
@@ -39,6 +40,8 @@ pub(crate) enum ReplyBody {
         /// The length announced.
         declared: usize,
     },
+    /// The JSON Lines results of a message batch, written as they are sent.
+    Results(ResultsBody),
 }
 
 /// What the server answers, before it becomes a hyper response.
@@ -134,6 +137,17 @@ impl Reply {
             verdict,
             delay: None,
         }
+    }
+
+    /// The results of a message batch (`200`, `application/binary`, both
+    /// request ids), generated while they are sent.
+    pub(super) fn batch_results(shared: &Shared, results: ResultsBody) -> Self {
+        let mut reply = Reply::anthropic_json(shared, 200, &Value::Null);
+        if let Some((_, value)) = reply.headers.iter_mut().find(|(n, _)| n == "content-type") {
+            "application/binary".clone_into(value);
+        }
+        reply.body = ReplyBody::Results(results);
+        reply
     }
 
     pub(super) fn api_error(shared: &Shared, error: &ApiError) -> Self {
@@ -339,6 +353,9 @@ impl Reply {
                 .map_err(|never: Infallible| match never {})
                 .boxed(),
             ReplyBody::Events(events) => EventBody::new(*events).boxed(),
+            ReplyBody::Results(results) => {
+                results.map_err(|never: Infallible| match never {}).boxed()
+            }
             ReplyBody::Partial { sent, declared: n } => {
                 declared = Some(n);
                 PartialBody::new(sent).boxed()

@@ -1,15 +1,16 @@
 //! The one place that says which endpoint answers which method and path.
 //!
-//! Adding an endpoint is one line in [`ROUTES`] plus its handler in a file
-//! of `routes/` (one file per API family).
+//! Adding an endpoint is one entry in [`ROUTES`] (with the largest body it
+//! takes) plus its handler in a file of `routes/` (one file per API family).
 
+use crate::batches::MAX_BODY_BYTES as MAX_BATCH_BODY_BYTES;
 use crate::responses::ApiError;
 use crate::state::Shared;
 
 use super::effects::Effects;
-use super::received::Received;
+use super::received::{MAX_BODY_BYTES, Received};
 use super::reply::Reply;
-use super::routes::{messages, models};
+use super::routes::{batches, messages, models};
 
 /// A handler: the shared state, the request, what the scenario and the
 /// fault queue ask of the answer, and the path parameters (`{name}`
@@ -23,6 +24,8 @@ struct Route {
     /// The path: literal segments, and `{name}` for one non-empty segment.
     pattern: &'static str,
     handler: Handler,
+    /// The largest request body it takes, in bytes.
+    max_body: usize,
 }
 
 /// Every endpoint the emulator answers.
@@ -31,23 +34,73 @@ const ROUTES: &[Route] = &[
         method: "POST",
         pattern: "/v1/messages",
         handler: messages::create,
+        max_body: MAX_BODY_BYTES,
     },
     Route {
         method: "POST",
         pattern: "/v1/messages/count_tokens",
         handler: messages::count_tokens,
+        max_body: MAX_BODY_BYTES,
+    },
+    Route {
+        method: "POST",
+        pattern: "/v1/messages/batches",
+        handler: batches::create,
+        max_body: MAX_BATCH_BODY_BYTES,
+    },
+    Route {
+        method: "GET",
+        pattern: "/v1/messages/batches",
+        handler: batches::list,
+        max_body: MAX_BODY_BYTES,
+    },
+    Route {
+        method: "GET",
+        pattern: "/v1/messages/batches/{batch_id}",
+        handler: batches::get,
+        max_body: MAX_BODY_BYTES,
+    },
+    Route {
+        method: "DELETE",
+        pattern: "/v1/messages/batches/{batch_id}",
+        handler: batches::delete,
+        max_body: MAX_BODY_BYTES,
+    },
+    Route {
+        method: "POST",
+        pattern: "/v1/messages/batches/{batch_id}/cancel",
+        handler: batches::cancel,
+        max_body: MAX_BODY_BYTES,
+    },
+    Route {
+        method: "GET",
+        pattern: "/v1/messages/batches/{batch_id}/results",
+        handler: batches::results,
+        max_body: MAX_BODY_BYTES,
     },
     Route {
         method: "GET",
         pattern: "/v1/models",
         handler: models::list,
+        max_body: MAX_BODY_BYTES,
     },
     Route {
         method: "GET",
         pattern: "/v1/models/{model_id}",
         handler: models::get,
+        max_body: MAX_BODY_BYTES,
     },
 ];
+
+/// The largest body a request to `method` `path` may have: its route's,
+/// or the Messages API's limit when no route answers it (it is only read
+/// to be checked, then refused).
+pub(super) fn body_limit(method: &str, path: &str) -> usize {
+    ROUTES
+        .iter()
+        .find(|r| r.method == method && matches(r.pattern, path).is_some())
+        .map_or(MAX_BODY_BYTES, |r| r.max_body)
+}
 
 /// The parameters of `path` when it matches `pattern`.
 fn matches<'p>(pattern: &str, path: &'p str) -> Option<Vec<&'p str>> {
@@ -125,5 +178,23 @@ mod tests {
         }
         assert_eq!(matches("/v1/messages", "/v1/messages/"), None);
         assert_eq!(matches("/v1/messages", "/v1/messages/count_tokens"), None);
+    }
+
+    #[test]
+    fn only_a_batch_create_takes_the_batch_body_limit() {
+        assert_eq!(
+            body_limit("POST", "/v1/messages/batches"),
+            MAX_BATCH_BODY_BYTES
+        );
+        for (method, path) in [
+            ("POST", "/v1/messages"),
+            ("GET", "/v1/messages/batches"),
+            ("POST", "/v1/messages/batches/msgbatch_1/cancel"),
+            ("PUT", "/v1/messages/batches"),
+            ("POST", "/v1/unknown"),
+        ] {
+            assert_eq!(body_limit(method, path), MAX_BODY_BYTES, "{method} {path}");
+        }
+        const { assert!(MAX_BATCH_BODY_BYTES > MAX_BODY_BYTES) };
     }
 }

@@ -15,7 +15,7 @@ pub(in crate::server) fn list(
     _effects: &Effects<'_>,
     _params: &[&str],
 ) -> Reply {
-    match list_models(&query_pairs(request.view().query())) {
+    match list_models(&request.query_pairs()) {
         Ok(body) => Reply::anthropic_json(shared, 200, &body),
         Err(error) => Reply::api_error(shared, &error),
     }
@@ -34,20 +34,4 @@ pub(in crate::server) fn get(
         Ok(body) => Reply::anthropic_json(shared, 200, &body),
         Err(error) => Reply::api_error(shared, &error),
     }
-}
-
-/// Decoded `name=value` pairs of a query string (`+` is a space).
-fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
-    query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (
-                String::from_utf8_lossy(&percent_decode(k, true)).into_owned(),
-                String::from_utf8_lossy(&percent_decode(v, true)).into_owned(),
-            )
-        })
-        .collect()
 }

@@ -4,77 +4,36 @@
 //! status, the attempt count and both request IDs as soon as they are known; every attempt is
 //! logged at debug level with both IDs.
 
+mod body;
+mod call;
+
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
-use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderValue, Method};
+use bytes::Bytes;
+use http::header::{ACCEPT, CONTENT_TYPE, LOCATION, USER_AGENT};
+use http::{HeaderValue, StatusCode};
 use reqwest::Url;
+use reqwest::redirect;
 use tracing::{Instrument, Span, field};
 
 use crate::auth::{Auth, Authorize, OutgoingRequest};
 use crate::config::Config;
 use crate::error::{ApiError, Error, TimeoutKind};
+use crate::request_id::RequestIds;
 use crate::request_options::RequestOptions;
-use crate::response::{RequestIds, ResponseMeta};
-use crate::retry;
+use crate::response::ResponseMeta;
+use crate::retry::{Next, Retries};
 use crate::wire::WireEvent;
+use body::{BodyError, read_capped, read_success_body};
+pub(crate) use call::Call;
 
 /// Error bodies are read up to this many bytes; the rest is dropped.
 const MAX_ERROR_BODY: usize = 64 * 1024;
-/// Successful (non-streaming) bodies larger than this are refused rather than buffered.
+/// Successful (non-streaming) bodies larger than this are refused rather than buffered (a
+/// declared `Content-Length` over it is refused before a byte is read).
 const MAX_SUCCESS_BODY: usize = 64 * 1024 * 1024;
 const RETRY_COUNT_HEADER: &str = "x-stainless-retry-count";
 const USER_AGENT_VALUE: &str = concat!("anthropic-aws-rust/", env!("CARGO_PKG_VERSION"));
-
-/// One API call, before it is sent.
-#[derive(Clone)]
-pub(crate) struct Call<'a> {
-    pub(crate) method: Method,
-    /// Path segments below the base URL, unencoded: `["v1", "models", id]`.
-    pub(crate) path: &'a [&'a str],
-    pub(crate) query: Vec<(&'static str, String)>,
-    pub(crate) body: Option<Bytes>,
-    /// The endpoint's request-size limit, checked before anything is sent.
-    pub(crate) max_body: Option<usize>,
-    /// A server-sent-events answer: the timeout covers the wait for the response headers,
-    /// then each silence in the stream; `accept: text/event-stream`.
-    pub(crate) streaming: bool,
-    pub(crate) options: RequestOptions,
-}
-
-impl<'a> Call<'a> {
-    pub(crate) fn get(path: &'a [&'a str], options: &RequestOptions) -> Self {
-        Self {
-            method: Method::GET,
-            path,
-            query: Vec::new(),
-            body: None,
-            max_body: None,
-            streaming: false,
-            options: options.clone(),
-        }
-    }
-
-    pub(crate) fn post_json(
-        path: &'a [&'a str],
-        body: &impl serde::Serialize,
-        max_body: usize,
-        options: &RequestOptions,
-    ) -> Result<Self, Error> {
-        let body = serde_json::to_vec(body)
-            .map_err(|e| Error::config(format!("the request body cannot be serialized: {e}")))?;
-        Ok(Self {
-            method: Method::POST,
-            path,
-            query: Vec::new(),
-            body: Some(Bytes::from(body)),
-            max_body: Some(max_body),
-            streaming: false,
-            options: options.clone(),
-        })
-    }
-}
 
 /// Sends calls for one client.
 pub(crate) struct Transport {
@@ -104,49 +63,42 @@ impl Transport {
     }
 
     /// Sends `call` (retrying as the policy allows) and reads the whole successful body; a
-    /// body that breaks off is retried like any failed attempt.
+    /// body that breaks off is retried like any failed attempt, one over the cap is not.
     pub(crate) async fn send(&self, call: Call<'_>) -> Result<(ResponseMeta, Bytes), Error> {
-        let options = &call.options;
-        let read = |response| async move {
-            read_success_body(response, MAX_SUCCESS_BODY)
-                .await
-                .map_err(|e| match e {
-                    BodyError::Transport(e) => self.transport_error(e, options),
-                    BodyError::TooLarge => Error::Connection {
-                        message: format!(
-                            "the response body exceeds {MAX_SUCCESS_BODY} bytes; refusing to buffer it"
-                        ),
-                        source: "response body too large".into(),
-                    },
-                })
-        };
-        let (meta, body, _) = self.run(&call, 0, read).await?;
-        Ok((meta, body))
+        let mut retries = self.retries(&call);
+        let read = |response| read_success_body(response, MAX_SUCCESS_BODY);
+        self.run(&call, &mut retries, read).await
     }
 
-    /// Sends `call` and returns the first successful response with its body unread, and how
-    /// many retries have been spent. `first_retry` is the number of retries already spent on
-    /// this call (a restarted stream continues its budget).
+    /// A fresh retry budget for `call`.
+    pub(crate) fn retries(&self, call: &Call<'_>) -> Retries {
+        Retries::new(self.max_retries(&call.options))
+    }
+
+    /// Sends `call` and returns the first successful response with its body unread.
+    /// `retries` carries what this call has already spent (a restarted stream continues its
+    /// budget) and is updated.
     pub(crate) async fn open(
         &self,
         call: &Call<'_>,
-        first_retry: u32,
-    ) -> Result<(ResponseMeta, reqwest::Response, u32), Error> {
-        self.run(call, first_retry, |response| async { Ok(response) })
+        retries: &mut Retries,
+    ) -> Result<(ResponseMeta, reqwest::Response), Error> {
+        self.run(call, retries, |response| async { Ok(response) })
             .await
     }
 
     /// The attempt loop, in its tracing span. `finish` completes a successful attempt (reads
-    /// the body, say); its failures are retried like the attempt's own.
+    /// the body, say); its failures keep the response's status and IDs and go to the retry
+    /// policy like the attempt's own.
     async fn run<T, F, Fut>(
         &self,
         call: &Call<'_>,
-        first_retry: u32,
+        retries: &mut Retries,
         finish: F,
-    ) -> Result<(ResponseMeta, T, u32), Error>
+    ) -> Result<(ResponseMeta, T), Error>
     where
         F: Fn(reqwest::Response) -> Fut,
-        Fut: Future<Output = Result<T, Error>>,
+        Fut: Future<Output = Result<T, BodyError>>,
     {
         if let (Some(body), Some(limit)) = (&call.body, call.max_body)
             && body.len() > limit
@@ -167,58 +119,60 @@ impl Transport {
             anthropic_request_id = field::Empty,
         );
         async {
-            let max_retries = self.max_retries(&call.options);
-            let mut retries = first_retry;
             let mut attempts = 0;
-            let mut refreshed_credentials = false;
-            let mut corrected_clock = false;
             loop {
                 attempts += 1;
                 Span::current().record("attempts", attempts);
-                let outcome = match self.attempt(call, &url, retries).await {
+                let used = retries.used();
+                let outcome = match self.attempt(call, &url, used).await {
                     Ok((mut response, ids)) => {
                         // The body is read without the headers: move them, don't copy.
                         let headers = std::mem::take(response.headers_mut());
                         let meta = ResponseMeta::from_parts(response.status(), headers, ids)
-                            .with_retries(retries);
-                        finish(response).await.map(|done| (meta, done))
+                            .with_retries(used);
+                        match finish(response).await {
+                            Ok(done) => Ok((meta, done)),
+                            Err(e) => Err(self.body_error(e, &call.options, &meta)),
+                        }
                     }
                     Err(err) => Err(err),
                 };
                 let mut err = match outcome {
-                    Ok((meta, done)) => return Ok((meta, done, retries)),
+                    Ok(done) => return Ok(done),
                     Err(err) => err,
                 };
                 if let Error::Api(api) = &mut err {
-                    api.set_retries(retries);
+                    api.set_retries(used);
                 }
-                if let Auth::SigV4(signer) = &self.auth {
-                    if !refreshed_credentials && retry::is_expired_token(&err) {
-                        refreshed_credentials = true;
+                let signer = match &self.auth {
+                    Auth::SigV4(signer) => Some(signer),
+                    Auth::ApiKey(_) => None,
+                };
+                match retries.next(&err, signer.is_some(), false) {
+                    Next::GiveUp => return Err(err),
+                    Next::RefreshCredentials => {
                         tracing::debug!("credentials expired; refreshing them once and retrying");
-                        if let Err(refresh) = signer.refresh_credentials().await {
+                        if let Some(signer) = signer
+                            && let Err(refresh) = signer.refresh_credentials().await
+                        {
                             tracing::debug!(error = %refresh, "the credential refresh failed");
                             return Err(err);
                         }
-                        continue;
                     }
-                    if !corrected_clock && let Some(skew) = retry::clock_skew(&err) {
-                        corrected_clock = true;
+                    Next::CorrectClock(skew) => {
                         tracing::debug!(
                             ?skew,
                             "signature outside the server's window; correcting the clock"
                         );
-                        signer.set_clock_skew(skew);
-                        continue;
+                        if let Some(signer) = signer {
+                            signer.set_clock_skew(skew);
+                        }
+                    }
+                    Next::RetryAfter(delay) => {
+                        tracing::debug!(error = %err, ?delay, retry = used + 1, "retrying");
+                        tokio::time::sleep(delay).await;
                     }
                 }
-                if retries >= max_retries || !err.is_retryable() {
-                    return Err(err);
-                }
-                let delay = retry::delay(&err, retries);
-                tracing::debug!(error = %err, ?delay, retry = retries + 1, "retrying");
-                tokio::time::sleep(delay).await;
-                retries += 1;
             }
         }
         .instrument(span)
@@ -277,6 +231,8 @@ impl Transport {
                         kind: TimeoutKind::Request,
                         timeout,
                         source: None,
+                        status: None,
+                        request_ids: None,
                     });
                 }
             }
@@ -284,7 +240,7 @@ impl Transport {
             builder = builder.timeout(timeout);
             builder.send().await
         }
-        .map_err(|e| self.transport_error(e, &call.options))?;
+        .map_err(|e| self.transport_error(e, &call.options, None))?;
 
         let status = response.status();
         if let Some(observe) = &self.config.wire_observer {
@@ -312,6 +268,19 @@ impl Transport {
         if status.is_success() {
             return Ok((response, ids));
         }
+        if status.is_redirection() {
+            let headers = response.headers().clone();
+            let location = headers
+                .get(LOCATION)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            tracing::debug!(status = status.as_u16(), ?location, "redirect refused");
+            return Err(Error::Redirect {
+                status,
+                location,
+                request_ids: ids,
+                headers: Box::new(headers),
+            });
+        }
         let headers = response.headers().clone();
         let body = read_capped(response, MAX_ERROR_BODY).await;
         Err(ApiError::from_response(status, headers, body).into())
@@ -329,93 +298,74 @@ impl Transport {
         Ok(url)
     }
 
-    /// Classifies a transport failure: which timeout fired, or a connection problem.
-    pub(crate) fn transport_error(&self, e: reqwest::Error, options: &RequestOptions) -> Error {
+    /// A successful body that could not be read: too large, or the transport failed while
+    /// reading it. Either way the error keeps the response's status and request IDs.
+    fn body_error(&self, e: BodyError, options: &RequestOptions, meta: &ResponseMeta) -> Error {
+        let status = meta.status();
+        let request_ids = meta.request_ids().clone();
+        match e {
+            BodyError::TooLarge { declared } => Error::ResponseTooLarge {
+                limit: MAX_SUCCESS_BODY,
+                declared,
+                status,
+                request_ids,
+            },
+            BodyError::Transport(e) => {
+                self.transport_error(e, options, Some((status, request_ids)))
+            }
+        }
+    }
+
+    /// Classifies a transport failure: which timeout fired, or a connection problem. `after`:
+    /// the status and request IDs, when the response headers had arrived.
+    pub(crate) fn transport_error(
+        &self,
+        e: reqwest::Error,
+        options: &RequestOptions,
+        after: Option<(StatusCode, RequestIds)>,
+    ) -> Error {
+        let (status, request_ids) = after.unzip();
         let connect_timeout = options
             .connect_timeout
             .unwrap_or(self.config.connect_timeout);
-        match (e.is_timeout(), e.is_connect()) {
-            (true, true) => Error::Timeout {
-                kind: TimeoutKind::Connect,
-                timeout: connect_timeout,
-                source: Some(Box::new(e)),
-            },
-            (true, false) => Error::Timeout {
-                kind: TimeoutKind::Request,
-                timeout: self.timeout(options),
-                source: Some(Box::new(e)),
-            },
-            (false, true) => Error::Connection {
-                message: format!("could not connect to {}", self.config.base_url),
-                source: Box::new(e),
-            },
-            (false, false) => Error::Connection {
-                message: "the connection failed before a complete response arrived".to_owned(),
-                source: Box::new(e),
-            },
+        let (kind, timeout) = match (e.is_timeout(), e.is_connect()) {
+            (true, true) => (TimeoutKind::Connect, connect_timeout),
+            (true, false) => (TimeoutKind::Request, self.timeout(options)),
+            (false, connect) => {
+                let message = if connect {
+                    format!("could not connect to {}", self.config.base_url)
+                } else if status.is_some() {
+                    "the connection broke while the response body was read".to_owned()
+                } else {
+                    "the connection failed before a complete response arrived".to_owned()
+                };
+                return Error::Connection {
+                    message,
+                    source: Box::new(e),
+                    status,
+                    request_ids,
+                };
+            }
+        };
+        Error::Timeout {
+            kind,
+            timeout,
+            source: Some(Box::new(e)),
+            status,
+            request_ids,
         }
     }
 }
 
+/// The one HTTP client: never follows a redirect (a 3xx becomes [`Error::Redirect`]), keeps
+/// connections alive as the official SDKs do.
 fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
+        .redirect(redirect::Policy::none())
         .connect_timeout(connect_timeout)
         .tcp_keepalive(Duration::from_secs(60))
         .tcp_keepalive_interval(Duration::from_secs(60))
         .tcp_keepalive_retries(5)
         .build()
         .map_err(|e| Error::config(format!("the HTTP client cannot be built: {e}")))
-}
-
-enum BodyError {
-    Transport(reqwest::Error),
-    TooLarge,
-}
-
-/// Reads a whole successful body, refusing one larger than `cap`. A body that arrives in one
-/// chunk (the usual case) is returned as is, without a copy.
-async fn read_success_body(
-    mut response: reqwest::Response,
-    cap: usize,
-) -> Result<Bytes, BodyError> {
-    let declared = response.content_length();
-    if declared.is_some_and(|n| n > cap as u64) {
-        return Err(BodyError::TooLarge);
-    }
-    let Some(first) = response.chunk().await.map_err(BodyError::Transport)? else {
-        return Ok(Bytes::new());
-    };
-    if first.len() > cap {
-        return Err(BodyError::TooLarge);
-    }
-    let Some(second) = response.chunk().await.map_err(BodyError::Transport)? else {
-        return Ok(first);
-    };
-    let expected = declared.map_or(0, |n| n as usize);
-    let mut body = BytesMut::with_capacity(expected.max(first.len() + second.len()));
-    let mut chunk = Some(second);
-    body.extend_from_slice(&first);
-    while let Some(more) = chunk {
-        if body.len() + more.len() > cap {
-            return Err(BodyError::TooLarge);
-        }
-        body.extend_from_slice(&more);
-        chunk = response.chunk().await.map_err(BodyError::Transport)?;
-    }
-    Ok(body.freeze())
-}
-
-/// Reads at most `cap` bytes of a body; a body that breaks off is kept as far as it came.
-async fn read_capped(mut response: reqwest::Response, cap: usize) -> Bytes {
-    let mut body = BytesMut::new();
-    while body.len() < cap {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                let room = cap - body.len();
-                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            }
-            Ok(None) | Err(_) => break,
-        }
-    }
-    body.freeze()
 }

@@ -1,0 +1,56 @@
+//! [`Call`]: one API call as the resources describe it, before it is sent.
+
+use bytes::Bytes;
+use http::Method;
+
+use crate::error::Error;
+use crate::request_options::RequestOptions;
+
+/// One API call, before it is sent.
+#[derive(Clone)]
+pub(crate) struct Call<'a> {
+    pub(crate) method: Method,
+    /// Path segments below the base URL, unencoded: `["v1", "models", id]`.
+    pub(crate) path: &'a [&'a str],
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Bytes>,
+    /// The endpoint's request-size limit, checked before anything is sent.
+    pub(crate) max_body: Option<usize>,
+    /// A server-sent-events answer: the timeout covers the wait for the response headers,
+    /// then each silence in the stream; `accept: text/event-stream`.
+    pub(crate) streaming: bool,
+    pub(crate) options: RequestOptions,
+}
+
+impl<'a> Call<'a> {
+    pub(crate) fn get(path: &'a [&'a str], options: &RequestOptions) -> Self {
+        Self {
+            method: Method::GET,
+            path,
+            query: Vec::new(),
+            body: None,
+            max_body: None,
+            streaming: false,
+            options: options.clone(),
+        }
+    }
+
+    pub(crate) fn post_json(
+        path: &'a [&'a str],
+        body: &impl serde::Serialize,
+        max_body: usize,
+        options: &RequestOptions,
+    ) -> Result<Self, Error> {
+        let body = serde_json::to_vec(body)
+            .map_err(|e| Error::config(format!("the request body cannot be serialized: {e}")))?;
+        Ok(Self {
+            method: Method::POST,
+            path,
+            query: Vec::new(),
+            body: Some(Bytes::from(body)),
+            max_body: Some(max_body),
+            streaming: false,
+            options: options.clone(),
+        })
+    }
+}

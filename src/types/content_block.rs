@@ -1,0 +1,164 @@
+//! The response side of content: [`ContentBlock`], what the model produced, and how a block
+//! goes back into the next turn's request.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{
+    ContentBlockParam, RedactedThinkingBlockParam, TextBlockParam, ThinkingBlockParam,
+    ToolUseBlockParam,
+};
+
+/// Text the model produced (`"type": "text"`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct TextBlock {
+    /// The text.
+    pub text: String,
+    /// Citations backing this text, as raw JSON (absent or `null` when none).
+    /// `null` is read as `None` and then omitted when re-serialized.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citations: Option<Vec<Value>>,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The model's extended thinking (`"type": "thinking"`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct ThinkingBlock {
+    /// The thinking text (may be empty when display is `omitted`).
+    pub thinking: String,
+    /// Signature to send back with the block in later turns.
+    pub signature: String,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Thinking redacted by safety systems (`"type": "redacted_thinking"`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct RedactedThinkingBlock {
+    /// Encrypted thinking, to send back unchanged.
+    pub data: String,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A call of a client tool (`"type": "tool_use"`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct ToolUseBlock {
+    /// The call's ID, to quote in the `tool_result`.
+    pub id: String,
+    /// The tool's name.
+    pub name: String,
+    /// The tool's input, as the model wrote it.
+    pub input: Value,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+tagged_enum! {
+    /// A content block of a response [`Message`](super::Message), tagged by
+    /// `"type"`.
+    ///
+    /// Blocks of any other type (`server_tool_use`, `web_search_tool_result`,
+    /// new ones) decode into `Other` with their raw JSON, so decoding never
+    /// fails on a block type this crate does not know.
+    pub enum ContentBlock {
+        /// `"text"`.
+        "text" => Text(TextBlock),
+        /// `"thinking"`.
+        "thinking" => Thinking(ThinkingBlock),
+        /// `"redacted_thinking"`.
+        "redacted_thinking" => RedactedThinking(RedactedThinkingBlock),
+        /// `"tool_use"`.
+        "tool_use" => ToolUse(ToolUseBlock),
+    }
+}
+
+impl ContentBlock {
+    /// The text of a text block, `None` for other blocks.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Self::Text(block) => Some(&block.text),
+            _ => None,
+        }
+    }
+
+    /// The tool call of a `tool_use` block, `None` for other blocks.
+    pub fn as_tool_use(&self) -> Option<&ToolUseBlock> {
+        match self {
+            Self::ToolUse(block) => Some(block),
+            _ => None,
+        }
+    }
+}
+
+/// Turns a response block into the block to send back in the next turn.
+///
+/// Unmodeled fields (`extra`) and `Other` blocks are carried over unchanged.
+impl From<ContentBlock> for ContentBlockParam {
+    fn from(block: ContentBlock) -> Self {
+        match block {
+            ContentBlock::Text(b) => Self::Text(TextBlockParam {
+                text: b.text,
+                cache_control: None,
+                citations: b.citations,
+                extra: b.extra,
+            }),
+            ContentBlock::Thinking(b) => Self::Thinking(ThinkingBlockParam {
+                thinking: b.thinking,
+                signature: b.signature,
+                extra: b.extra,
+            }),
+            ContentBlock::RedactedThinking(b) => {
+                Self::RedactedThinking(RedactedThinkingBlockParam {
+                    data: b.data,
+                    extra: b.extra,
+                })
+            }
+            ContentBlock::ToolUse(b) => Self::ToolUse(ToolUseBlockParam {
+                id: b.id,
+                name: b.name,
+                input: b.input,
+                cache_control: None,
+                extra: b.extra,
+            }),
+            ContentBlock::Other(value) => Self::Other(value),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn response_blocks_convert_to_request_blocks() {
+        let blocks: Vec<ContentBlock> = serde_json::from_value(json!([
+            {"type": "thinking", "thinking": "t", "signature": "s"},
+            {"type": "redacted_thinking", "data": "d"},
+            {"type": "text", "text": "hi", "citations": null},
+            {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {"q": 1}},
+            {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {}}
+        ]))
+        .unwrap();
+        assert_eq!(blocks[2].as_text(), Some("hi"));
+        assert_eq!(blocks[3].as_tool_use().map(|t| t.name.as_str()), Some("f"));
+        assert_eq!(blocks[4].type_name(), Some("server_tool_use"));
+        let params: Vec<ContentBlockParam> = blocks.into_iter().map(Into::into).collect();
+        assert_eq!(
+            serde_json::to_value(&params).unwrap(),
+            json!([
+                {"type": "thinking", "thinking": "t", "signature": "s"},
+                {"type": "redacted_thinking", "data": "d"},
+                {"type": "text", "text": "hi"},
+                {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {"q": 1}},
+                {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {}}
+            ])
+        );
+    }
+}
