@@ -27,6 +27,7 @@ pub async fn platform() -> EmulatorHandle {
         .session_credentials(SESSION_ACCESS_KEY, SESSION_SECRET, SESSION_TOKEN)
         .expired_session_credentials(EXPIRED_ACCESS_KEY, SESSION_SECRET, EXPIRED_TOKEN)
         .api_key(API_KEY)
+        .record_bodies(true)
         .start()
         .await
         .expect("the local platform starts")

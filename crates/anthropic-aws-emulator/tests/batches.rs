@@ -682,6 +682,38 @@ async fn a_body_over_256_mb_is_request_too_large() {
     emulator.shutdown().await;
 }
 
+#[tokio::test]
+async fn a_batch_body_over_the_messages_limit_is_accepted() {
+    let (emulator, api) = start(Emulator::builder()).await;
+    // 40 MiB: over the 32 MiB of `POST /v1/messages`, under the batch limit.
+    let mut body = json!({"requests": [request("big", "claude-opus-4-8")]})
+        .to_string()
+        .into_bytes();
+    body.extend(bytes_of(40 * 1024 * 1024));
+    let created = api
+        .send(
+            api.request(reqwest::Method::POST, "/v1/messages/batches")
+                .body(body.clone()),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    assert_eq!(counts(&created.body).succeeded, 1);
+    assert_eq!(emulator.batches()[0].custom_ids, ["big"]);
+    // The same size on `POST /v1/messages` is over its limit.
+    let message = api
+        .send(
+            api.request(reqwest::Method::POST, "/v1/messages")
+                .body(body),
+        )
+        .await;
+    assert_eq!(
+        (message.status, message.error_type()),
+        (413, "request_too_large")
+    );
+    assert!(message.message().contains(&(32 * 1024 * 1024).to_string()));
+    emulator.shutdown().await;
+}
+
 fn bytes_of(n: usize) -> Vec<u8> {
     vec![b' '; n]
 }

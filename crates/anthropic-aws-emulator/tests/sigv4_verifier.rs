@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use anthropic_aws_emulator::sigv4::{
     self, CredentialStore, ErrorKind, RequestView, SignedHeaderPolicy, VerifyError, VerifyOptions,
 };
-use anthropic_aws_emulator::{Emulator, time};
+use anthropic_aws_emulator::{AuthOutcome, Emulator, time};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -593,7 +593,12 @@ async fn exchange(addr: std::net::SocketAddr, raw: &str) -> String {
 
 #[tokio::test]
 async fn loopback_request_without_authentication_is_refused_by_the_front_door() {
-    let emulator = Emulator::builder().start().await.expect("start");
+    // Even when bodies are recorded, a rejected request's is not kept.
+    let emulator = Emulator::builder()
+        .record_bodies(true)
+        .start()
+        .await
+        .expect("start");
     let answer = exchange(
         emulator.addr(),
         &format!(
@@ -620,7 +625,9 @@ async fn loopback_request_without_authentication_is_refused_by_the_front_door() 
     assert_eq!(recorded[0].status, 403);
     assert_eq!(recorded[0].method, "POST");
     assert_eq!(recorded[0].path_and_query, "/v1/messages");
-    assert_eq!(recorded[0].body.as_ref(), b"{}");
+    assert_eq!(recorded[0].body.as_ref(), b"");
+    assert_eq!(recorded[0].body_len, 2);
+    assert_eq!(recorded[0].auth_outcome, AuthOutcome::Rejected);
     assert_eq!(recorded[0].header("Content-Type"), Some("application/json"));
     assert_eq!(recorded[0].anthropic_request_id, None);
     assert!(

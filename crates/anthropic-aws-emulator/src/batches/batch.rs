@@ -6,26 +6,18 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
-use super::results::{ResultsBody, Synthetic};
-use super::{BatchInfo, BatchOptions, EXPIRY, PATH, RequestCounts};
+use super::info::{BatchInfo, RequestCounts};
+use super::limits::{EXPIRY, PATH};
+use super::results::{Entry, Outcome, ResultsBody, Synthetic};
 use crate::time::format_rfc3339;
 
-/// The result of one request, decided when the batch is created.
-#[derive(Debug)]
-pub(crate) enum Outcome {
-    /// The Message, as JSON text.
-    Succeeded(Box<str>),
-    /// The error object (`{"type":"error","error":{..}}`), as JSON text.
-    Errored(Box<str>),
-    /// The request never finishes: `expired` once the batch ends.
-    Expired,
-}
-
-/// One request of a stored batch.
-#[derive(Debug)]
-pub(crate) struct Entry {
-    pub(crate) custom_id: Box<str>,
-    pub(crate) outcome: Outcome,
+/// The batch settings of an [`EmulatorBuilder`](crate::EmulatorBuilder).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct BatchOptions {
+    /// How long a batch takes to process all its requests.
+    pub(crate) processing_delay: Duration,
+    /// How long a canceled batch stays `canceling`.
+    pub(crate) cancel_delay: Duration,
 }
 
 /// What a batch's results are made of.

@@ -10,13 +10,12 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Value, json};
 
-use super::MAX_REQUESTS;
-use super::batch::{Entry, Outcome, Requests};
-use super::results::{SYNTHETIC_LINE_BYTES, SYNTHETIC_MAX_MODEL_BYTES, Synthetic};
-use crate::Shared;
+use super::batch::Requests;
+use super::context::Context;
+use super::limits::MAX_REQUESTS;
+use super::results::{Entry, Outcome, SYNTHETIC_LINE_BYTES, SYNTHETIC_MAX_MODEL_BYTES, Synthetic};
 use crate::responses::{self, ApiError, Endpoint};
 use crate::scenario::{self, Scenario, ScenarioError};
-use crate::server::scenario_active;
 
 /// Longest `stream-text-bytes` of one batch request (its Message is kept
 /// until the batch is deleted).
@@ -28,12 +27,12 @@ const MAX_TEXT_BYTES: u64 = 1024 * 1024;
 /// makes every request expire, `batch-results-bytes=N` makes the batch
 /// synthetic (its requests are still validated).
 pub(crate) fn parse(
-    shared: &Shared,
+    ctx: &Context<'_>,
     body: &[u8],
     header: Option<&Scenario>,
 ) -> Result<Requests, ApiError> {
     let mut reader = Reader {
-        shared,
+        ctx,
         expire_all: header.and_then(|s| s.batch_expire).unwrap_or(false),
         synthetic: header.and_then(|s| s.batch_results_bytes).is_some(),
         seen: HashSet::new(),
@@ -78,7 +77,7 @@ pub(crate) fn parse(
 
 /// What the reader has seen so far.
 struct Reader<'a> {
-    shared: &'a Shared,
+    ctx: &'a Context<'a>,
     expire_all: bool,
     synthetic: bool,
     seen: HashSet<Box<str>>,
@@ -176,7 +175,7 @@ impl Reader<'_> {
         }
         if let Some(s) = scenario
             && let Some(error) = s.error()
-            && scenario_active(self.shared, s)
+            && (self.ctx.scenario_active)(s)
         {
             return Ok(Outcome::Errored(error_json(error).to_string().into()));
         }
@@ -188,7 +187,7 @@ impl Reader<'_> {
             ))));
         }
         let plan = responses::answer_plan(&request);
-        let number = self.shared.message_counter.fetch_add(1, Ordering::SeqCst) + 1;
+        let number = self.ctx.message_counter.fetch_add(1, Ordering::SeqCst) + 1;
         let message = responses::message_json(&request, &plan, number);
         Ok(Outcome::Succeeded(message.to_string().into()))
     }

@@ -9,8 +9,25 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
 
-use super::batch::{Entry, Outcome};
 use crate::responses::filler;
+
+/// The result of one request, decided when the batch is created.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// The Message, as JSON text.
+    Succeeded(Box<str>),
+    /// The error object (`{"type":"error","error":{..}}`), as JSON text.
+    Errored(Box<str>),
+    /// The request never finishes: `expired` once the batch ends.
+    Expired,
+}
+
+/// One request of a stored batch.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub(crate) custom_id: Box<str>,
+    pub(crate) outcome: Outcome,
+}
 
 /// About how many bytes each chunk of the body holds.
 const CHUNK_BYTES: usize = 64 * 1024;

@@ -7,9 +7,9 @@ use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
-use super::batch::{Batch, Status};
+use super::batch::{Batch, BatchOptions, Status};
+use super::info::BatchInfo;
 use super::results::ResultsBody;
-use super::{BatchInfo, BatchOptions};
 use crate::responses::ApiError;
 
 /// Every batch, by creation order; deleted ones keep their place so that

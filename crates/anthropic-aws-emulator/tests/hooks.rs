@@ -2,30 +2,16 @@
 //! clocks, fault headers, slow answers, cut bodies, arrival times, fast
 //! mode and the request log.
 
+mod common;
+
 use std::time::{Duration, Instant, SystemTime};
 
+use anthropic_aws_emulator::{Emulator, Fault, RequestAuth, StreamScript, time};
+use common::{
+    AKID, API_KEY, Req, SECRET, accumulate, builder, hello, keyed, start, started, stream,
+    streaming,
+};
 use serde_json::{Value, json};
-
-use super::stream_tests::{accumulate, keyed, stream, streaming};
-use super::tests::{AKID, API_KEY, REGION, Req, SECRET, WORKSPACE, hello, start};
-use super::{Emulator, EmulatorBuilder, EmulatorHandle, Fault, RequestAuth, time};
-
-/// The test credentials of [`start`], on a builder to add to.
-fn builder() -> EmulatorBuilder {
-    Emulator::builder()
-        .region(REGION)
-        .workspace_id(WORKSPACE)
-        .access_key(AKID, SECRET)
-        .session_credentials("ASIASESSION", "session-secret", "session-token-123")
-        .api_key(API_KEY)
-}
-
-async fn started(builder: EmulatorBuilder) -> EmulatorHandle {
-    match builder.start().await {
-        Ok(handle) => handle,
-        Err(e) => panic!("emulator did not start: {e}"),
-    }
-}
 
 /// The `Date` header as a time.
 fn date_of(headers: &[(String, String)]) -> SystemTime {
@@ -40,24 +26,43 @@ fn date_of(headers: &[(String, String)]) -> SystemTime {
     }
 }
 
-/// How far `a` is from `b`, either way.
-fn distance(a: SystemTime, b: SystemTime) -> Duration {
-    a.duration_since(b)
-        .or_else(|_| b.duration_since(a))
-        .unwrap_or_default()
+/// Asserts that `date` (an HTTP date, to the second) shows a time between
+/// `before` and `after`, both shifted by `shift` (ahead when positive).
+fn assert_dated_between(
+    date: SystemTime,
+    before: SystemTime,
+    after: SystemTime,
+    ahead: bool,
+    shift: Duration,
+) {
+    let (low, high) = if ahead {
+        (before + shift, after + shift)
+    } else {
+        (before - shift, after - shift)
+    };
+    // The header drops the sub-second part.
+    let low = low - Duration::from_secs(1);
+    assert!(
+        low <= date && date <= high,
+        "{date:?} not in {low:?}..={high:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_clock_ahead_rejects_real_time_signatures_and_dates_its_answers() {
     let hour = Duration::from_secs(3600);
     let emu = started(builder().clock_ahead(hour)).await;
-    let real = SystemTime::now();
-    assert!(distance(emu.now(), real + hour) < Duration::from_secs(5));
+    let before = SystemTime::now();
+    let now = emu.now();
+    let after = SystemTime::now();
+    assert!(before + hour <= now && now <= after + hour, "{now:?}");
 
+    let before = SystemTime::now();
     let rejected = Req::claude(&emu, "GET", "/v1/models", Value::Null)
         .sign()
         .send(emu.addr())
         .await;
+    let after = SystemTime::now();
     assert_eq!(
         rejected.error(),
         (403, "InvalidSignatureException".to_owned()),
@@ -71,28 +76,22 @@ async fn a_clock_ahead_rejects_real_time_signatures_and_dates_its_answers() {
         message.starts_with("Signature expired") && message.contains("earlier than"),
         "{message}"
     );
-    // The Date header lets the client measure the skew: about an hour.
-    let skew = date_of(&rejected.headers)
-        .duration_since(SystemTime::now())
-        .unwrap_or_default();
-    assert!(
-        skew > hour - Duration::from_secs(5) && skew < hour + Duration::from_secs(5),
-        "{skew:?}"
-    );
+    // The Date header lets the client measure the skew: an hour.
+    assert_dated_between(date_of(&rejected.headers), before, after, true, hour);
     // The emulator's date is in the HTTP-date form.
     let date = rejected.header("date").unwrap_or_default();
     assert!(date.ends_with(" GMT") && date.len() == 29, "{date}");
 
     // Signed with the corrected clock, the request passes; its answer is
     // dated with the shifted clock too.
+    let before = SystemTime::now();
     let corrected = Req::claude(&emu, "GET", "/v1/models", Value::Null)
         .sign_at(AKID, SECRET, None, SystemTime::now() + hour)
         .send(emu.addr())
         .await;
+    let after = SystemTime::now();
     assert_eq!(corrected.status, 200, "{corrected:?}");
-    assert!(
-        distance(date_of(&corrected.headers), SystemTime::now() + hour) < Duration::from_secs(5)
-    );
+    assert_dated_between(date_of(&corrected.headers), before, after, true, hour);
     emu.shutdown().await;
 }
 
@@ -100,21 +99,19 @@ async fn a_clock_ahead_rejects_real_time_signatures_and_dates_its_answers() {
 async fn a_clock_behind_rejects_signatures_from_its_future() {
     let behind = Duration::from_secs(600);
     let emu = started(builder().clock_behind(behind)).await;
+    let before = SystemTime::now();
     let rejected = Req::claude(&emu, "GET", "/v1/models", Value::Null)
         .sign()
         .send(emu.addr())
         .await;
+    let after = SystemTime::now();
     assert_eq!(rejected.error().1, "InvalidSignatureException");
     let message = rejected.json()["message"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
     assert!(message.contains("later than"), "{message}");
-    let date = date_of(&rejected.headers);
-    assert!(
-        distance(date, SystemTime::now() - behind) < Duration::from_secs(5),
-        "{date:?}"
-    );
+    assert_dated_between(date_of(&rejected.headers), before, after, false, behind);
     // Within the window the shift does not matter.
     let emu = started(builder().clock_behind(Duration::from_secs(60))).await;
     let ok = Req::claude(&emu, "GET", "/v1/models", Value::Null)
@@ -124,11 +121,19 @@ async fn a_clock_behind_rejects_signatures_from_its_future() {
     assert_eq!(ok.status, 200, "{ok:?}");
     // The real clock's answers are dated now.
     let real = start().await;
+    let before = SystemTime::now();
     let answer = Req::claude(&real, "GET", "/v1/models", Value::Null)
         .sign()
         .send(real.addr())
         .await;
-    assert!(distance(date_of(&answer.headers), SystemTime::now()) < Duration::from_secs(5));
+    let after = SystemTime::now();
+    assert_dated_between(
+        date_of(&answer.headers),
+        before,
+        after,
+        true,
+        Duration::ZERO,
+    );
 }
 
 #[tokio::test]
@@ -199,15 +204,21 @@ async fn a_slow_fault_delays_a_normal_answer() {
         .send(emu.addr())
         .await;
     assert_eq!(unsigned.error().1, "MissingAuthenticationTokenException");
-    // And the next one is fast again.
-    let began = Instant::now();
+    // And the next one is not paused: it overtakes a request the scenario
+    // pauses for far longer.
+    let paused = tokio::spawn(
+        keyed(&emu, hello())
+            .header("x-emulator-scenario", "delay-ms=60000")
+            .send(emu.addr()),
+    );
     assert_eq!(keyed(&emu, hello()).send(emu.addr()).await.status, 200);
-    assert!(began.elapsed() < delay);
+    assert!(!paused.is_finished(), "the unpaused request came second");
+    paused.abort();
 
     // One fault per request: a stream fault behind a slow one waits for the
     // next streaming request.
     emu.push_fault(Fault::slow(Duration::from_millis(10)));
-    emu.push_fault(Fault::stream(super::StreamScript::new().cut_after(2)));
+    emu.push_fault(Fault::stream(StreamScript::new().cut_after(2)));
     let slow = stream(keyed(&emu, streaming(hello())), emu.addr()).await;
     assert!(slow.complete);
     let cut = stream(keyed(&emu, streaming(hello())), emu.addr()).await;
@@ -349,6 +360,7 @@ async fn the_request_log_has_one_json_line_per_request_and_no_secrets() {
         Err(e) => panic!("temp dir: {e}"),
     };
     let path = dir.path().join("requests.jsonl");
+    let began = SystemTime::now();
     let emu = started(builder().request_log(&path)).await;
     assert_eq!(emu.request_log_path(), Some(path.as_path()));
 
@@ -391,15 +403,50 @@ async fn the_request_log_has_one_json_line_per_request_and_no_secrets() {
         .collect();
     assert_eq!(lines.len(), 4, "{text}");
     let records = emu.requests();
-    for (line, record) in lines.iter().zip(&records) {
-        assert!(line.is_object(), "{line}");
+    // Every line, written out (the time is checked on its own below).
+    let expected = [
+        json!({
+            "time": lines[0]["time"], "method": "POST", "path": "/v1/messages", "auth": "sigv4",
+            "access_key_id": AKID, "verdict": "ok", "status": 200,
+            "aws_request_id": signed.header("x-amzn-requestid"),
+            "anthropic_request_id": signed.header("request-id"), "attempt": 2,
+        }),
+        json!({
+            "time": lines[1]["time"], "method": "POST", "path": "/v1/messages", "auth": "api_key",
+            "verdict": "overloaded_error", "status": 529,
+            "aws_request_id": keyed_answer.header("x-amzn-requestid"),
+            "anthropic_request_id": keyed_answer.header("request-id"), "attempt": null,
+            "scenario": "status=529;times=1",
+        }),
+        json!({
+            "time": lines[2]["time"], "method": "GET", "path": "/v1/models?limit=1",
+            "auth": "sigv4", "access_key_id": "ASIASESSION", "verdict": "ok", "status": 200,
+            "aws_request_id": session.header("x-amzn-requestid"),
+            "anthropic_request_id": session.header("request-id"), "attempt": null,
+        }),
+        json!({
+            "time": lines[3]["time"], "method": "GET", "path": "/v1/models", "auth": "none",
+            "verdict": "MissingAuthenticationTokenException", "status": 403,
+            "aws_request_id": unsigned.header("x-amzn-requestid"),
+            "anthropic_request_id": null, "attempt": null,
+        }),
+    ];
+    assert_eq!(records.len(), expected.len());
+    for ((line, record), expected) in lines.iter().zip(&records).zip(&expected) {
+        assert_eq!(line, expected);
         assert_eq!(
-            *line,
-            serde_json::from_str::<Value>(&record.to_log_line()).unwrap_or_default()
+            serde_json::from_str::<Value>(&record.to_log_line())
+                .ok()
+                .as_ref(),
+            Some(expected)
         );
         let time = line["time"].as_str().unwrap_or_default();
         assert!(time.len() == 24 && time.ends_with('Z'), "{time}");
-        assert!(time::parse_rfc3339(time).is_some(), "{time}");
+        let at = time::parse_rfc3339(time);
+        assert!(
+            at.is_some_and(|at| at + Duration::from_secs(1) >= began && at <= SystemTime::now()),
+            "{time}"
+        );
         for field in [
             "method",
             "path",

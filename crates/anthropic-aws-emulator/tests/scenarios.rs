@@ -1,14 +1,17 @@
 //! Loopback tests of scenarios: every key, in the `x-emulator-scenario`
 //! header and as a model suffix.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
+use anthropic_aws_emulator::{EmulatorHandle, Fault, StreamScript};
+use common::{API_KEY, Answer, Req, Streamed, accumulate, hello, keyed, start, stream, streaming};
 use serde_json::{Value, json};
 
-use super::stream::FILLER_BYTES_PER_DELTA;
-use super::stream_tests::{Streamed, accumulate, keyed, stream, streaming};
-use super::tests::{Answer, Req, hello, start};
-use super::{EmulatorHandle, Fault};
+/// Bytes of filler text per `text_delta` of a `stream-text-bytes` answer,
+/// as the emulator's README documents it.
+const FILLER_BYTES_PER_DELTA: usize = 16 * 1024;
 
 /// `hello()` with `model` set to `model`.
 fn with_model(model: &str) -> Value {
@@ -222,14 +225,19 @@ async fn delay_ms_slows_any_answer() {
         200
     );
     assert!(began.elapsed() >= delay);
-    let began = Instant::now();
+    // The second one overtakes a request paused for far longer.
+    let paused = tokio::spawn({
+        let emu = emu.clone();
+        async move { header_form(&emu, "delay-ms=60000", hello()).await }
+    });
     assert_eq!(
         header_form(&emu, "delay-ms=200;times=1", hello())
             .await
             .status,
         200
     );
-    assert!(began.elapsed() < delay);
+    assert!(!paused.is_finished(), "the unpaused request came second");
+    paused.abort();
 }
 
 #[tokio::test]
@@ -350,9 +358,7 @@ async fn chunk_size_frames() {
         );
     }
     // Combined with a queued stream fault, both apply.
-    emu.push_fault(Fault::stream(
-        super::StreamScript::new().line_ending("\r\n"),
-    ));
+    emu.push_fault(Fault::stream(StreamScript::new().line_ending("\r\n")));
     let [combined, _] = stream_with(&emu, "chunk-size=7").await;
     assert!(combined.text().contains("\r\n"));
     let Some((last, rest)) = combined.chunks.split_last() else {
@@ -494,10 +500,7 @@ async fn scenarios_apply_after_authentication_to_every_endpoint() {
         "/v1/messages/count_tokens",
         with_model("m~type=not_found_error"),
     )
-    .header(
-        "authorization",
-        &format!("Bearer {}", super::tests::API_KEY),
-    )
+    .header("authorization", &format!("Bearer {}", API_KEY))
     .send(emu.addr())
     .await;
     assert_eq!(count.error(), (404, "not_found_error".to_owned()));

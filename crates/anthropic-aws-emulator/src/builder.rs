@@ -1,0 +1,309 @@
+//! [`Emulator`] and its builder: the settings, and starting the server.
+
+use std::fmt;
+use std::net::Ipv4Addr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+use crate::batches::{BatchOptions, Store};
+#[cfg(doc)]
+use crate::faults::Fault;
+use crate::handle::EmulatorHandle;
+#[cfg(doc)]
+use crate::recorded::{AuthOutcome, RecordedRequest};
+use crate::request_log::RequestLog;
+use crate::sigv4::CredentialStore;
+use crate::state::{Clock, Config, Limits, Shared};
+
+/// The entry point: `Emulator::builder()...start().await`.
+///
+/// ```
+/// use anthropic_aws_emulator::Emulator;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// let emulator = Emulator::builder().api_key("sk-test").start().await?;
+/// assert!(emulator.base_url().starts_with("http://127.0.0.1:"));
+/// assert_eq!(emulator.region(), "us-west-2");
+/// emulator.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Emulator;
+
+impl Emulator {
+    /// A builder with the defaults: region `us-west-2`, workspace
+    /// `wrkspc_emulator`, a 5-minute date window and no credentials.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+}
+
+/// Configures and starts an emulator. Its `Debug` output never shows secret
+/// keys, session tokens or API keys.
+#[derive(Clone)]
+pub struct EmulatorBuilder {
+    region: String,
+    workspace_id: String,
+    credentials: CredentialStore,
+    api_keys: Vec<String>,
+    date_window: Duration,
+    clock: Clock,
+    fast: bool,
+    request_log: Option<PathBuf>,
+    port: u16,
+    limits: Limits,
+    batches: BatchOptions,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        EmulatorBuilder {
+            region: "us-west-2".to_owned(),
+            workspace_id: "wrkspc_emulator".to_owned(),
+            credentials: CredentialStore::new(),
+            api_keys: Vec::new(),
+            date_window: Duration::from_secs(300),
+            clock: Clock::Real,
+            fast: false,
+            request_log: None,
+            port: 0,
+            limits: Limits::default(),
+            batches: BatchOptions::default(),
+        }
+    }
+}
+impl fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field("region", &self.region)
+            .field("workspace_id", &self.workspace_id)
+            .field("credentials", &self.credentials)
+            .field(
+                "api_keys",
+                &format_args!("[{} redacted]", self.api_keys.len()),
+            )
+            .field("date_window", &self.date_window)
+            .field("clock", &self.clock)
+            .field("fast", &self.fast)
+            .field("request_log", &self.request_log)
+            .field("port", &self.port)
+            .field("limits", &self.limits)
+            .field("batches", &self.batches)
+            .finish()
+    }
+}
+
+impl EmulatorBuilder {
+    /// The region requests must be signed for (default `us-west-2`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// The workspace `anthropic-workspace-id` must name (default
+    /// `wrkspc_emulator`).
+    pub fn workspace_id(mut self, workspace_id: impl Into<String>) -> Self {
+        self.workspace_id = workspace_id.into();
+        self
+    }
+
+    /// Accepts a long-term access key (requests must not carry
+    /// `x-amz-security-token`). May be called many times; a later call with
+    /// the same id replaces the earlier one.
+    pub fn access_key(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.credentials.insert_long_term(id, secret);
+        self
+    }
+
+    /// Accepts a temporary access key: requests must carry
+    /// `x-amz-security-token` equal to `session_token`.
+    pub fn session_credentials(
+        mut self,
+        id: impl Into<String>,
+        secret: impl Into<String>,
+        session_token: impl Into<String>,
+    ) -> Self {
+        self.credentials.insert_session(id, secret, session_token);
+        self
+    }
+
+    /// Knows a temporary access key whose token has expired: requests
+    /// carrying that token get `ExpiredTokenException`.
+    pub fn expired_session_credentials(
+        mut self,
+        id: impl Into<String>,
+        secret: impl Into<String>,
+        session_token: impl Into<String>,
+    ) -> Self {
+        self.credentials
+            .insert_expired_session(id, secret, session_token);
+        self
+    }
+
+    /// Accepts an API key, sent as `Authorization: Bearer <key>` (or, for
+    /// older clients, `x-api-key: <key>`). May be called many times.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_keys.push(key.into());
+        self
+    }
+
+    /// How far `x-amz-date` may be from the emulator's clock, either way
+    /// (default 5 minutes).
+    pub fn date_window(mut self, window: Duration) -> Self {
+        self.date_window = window;
+        self
+    }
+
+    /// Runs the emulator's clock ahead of the real one by `by`: the SigV4
+    /// date check compares `x-amz-date` with the shifted time, and every
+    /// response's `Date` header shows it. A client signing with the real
+    /// clock is then `by` behind; beyond the [date
+    /// window](Self::date_window) it gets `InvalidSignatureException`
+    /// ("Signature expired"), whose `Date` lets it compute the skew.
+    /// Replaces an earlier `clock_ahead` or `clock_behind`.
+    pub fn clock_ahead(mut self, by: Duration) -> Self {
+        self.clock = Clock::Ahead(by);
+        self
+    }
+
+    /// Runs the emulator's clock behind the real one by `by`; see
+    /// [`clock_ahead`](Self::clock_ahead).
+    pub fn clock_behind(mut self, by: Duration) -> Self {
+        self.clock = Clock::Behind(by);
+        self
+    }
+
+    /// Fast mode, for load tests of clients (default off): no
+    /// authentication at all (SigV4 is not verified, no credentials are
+    /// needed, the workspace and version headers are not checked), and
+    /// `POST /v1/messages` reads only `model` and `stream` from the body and
+    /// answers a fixed text. [`EmulatorHandle::request_count`] still counts
+    /// every request, but [`EmulatorHandle::requests`] stays empty so that
+    /// memory does not grow with the load; the [request
+    /// log](Self::request_log), when set, still gets every line. Queued
+    /// [`Fault`]s and scenarios still apply.
+    pub fn fast(mut self, fast: bool) -> Self {
+        self.fast = fast;
+        self
+    }
+
+    /// Appends one JSON object per request, one per line, to the file at
+    /// `path` (created if missing), flushed line by line; see
+    /// [`RecordedRequest::to_log_line`] for the fields. A line that cannot
+    /// be written is dropped without failing the request.
+    pub fn request_log(mut self, path: impl Into<PathBuf>) -> Self {
+        self.request_log = Some(path.into());
+        self
+    }
+
+    /// How many requests [`EmulatorHandle::requests`] keeps (default
+    /// 1,000): the oldest is forgotten when a new one arrives. `0` keeps
+    /// none ([`EmulatorHandle::request_count`] still counts every request,
+    /// and the [request log](Self::request_log) still gets every line).
+    pub fn max_recorded_requests(mut self, count: usize) -> Self {
+        self.limits.max_recorded_requests = count;
+        self
+    }
+
+    /// Keeps request bodies in [`EmulatorHandle::requests`] (default off:
+    /// only their length, [`RecordedRequest::body_len`]). Even then, only
+    /// the bodies of requests whose credentials were checked and accepted
+    /// are kept ([`AuthOutcome::Accepted`]): not those rejected, answered
+    /// before authentication, or over the size limit.
+    pub fn record_bodies(mut self, record: bool) -> Self {
+        self.limits.record_bodies = record;
+        self
+    }
+
+    /// How long a request's body may take to arrive, counted from when its
+    /// headers did (default 30 seconds, as for the headers themselves).
+    /// A slower body is answered `408 RequestTimeoutException` and its
+    /// connection closed.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_read_timeout = timeout;
+        self
+    }
+
+    /// How many connections are served at once (default 1,024; at least
+    /// 1). Further clients wait in the listen backlog until one closes;
+    /// the header timeout (30 seconds) and the [body
+    /// timeout](Self::body_read_timeout) make sure slow ones do.
+    pub fn max_connections(mut self, count: usize) -> Self {
+        self.limits.max_connections = count.max(1);
+        self
+    }
+
+    /// How long a message batch stays `in_progress` (default 0: a batch has
+    /// ended by the time its create is answered). Its requests finish
+    /// evenly over that time, in the order given, so `request_counts` moves
+    /// while it processes. No background task: the status is computed from
+    /// the emulator's clock on each read.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use anthropic_aws_emulator::Emulator;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let emulator = Emulator::builder()
+    ///     .api_key("sk-test")
+    ///     .batch_processing_delay(Duration::from_secs(3600))
+    ///     .start()
+    ///     .await?;
+    /// assert!(emulator.batches().is_empty());
+    /// emulator.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_processing_delay(mut self, delay: Duration) -> Self {
+        self.batches.processing_delay = delay;
+        self
+    }
+
+    /// How long a canceled message batch stays `canceling` before it ends
+    /// (default 0: it has ended by the next read; the cancel itself answers
+    /// `canceling`). It ends sooner if its processing would have.
+    pub fn batch_cancel_delay(mut self, delay: Duration) -> Self {
+        self.batches.cancel_delay = delay;
+        self
+    }
+
+    /// The port to listen on, on `127.0.0.1` (default 0: one the OS picks).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Binds `127.0.0.1` (on the [port](Self::port), by default one the OS
+    /// picks), opens the [request log](Self::request_log) if any, and starts
+    /// serving on the current Tokio runtime.
+    ///
+    /// # Errors
+    /// When the socket cannot be bound or the request log cannot be opened.
+    pub async fn start(self) -> std::io::Result<EmulatorHandle> {
+        let log = match &self.request_log {
+            Some(path) => Some(RequestLog::open(path)?),
+            None => None,
+        };
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
+        let addr = listener.local_addr()?;
+        let config = Config {
+            region: self.region,
+            workspace_id: self.workspace_id,
+            credentials: self.credentials,
+            api_keys: self.api_keys,
+            date_window: self.date_window,
+            clock: self.clock,
+            fast: self.fast,
+            limits: self.limits,
+        };
+        let batches = Store::new(self.batches, format!("http://{addr}"));
+        let shared = Arc::new(Shared::new(config, log, batches));
+        Ok(EmulatorHandle::spawn(listener, addr, shared))
+    }
+}

@@ -1,0 +1,164 @@
+//! [`Received`]: a request with its body read in full, within the size
+//! limit of its route.
+
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper::header::CONTENT_LENGTH;
+use hyper::http::request::Parts;
+
+use crate::sigv4::{RequestView, percent_decode};
+
+/// Largest request body accepted by most routes (the Messages API limit;
+/// the [router](super::router) says which routes take more).
+pub(super) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// Why a body was not read in full. Its bytes are not kept.
+#[derive(Debug)]
+pub(super) enum ReadError {
+    /// More than the limit of its route, in bytes.
+    TooLarge(usize),
+    /// Not complete within the body timeout.
+    TimedOut(Duration),
+    /// The connection failed or the framing was broken.
+    Broken(String),
+}
+
+/// A received request, fully buffered.
+pub(super) struct Received {
+    pub(super) method: String,
+    pub(super) path_and_query: String,
+    /// Header names (lowercase) and values (lossily decoded as UTF-8), one
+    /// entry per value.
+    pub(super) headers: Vec<(String, String)>,
+    /// The body (empty when it was not read in full).
+    pub(super) body: Bytes,
+    /// How many body bytes arrived.
+    pub(super) body_len: usize,
+}
+
+impl Received {
+    /// Reads the body of the request whose head is `parts`, for at most
+    /// `timeout` and `limit` bytes. A body over the limit, too slow or broken is
+    /// dropped: the request comes back with an empty body and the reason.
+    /// No lock is held meanwhile.
+    pub(super) async fn read(
+        parts: &Parts,
+        body: Incoming,
+        timeout: Duration,
+        limit: usize,
+    ) -> (Self, Result<(), ReadError>) {
+        let headers = parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let path_and_query = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+        let declared = parts
+            .headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        let mut received = Received {
+            method: parts.method.as_str().to_owned(),
+            path_and_query,
+            headers,
+            body: Bytes::new(),
+            body_len: 0,
+        };
+        let deadline = tokio::time::Instant::now() + timeout;
+        let read = tokio::time::timeout_at(
+            deadline,
+            collect(body, declared, limit, &mut received.body_len),
+        );
+        let outcome = match read.await {
+            Ok(Ok(bytes)) => {
+                received.body = bytes;
+                Ok(())
+            }
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(ReadError::TimedOut(timeout)),
+        };
+        (received, outcome)
+    }
+
+    /// The request as the SigV4 verifier sees it.
+    pub(super) fn view(&self) -> RequestView<'_> {
+        RequestView::new(
+            &self.method,
+            &self.path_and_query,
+            &self.headers,
+            &self.body,
+        )
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The path, without the query.
+    pub(super) fn path(&self) -> &str {
+        self.view().path()
+    }
+
+    /// The decoded `name=value` pairs of the query string (`+` is a space).
+    pub(super) fn query_pairs(&self) -> Vec<(String, String)> {
+        self.view()
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (
+                    String::from_utf8_lossy(&percent_decode(k, true)).into_owned(),
+                    String::from_utf8_lossy(&percent_decode(v, true)).into_owned(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The whole body, at most `limit` bytes, counting its bytes in `len` as
+/// they arrive. The buffer is sized once from `content-length` (capped at
+/// [`MAX_BODY_BYTES`], even where the limit is higher, so that a mere
+/// header reserves no more) when the first bytes arrive, so a body up to
+/// that size is not copied while it grows.
+async fn collect(
+    mut body: Incoming,
+    declared: Option<usize>,
+    limit: usize,
+    len: &mut usize,
+) -> Result<Bytes, ReadError> {
+    let mut buffer = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| ReadError::Broken(e.to_string()))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        *len = len.saturating_add(data.len());
+        if *len > limit {
+            return Err(ReadError::TooLarge(limit));
+        }
+        if buffer.capacity() == 0 {
+            let reserve = declared.unwrap_or(0).min(limit).min(MAX_BODY_BYTES);
+            buffer.reserve(reserve.max(data.len()));
+        }
+        buffer.extend_from_slice(&data);
+    }
+    Ok(buffer.freeze())
+}

@@ -1,0 +1,390 @@
+//! [`Reply`]: what the server answers, before it becomes a hyper response,
+//! and the shapes every answer takes (Claude API JSON and errors, AWS
+//! front-door errors, event streams, faults, odd bodies).
+
+use std::convert::Infallible;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full};
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::{Response, StatusCode};
+use serde_json::{Value, json};
+
+use crate::batches::ResultsBody;
+use crate::faults::{AWS_ERROR_NAMESPACE, Fault, StreamScript};
+use crate::responses::{AnswerPlan, ApiError, MessagesRequest, message_skeleton};
+use crate::scenario::{self, BodyKind, Scenario, ScenarioError};
+use crate::state::Shared;
+use crate::stream::{self, BodyError, EventBody, EventStream, PartialBody};
+
+/// The response body type: buffered, or a stream of server-sent events
+/// (which may fail, to cut the connection).
+pub(crate) type ResBody = BoxBody<Bytes, BodyError>;
+
+/// The body of a [`Reply`].
+#[derive(Debug)]
+pub(crate) enum ReplyBody {
+    /// A complete body.
+    Full(Bytes),
+    /// Server-sent events, sent frame by frame (boxed to keep `Reply`
+    /// small).
+    Events(Box<EventStream>),
+    /// [`Fault::CutBody`]: `content-length: declared`, then only `sent`,
+    /// then the connection is closed.
+    Partial {
+        /// The bytes sent.
+        sent: Bytes,
+        /// The length announced.
+        declared: usize,
+    },
+    /// The JSON Lines results of a message batch, written as they are sent.
+    Results(ResultsBody),
+}
+
+/// What the server answers, before it becomes a hyper response.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(super) status: u16,
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) body: ReplyBody,
+    /// The `x-amzn-requestid` sent (empty when none was).
+    pub(super) aws_request_id: String,
+    /// The `request-id` sent, when the Claude API (not the front door)
+    /// answered.
+    pub(super) anthropic_request_id: Option<String>,
+    /// `ok` or what went wrong (see
+    /// [`RecordedRequest::verdict`](crate::RecordedRequest::verdict)).
+    pub(super) verdict: String,
+    /// How long to wait before answering.
+    pub(super) delay: Option<Duration>,
+}
+
+impl Reply {
+    /// A JSON answer from the Claude API (with both request ids).
+    pub(super) fn anthropic_json(shared: &Shared, status: u16, body: &Value) -> Self {
+        let aws_id = shared.ids.aws();
+        let request_id = shared.ids.anthropic();
+        Reply {
+            status,
+            headers: vec![
+                ("content-type".to_owned(), "application/json".to_owned()),
+                ("x-amzn-requestid".to_owned(), aws_id.clone()),
+                ("request-id".to_owned(), request_id.clone()),
+            ],
+            body: ReplyBody::Full(Bytes::from(body.to_string())),
+            aws_request_id: aws_id,
+            anthropic_request_id: Some(request_id),
+            verdict: "ok".to_owned(),
+            delay: None,
+        }
+    }
+
+    /// A Claude API error; its body repeats the `request-id`.
+    pub(super) fn anthropic_error(
+        shared: &Shared,
+        status: u16,
+        error_type: &str,
+        message: &str,
+        details: Option<&Value>,
+    ) -> Self {
+        let mut reply = Reply::anthropic_json(shared, status, &Value::Null);
+        let mut error = json!({ "type": error_type, "message": message });
+        if let (Some(details), Some(obj)) = (details, error.as_object_mut()) {
+            obj.insert("details".to_owned(), details.clone());
+        }
+        let body = json!({
+            "type": "error",
+            "error": error,
+            "request_id": reply.anthropic_request_id,
+        });
+        reply.body = ReplyBody::Full(Bytes::from(body.to_string()));
+        error_type.clone_into(&mut reply.verdict);
+        reply
+    }
+
+    /// A `200` stream of server-sent events answering `request` with
+    /// `plan`, shaped by `script`.
+    pub(super) fn event_stream(
+        shared: &Shared,
+        request: &MessagesRequest,
+        plan: &AnswerPlan,
+        script: &StreamScript,
+    ) -> Self {
+        let number = shared.message_counter.fetch_add(1, Ordering::SeqCst) + 1;
+        let message = message_skeleton(request, plan, number);
+        let aws_id = shared.ids.aws();
+        let request_id = shared.ids.anthropic();
+        let events = stream::event_stream(&message, plan, script, &request_id);
+        let verdict = match (script.cut(), script.error()) {
+            (Some(_), _) => "stream_cut".to_owned(),
+            (None, Some(error)) => error.error_type.clone(),
+            (None, None) => "ok".to_owned(),
+        };
+        Reply {
+            status: 200,
+            headers: vec![
+                ("content-type".to_owned(), "text/event-stream".to_owned()),
+                ("cache-control".to_owned(), "no-cache".to_owned()),
+                ("x-amzn-requestid".to_owned(), aws_id.clone()),
+                ("request-id".to_owned(), request_id.clone()),
+            ],
+            body: ReplyBody::Events(Box::new(events)),
+            aws_request_id: aws_id,
+            anthropic_request_id: Some(request_id),
+            verdict,
+            delay: None,
+        }
+    }
+
+    /// The results of a message batch (`200`, `application/binary`, both
+    /// request ids), generated while they are sent.
+    pub(super) fn batch_results(shared: &Shared, results: ResultsBody) -> Self {
+        let mut reply = Reply::anthropic_json(shared, 200, &Value::Null);
+        if let Some((_, value)) = reply.headers.iter_mut().find(|(n, _)| n == "content-type") {
+            "application/binary".clone_into(value);
+        }
+        reply.body = ReplyBody::Results(results);
+        reply
+    }
+
+    pub(super) fn api_error(shared: &Shared, error: &ApiError) -> Self {
+        Reply::anthropic_error(shared, error.status, error.error_type, &error.message, None)
+    }
+
+    /// An error from the AWS front door: `x-amzn-errortype`, `x-amzn-requestid`,
+    /// `{"message": ..}`, no `request-id`.
+    pub(super) fn aws_error(shared: &Shared, status: u16, error_type: &str, message: &str) -> Self {
+        let aws_id = shared.ids.aws();
+        Reply {
+            status,
+            headers: vec![
+                ("content-type".to_owned(), "application/json".to_owned()),
+                ("x-amzn-errortype".to_owned(), error_type.to_owned()),
+                ("x-amzn-requestid".to_owned(), aws_id.clone()),
+            ],
+            body: ReplyBody::Full(Bytes::from(json!({ "message": message }).to_string())),
+            aws_request_id: aws_id,
+            anthropic_request_id: None,
+            verdict: error_type
+                .split_once(':')
+                .map_or(error_type, |(name, _)| name)
+                .to_owned(),
+            delay: None,
+        }
+    }
+
+    /// The answer to a queued error fault.
+    pub(super) fn from_fault(shared: &Shared, fault: Fault) -> Self {
+        match fault {
+            // Unreachable: `answer` never pops a stream fault (streaming
+            // requests take theirs in `create_message`) and handles slow and
+            // cut faults itself. A 500 rather than a panic, should that ever
+            // change.
+            Fault::Stream(_) | Fault::Slow(_) | Fault::CutBody => Reply::anthropic_error(
+                shared,
+                500,
+                "api_error",
+                "a fault answered a request it was not meant for",
+                None,
+            ),
+            Fault::Anthropic {
+                status,
+                error_type,
+                message,
+                details,
+                headers,
+            } => {
+                let mut reply =
+                    Reply::anthropic_error(shared, status, &error_type, &message, details.as_ref());
+                reply.headers.extend(headers);
+                reply
+            }
+            Fault::AwsFrontDoor {
+                status,
+                error_type,
+                message,
+                headers,
+            } => {
+                let mut reply = Reply::aws_error(
+                    shared,
+                    status,
+                    &format!("{error_type}{AWS_ERROR_NAMESPACE}"),
+                    &message,
+                );
+                reply.headers.extend(headers);
+                reply
+            }
+            Fault::Raw {
+                status,
+                headers,
+                body,
+            } => {
+                let find = |name: &str| {
+                    headers
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                        .map(|(_, v)| v.clone())
+                };
+                let verdict = if status < 400 {
+                    "ok".to_owned()
+                } else if let Some(kind) = find("x-amzn-errortype") {
+                    kind.split_once(':')
+                        .map_or(kind.as_str(), |(n, _)| n)
+                        .to_owned()
+                } else {
+                    serde_json::from_slice::<Value>(&body)
+                        .ok()
+                        .and_then(|v| v["error"]["type"].as_str().map(str::to_owned))
+                        .unwrap_or_else(|| scenario::type_of_status(status).to_owned())
+                };
+                Reply {
+                    status,
+                    aws_request_id: find("x-amzn-requestid").unwrap_or_default(),
+                    anthropic_request_id: find("request-id"),
+                    headers,
+                    body: ReplyBody::Full(body),
+                    verdict,
+                    delay: None,
+                }
+            }
+        }
+    }
+
+    /// The error answer of a scenario, with its extra headers and delay.
+    pub(super) fn from_scenario(
+        shared: &Shared,
+        scenario: &Scenario,
+        error: ScenarioError,
+    ) -> Self {
+        let mut reply = match error {
+            ScenarioError::Anthropic {
+                status,
+                error_type,
+                message,
+            } => Reply::anthropic_error(shared, status, &error_type, &message, None),
+            ScenarioError::Aws {
+                status,
+                exception,
+                message,
+            } => Reply::aws_error(
+                shared,
+                status,
+                &format!("{exception}{AWS_ERROR_NAMESPACE}"),
+                &message,
+            ),
+            ScenarioError::Body { status, kind } => Reply::odd_body(shared, status, kind),
+        };
+        reply.headers.extend(scenario.extra_headers());
+        reply.delay = scenario.delay;
+        reply
+    }
+
+    /// A non-JSON answer (`body=`): a CDN's HTML page without request ids,
+    /// or garbage / nothing under `content-type: application/json` with
+    /// both request ids.
+    pub(super) fn odd_body(shared: &Shared, status: u16, kind: BodyKind) -> Self {
+        let verdict = if status >= 400 {
+            scenario::type_of_status(status).to_owned()
+        } else {
+            match kind {
+                BodyKind::Html => "body_html",
+                BodyKind::Garbage => "body_garbage",
+                BodyKind::Empty => "body_empty",
+            }
+            .to_owned()
+        };
+        if kind == BodyKind::Html {
+            let reason = StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("Error");
+            let page = format!(
+                "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n\
+                 <center><h1>{status} {reason}</h1></center>\r\n<hr><center>CloudFront</center>\r\n\
+                 </body>\r\n</html>\r\n"
+            );
+            return Reply {
+                status,
+                headers: vec![(
+                    "content-type".to_owned(),
+                    "text/html; charset=utf-8".to_owned(),
+                )],
+                body: ReplyBody::Full(Bytes::from(page)),
+                aws_request_id: String::new(),
+                anthropic_request_id: None,
+                verdict,
+                delay: None,
+            };
+        }
+        let mut reply = Reply::anthropic_json(shared, status, &Value::Null);
+        reply.body = ReplyBody::Full(match kind {
+            BodyKind::Garbage => Bytes::from_static(b"\x00\xff<<garbage>> {\"type\":\"mess"),
+            BodyKind::Html | BodyKind::Empty => Bytes::new(),
+        });
+        reply.verdict = verdict;
+        reply
+    }
+
+    /// [`Fault::CutBody`]: a buffered body is sent only halfway (streams
+    /// are cut by their script instead).
+    pub(super) fn cut_body(&mut self) {
+        if let ReplyBody::Full(bytes) = &self.body {
+            let declared = bytes.len();
+            self.body = ReplyBody::Partial {
+                sent: bytes.slice(..declared / 2),
+                declared,
+            };
+            "body_cut".clone_into(&mut self.verdict);
+        }
+    }
+
+    /// Turns the reply into a hyper response. Invalid statuses become 500;
+    /// headers that are not valid HTTP, or that would break the framing
+    /// (`content-length`, `transfer-encoding`), are skipped.
+    ///
+    /// A `date` header showing `now` is added unless the reply has one.
+    pub(super) fn into_response(self, now: SystemTime) -> Response<ResBody> {
+        let mut declared = None;
+        let body = match self.body {
+            ReplyBody::Full(bytes) => Full::new(bytes)
+                .map_err(|never: Infallible| match never {})
+                .boxed(),
+            ReplyBody::Events(events) => EventBody::new(*events).boxed(),
+            ReplyBody::Results(results) => {
+                results.map_err(|never: Infallible| match never {}).boxed()
+            }
+            ReplyBody::Partial { sent, declared: n } => {
+                declared = Some(n);
+                PartialBody::new(sent).boxed()
+            }
+        };
+        let mut response = Response::new(body);
+        *response.status_mut() =
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers_mut();
+        for (name, value) in &self.headers {
+            let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) else {
+                continue;
+            };
+            if name == hyper::header::CONTENT_LENGTH || name == hyper::header::TRANSFER_ENCODING {
+                continue;
+            }
+            headers.append(name, value);
+        }
+        if let Some(n) = declared {
+            headers.insert(hyper::header::CONTENT_LENGTH, HeaderValue::from(n));
+        }
+        if !headers.contains_key(hyper::header::DATE)
+            && let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(now))
+        {
+            headers.insert(hyper::header::DATE, date);
+        }
+        response
+    }
+}

@@ -1,0 +1,6 @@
+//! The endpoint handlers, one file per API family; the
+//! router (`server/router.rs`) says which one answers a request.
+
+pub(super) mod batches;
+pub(super) mod messages;
+pub(super) mod models;
