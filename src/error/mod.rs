@@ -22,7 +22,8 @@
 //! An Anthropic-shaped JSON body's `error.type` wins; otherwise the AWS error code decides;
 //! otherwise the status. Failures before or around the HTTP exchange have their own variants:
 //! [`Error::Config`], [`Error::Credentials`], [`Error::Signing`], [`Error::Connection`],
-//! [`Error::Timeout`] and [`Error::Decode`].
+//! [`Error::Timeout`] and [`Error::Decode`]; a Message Batches call the client refuses itself
+//! (limits, `custom_id` rules, results not ready or on another origin) is an [`Error::Batch`].
 
 //!
 //! Whether an error is worth another attempt is the retry policy's call:

@@ -168,8 +168,9 @@ async fn serve(mut socket: TcpStream, mode: &Mode, count: &AtomicUsize) -> std::
     socket.shutdown().await
 }
 
-/// Reads one request: its head, then as many body bytes as its `content-length` says.
-async fn read_request(socket: &mut TcpStream) -> std::io::Result<()> {
+/// Reads one request: its head, then as many body bytes as its `content-length` says; returns
+/// its request line (`GET /path HTTP/1.1`).
+pub async fn read_request(socket: &mut TcpStream) -> std::io::Result<String> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     let head_end = loop {
@@ -196,5 +197,6 @@ async fn read_request(socket: &mut TcpStream) -> std::io::Result<()> {
         }
         have += n;
     }
-    Ok(())
+    let head = String::from_utf8_lossy(&buf[..head_end]);
+    Ok(head.lines().next().unwrap_or_default().to_owned())
 }

@@ -1,7 +1,7 @@
 //! Shared loopback fixtures: a local platform with known credentials, and clients for it.
 #![allow(dead_code)] // each test binary uses its own subset
 
-pub mod batch_platform;
+pub mod hostile_batches;
 
 use anthropic_aws::{Client, ClientBuilder};
 use anthropic_aws_emulator::{Emulator, EmulatorHandle, RecordedRequest};

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::types::RequestCounts;
 
-/// Why a [`BatchRunner`] stopped.
+/// Why a [`BatchRunner`](super::BatchRunner) stopped.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunnerError {
@@ -50,7 +50,7 @@ impl RunnerError {
     }
 }
 
-/// Where a run stands, given to the [`on_progress`](BatchRunner::on_progress) callback after
+/// Where a run stands, given to the [`on_progress`](super::BatchRunner::on_progress) callback after
 /// every change (and returned, final, in [`RunReport`]).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
