@@ -17,7 +17,7 @@ and aws_secret_access_key becomes an accepted access key (a session one when it 
 aws_session_token). Without --credentials or --api-key every request is rejected.
 
 Failures are scripted per request, without code, with the x-emulator-scenario header or a
-model-name suffix (claude-opus-4-8~status=529;times=2); see docs/emulator.md.
+model-name suffix (claude-opus-4-8~status=529;times=2); see crates/anthropic-aws-emulator/README.md.
 
 Examples:
   anthropic-aws emulator --port 8080 --credentials ./test-credentials --log requests.jsonl

@@ -252,7 +252,7 @@ impl StderrAfterKill for Child {
     }
 }
 
-/// The Rust snippet of `docs/emulator.md`, as written there.
+/// The Rust snippet of `crates/anthropic-aws-emulator/README.md`, as written there.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_documented_scenario_snippet_works() {
     use anthropic_aws_emulator::Emulator;
