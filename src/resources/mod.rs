@@ -4,6 +4,7 @@
 mod batches;
 mod messages;
 mod models;
+mod paging;
 
 pub use batches::{
     BATCH_MAX_REQUEST_BYTES, BATCH_MAX_REQUESTS, BatchResults, BatchRunner, Batches,
