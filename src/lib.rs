@@ -66,6 +66,9 @@ pub use streaming::{MessageStream, TextStream};
 pub use transport::MAX_RESPONSE_BYTES;
 pub use wire::WireEvent;
 
+/// The HTTP method of a [`Client::request`] call (the `http` crate's, as reqwest uses).
+pub use http::Method;
+
 /// The AWS SDKs' request-ID trait, implemented by [`Response`], [`RawResponse`], [`Error`],
 /// [`ApiError`], [`MessageStream`] and [`TextStream`] (it reads the AWS request ID,
 /// `x-amzn-requestid`).

@@ -116,6 +116,11 @@ impl RequestOptions {
         self
     }
 
+    /// Whether any extra body field is set.
+    pub(crate) fn has_body_fields(&self) -> bool {
+        !self.body.is_empty()
+    }
+
     /// The extra query parameters, in order.
     pub(crate) fn extra_query(&self) -> impl Iterator<Item = (&str, &str)> {
         self.query.iter().map(|(n, v)| (n.as_str(), v.as_str()))

@@ -202,7 +202,10 @@ impl Transport {
             body: call.body.clone().unwrap_or_default(),
         };
         let headers = &mut request.headers;
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        // A raw call's own content-type stays; every other body is JSON.
+        headers
+            .entry(CONTENT_TYPE)
+            .or_insert(HeaderValue::from_static("application/json"));
         let accept = call.accept.unwrap_or(if call.streaming {
             "text/event-stream"
         } else {
