@@ -43,6 +43,7 @@ mod auth;
 mod client;
 mod config;
 pub mod error;
+mod rate_limits;
 mod request_id;
 mod request_options;
 pub mod resources;
@@ -59,6 +60,7 @@ pub use config::{
     DEFAULT_TIMEOUT, SIGNING_SERVICE,
 };
 pub use error::{ApiError, Error, ErrorType, TimeoutKind};
+pub use rate_limits::{RateLimit, RateLimits};
 pub use request_id::{ANTHROPIC_REQUEST_ID_HEADER, AWS_REQUEST_ID_HEADER, RequestIds};
 pub use request_options::RequestOptions;
 pub use response::{RawResponse, Response, ResponseMeta};
