@@ -6,13 +6,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use http::Method;
 use reqwest::Url;
 use secrecy::SecretString;
 
 use crate::auth::Auth;
 use crate::config::{AuthSource, EnvLookup, Options, process_env};
 use crate::error::Error;
-use crate::resources::{Messages, Models};
+use crate::resources::{Messages, Models, RawRequest};
 use crate::transport::Transport;
 
 /// A client for Claude Platform on AWS. Cheap to clone: clones share one connection pool and
@@ -56,6 +57,28 @@ impl Client {
     /// The Models API: `list` and `get`.
     pub fn models(&self) -> Models<'_> {
         Models::new(&self.transport)
+    }
+
+    /// A signed call to any route, for what this client does not model yet (Agents,
+    /// Workspaces, ...): signed, retried and classified like every other call, answered with
+    /// both request IDs.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use anthropic_aws::Method;
+    /// use serde_json::json;
+    ///
+    /// let created = client
+    ///     .request(Method::POST, "/v1/agents")
+    ///     .header("anthropic-beta", "managed-agents-2026-04-01")
+    ///     .json(&json!({"name": "triage", "model": "claude-opus-4-8"}))
+    ///     .send()
+    ///     .await?;
+    /// println!("{} (AWS request ID {:?})", created.status(), created.aws_request_id());
+    /// # Ok(()) }
+    /// ```
+    pub fn request(&self, method: Method, path: &str) -> RawRequest<'_> {
+        RawRequest::new(&self.transport, method, path)
     }
 
     /// The base URL requests go to.

@@ -43,6 +43,7 @@ mod auth;
 mod client;
 mod config;
 pub mod error;
+mod rate_limits;
 mod request_id;
 mod request_options;
 pub mod resources;
@@ -59,12 +60,16 @@ pub use config::{
     DEFAULT_TIMEOUT, SIGNING_SERVICE,
 };
 pub use error::{ApiError, Error, ErrorType, TimeoutKind};
+pub use rate_limits::{RateLimit, RateLimits};
 pub use request_id::{ANTHROPIC_REQUEST_ID_HEADER, AWS_REQUEST_ID_HEADER, RequestIds};
 pub use request_options::RequestOptions;
 pub use response::{RawResponse, Response, ResponseMeta};
 pub use streaming::{MessageStream, TextStream};
 pub use transport::MAX_RESPONSE_BYTES;
 pub use wire::WireEvent;
+
+/// The HTTP method of a [`Client::request`] call (the `http` crate's, as reqwest uses).
+pub use http::Method;
 
 /// The AWS SDKs' request-ID trait, implemented by [`Response`], [`RawResponse`], [`Error`],
 /// [`ApiError`], [`MessageStream`] and [`TextStream`] (it reads the AWS request ID,

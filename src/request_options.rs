@@ -1,8 +1,27 @@
-//! [`RequestOptions`]: per-request overrides of the client's timeouts and retries.
+//! [`RequestOptions`]: per-request overrides of the client's timeouts and retries, and what the
+//! official SDKs call `extra_headers`, `extra_query` and `extra_body`, per-request betas,
+//! `workspace_id` and user profile.
 
+use std::fmt;
 use std::time::Duration;
 
-/// Overrides for one request; anything unset falls back to the client's setting.
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+use serde_json::{Map, Value};
+
+use crate::config::{RESERVED_HEADERS, header_value};
+use crate::error::Error;
+
+const BETA_HEADER: &str = "anthropic-beta";
+const WORKSPACE_HEADER: &str = "anthropic-workspace-id";
+const USER_PROFILE_HEADER: &str = "anthropic-user-profile-id";
+
+/// Overrides and additions for one request; anything unset falls back to the client's setting.
+///
+/// Every header added here is signed with the rest (SigV4 signs every header the client
+/// sends). Headers the client computes itself (`authorization`, `host`, `x-amz-*`,
+/// `content-length`, `x-api-key`, `anthropic-version`, `anthropic-workspace-id`) cannot be
+/// set through [`header`](Self::header): the call fails with [`Error::Config`] and nothing is
+/// sent. The workspace has its own option, [`workspace_id`](Self::workspace_id).
 ///
 /// ```no_run
 /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
@@ -10,16 +29,28 @@ use std::time::Duration;
 /// use anthropic_aws::RequestOptions;
 /// use anthropic_aws::types::{MessageCreateParams, MessageParam};
 ///
-/// let quick = RequestOptions::new().timeout(Duration::from_secs(20)).max_retries(0);
+/// let options = RequestOptions::new()
+///     .timeout(Duration::from_secs(20))
+///     .max_retries(0)
+///     .workspace_id("wrkspc_01OtherWorkspace")
+///     .beta("context-management-2025-06-27")
+///     .header("x-trace-id", "checkout-42")
+///     .body_field("inference_geo", "us");
 /// let params = MessageCreateParams::new("claude-opus-4-8", 256, vec![MessageParam::user("Hi")]);
-/// let message = client.messages().with_options(quick).create(&params).await?;
+/// let message = client.messages().with_options(options).create(&params).await?;
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
+    headers: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    body: Map<String, Value>,
+    betas: Vec<String>,
+    workspace_id: Option<String>,
+    user_profile_id: Option<String>,
 }
 
 impl RequestOptions {
@@ -45,5 +76,227 @@ impl RequestOptions {
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = Some(max_retries);
         self
+    }
+
+    /// An extra header (`extra_headers`): replaces the client's header of that name; the same
+    /// name given twice sends both values. Signed like every other header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// An extra query parameter (`extra_query`), after the call's own.
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// An extra top-level field of the JSON body (`extra_body`), replacing a field of that
+    /// name. Calls without a JSON body (`GET`, `DELETE`) send no body and ignore it.
+    pub fn body_field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.body.insert(name.into(), value.into());
+        self
+    }
+
+    /// A beta for this request, sent in `anthropic-beta` after the client's own betas.
+    pub fn beta(mut self, beta: impl Into<String>) -> Self {
+        self.betas.push(beta.into());
+        self
+    }
+
+    /// The workspace this request names in `anthropic-workspace-id`, instead of the client's.
+    pub fn workspace_id(mut self, workspace_id: impl Into<String>) -> Self {
+        self.workspace_id = Some(workspace_id.into());
+        self
+    }
+
+    /// The `anthropic-user-profile-id` header: the user profile the request acts for.
+    pub fn user_profile_id(mut self, user_profile_id: impl Into<String>) -> Self {
+        self.user_profile_id = Some(user_profile_id.into());
+        self
+    }
+
+    /// Whether any extra body field is set.
+    pub(crate) fn has_body_fields(&self) -> bool {
+        !self.body.is_empty()
+    }
+
+    /// The extra query parameters, in order.
+    pub(crate) fn extra_query(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.query.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// Writes this request's headers over the client's `headers`: betas appended to the
+    /// client's, the workspace and user profile, then the extra headers. A name or value that
+    /// is not valid HTTP, or a header the client computes itself, is an [`Error::Config`].
+    pub(crate) fn apply_headers(&self, headers: &mut HeaderMap) -> Result<(), Error> {
+        if !self.betas.is_empty() {
+            let mut betas: Vec<&str> = headers
+                .get_all(BETA_HEADER)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect();
+            betas.extend(self.betas.iter().map(String::as_str));
+            let value = header_value(BETA_HEADER, &betas.join(","))?;
+            headers.insert(BETA_HEADER, value);
+        }
+        if let Some(workspace_id) = &self.workspace_id {
+            headers.insert(
+                WORKSPACE_HEADER,
+                header_value(WORKSPACE_HEADER, workspace_id)?,
+            );
+        }
+        if let Some(profile) = &self.user_profile_id {
+            headers.insert(
+                USER_PROFILE_HEADER,
+                header_value(USER_PROFILE_HEADER, profile)?,
+            );
+        }
+        let mut replaced: Vec<HeaderName> = Vec::new();
+        for (name, value) in &self.headers {
+            let header = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
+                Error::config(format!(
+                    "extra header name {name:?} is not a valid HTTP header name"
+                ))
+            })?;
+            if RESERVED_HEADERS.contains(&header.as_str()) {
+                return Err(Error::config(format!(
+                    "header `{header}` is set by the client itself; use its option (the \
+                     workspace: RequestOptions::workspace_id)"
+                )));
+            }
+            let value: HeaderValue = header_value(name, value)?;
+            if replaced.contains(&header) {
+                headers.append(header, value);
+            } else {
+                headers.insert(header.clone(), value);
+                replaced.push(header);
+            }
+        }
+        Ok(())
+    }
+
+    /// `body` (a serialized JSON object) with the extra body fields merged in at the top
+    /// level; unchanged when there are none.
+    pub(crate) fn merge_body(&self, body: Vec<u8>) -> Result<Vec<u8>, Error> {
+        if self.body.is_empty() {
+            return Ok(body);
+        }
+        let mut object: Map<String, Value> = serde_json::from_slice(&body).map_err(|e| {
+            Error::config(format!(
+                "extra body fields need a JSON object body to merge into: {e}"
+            ))
+        })?;
+        object.extend(self.body.iter().map(|(k, v)| (k.clone(), v.clone())));
+        serde_json::to_vec(&object)
+            .map_err(|e| Error::config(format!("the request body cannot be serialized: {e}")))
+    }
+}
+
+/// Names only: a header or body value may be a secret.
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = |pairs: &[(String, String)]| -> Vec<String> {
+            pairs.iter().map(|(n, _)| n.clone()).collect()
+        };
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("headers", &names(&self.headers))
+            .field("query", &names(&self.query))
+            .field("body_fields", &self.body.keys().collect::<Vec<_>>())
+            .field("betas", &self.betas)
+            .field("workspace_id", &self.workspace_id)
+            .field("user_profile_id", &self.user_profile_id.is_some())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client_headers() -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(WORKSPACE_HEADER, HeaderValue::from_static("wrkspc_client"));
+        headers.insert(BETA_HEADER, HeaderValue::from_static("a-1,b-2"));
+        headers.insert("x-default", HeaderValue::from_static("client"));
+        headers
+    }
+
+    #[test]
+    fn request_headers_go_over_the_clients() {
+        let mut headers = client_headers();
+        RequestOptions::new()
+            .beta("c-3")
+            .workspace_id("wrkspc_request")
+            .user_profile_id("uprof_1")
+            .header("x-default", "one")
+            .header("x-default", "two")
+            .apply_headers(&mut headers)
+            .unwrap();
+        assert_eq!(headers[BETA_HEADER], "a-1,b-2,c-3");
+        assert_eq!(headers[WORKSPACE_HEADER], "wrkspc_request");
+        assert_eq!(headers[USER_PROFILE_HEADER], "uprof_1");
+        let values: Vec<_> = headers.get_all("x-default").iter().collect();
+        assert_eq!(values, ["one", "two"]);
+    }
+
+    #[test]
+    fn nothing_set_changes_nothing() {
+        let mut headers = client_headers();
+        RequestOptions::new().apply_headers(&mut headers).unwrap();
+        assert_eq!(headers, client_headers());
+        assert_eq!(
+            RequestOptions::new().merge_body(b"{}".to_vec()).unwrap(),
+            b"{}"
+        );
+    }
+
+    #[test]
+    fn reserved_or_invalid_headers_are_configuration_errors() {
+        for (name, value) in [
+            ("Authorization", "x"),
+            ("x-amz-security-token", "x"),
+            ("anthropic-workspace-id", "wrkspc_x"),
+            ("bad name", "x"),
+            ("x-ok", "line\nbreak"),
+        ] {
+            let err = RequestOptions::new()
+                .header(name, value)
+                .apply_headers(&mut HeaderMap::new())
+                .unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{name}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn body_fields_merge_at_the_top_level() {
+        let merged = RequestOptions::new()
+            .body_field("inference_geo", "us")
+            .body_field("max_tokens", 9)
+            .merge_body(br#"{"model":"m","max_tokens":1}"#.to_vec())
+            .unwrap();
+        let merged: Value = serde_json::from_slice(&merged).unwrap();
+        assert_eq!(
+            merged,
+            serde_json::json!({"model": "m", "max_tokens": 9, "inference_geo": "us"})
+        );
+    }
+
+    #[test]
+    fn debug_shows_names_never_values() {
+        let options = RequestOptions::new()
+            .header("x-secret", "s3cr3t-header")
+            .query("token", "s3cr3t-query")
+            .body_field("key", "s3cr3t-body")
+            .user_profile_id("s3cr3t-profile");
+        let shown = format!("{options:?}");
+        assert!(
+            shown.contains("x-secret") && shown.contains("token"),
+            "{shown}"
+        );
+        assert!(!shown.contains("s3cr3t"), "{shown}");
     }
 }

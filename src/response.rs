@@ -55,6 +55,11 @@ macro_rules! meta_accessors {
         pub fn retries(&self) -> u32 {
             self.meta.retries()
         }
+
+        /// The `anthropic-ratelimit-*` headers of this answer.
+        pub fn rate_limits(&self) -> $crate::RateLimits {
+            self.meta.rate_limits()
+        }
     };
 }
 pub(crate) use meta_accessors;
@@ -107,6 +112,11 @@ impl ResponseMeta {
     /// How many retries were spent before this answer.
     pub fn retries(&self) -> u32 {
         self.retries
+    }
+
+    /// The `anthropic-ratelimit-*` headers of this answer.
+    pub fn rate_limits(&self) -> crate::RateLimits {
+        crate::RateLimits::from_headers(&self.headers)
     }
 }
 

@@ -112,7 +112,7 @@ async fn details_of_a_billing_error_are_kept() {
     assert_eq!(api.error_type(), &ErrorType::Billing);
     assert_eq!(
         api.error_code(),
-        Some("linked_organization_spend_limit_reached")
+        Some(anthropic_aws::error::ErrorCode::LinkedOrganizationSpendLimitReached)
     );
     assert_eq!(
         api.details().unwrap()["error_code"],

@@ -41,8 +41,8 @@ const ENV_REGION: &str = "AWS_REGION";
 const ENV_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
 const ENV_PROFILE: &str = "AWS_PROFILE";
 
-/// Headers the client computes itself; a default header may not replace them.
-const RESERVED_HEADERS: &[&str] = &[
+/// Headers the client computes itself; a default or per-request header may not replace them.
+pub(crate) const RESERVED_HEADERS: &[&str] = &[
     "host",
     "authorization",
     "content-length",
@@ -351,7 +351,7 @@ fn parse_base_url(raw: &str) -> Result<Url, Error> {
     Ok(url)
 }
 
-fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
+pub(crate) fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(value.trim()).map_err(|_| {
         Error::config(format!(
             "the value for header `{name}` is not a valid HTTP header value"

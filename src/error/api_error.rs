@@ -10,8 +10,10 @@ use http::{HeaderMap, StatusCode};
 use serde_json::Value;
 
 use super::aws;
+use super::error_code::ErrorCode;
 use super::error_type::ErrorType;
 use super::iam::Route;
+use crate::rate_limits::RateLimits;
 use crate::request_id::RequestIds;
 
 /// An error status from the server, with everything a caller needs to act on it and to
@@ -142,9 +144,19 @@ impl ApiError {
         self.0.details.as_ref()
     }
 
-    /// `details.error_code`, e.g. `linked_organization_spend_limit_reached` on a 402.
-    pub fn error_code(&self) -> Option<&str> {
-        self.details()?.get("error_code")?.as_str()
+    /// `details.error_code`, e.g. [`ErrorCode::LinkedOrganizationSpendLimitReached`] on a 402
+    /// or [`ErrorCode::EnforcedSpendLimitReached`] on a 429; a code this version does not know
+    /// is [`ErrorCode::Other`].
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        self.details()?
+            .get("error_code")?
+            .as_str()
+            .map(ErrorCode::from)
+    }
+
+    /// The `anthropic-ratelimit-*` headers of this answer (a 429's tell when the limit resets).
+    pub fn rate_limits(&self) -> RateLimits {
+        RateLimits::from_headers(&self.0.headers)
     }
 
     /// All response headers.
@@ -403,7 +415,7 @@ mod tests {
         assert_eq!(*e.error_type(), ErrorType::Billing);
         assert_eq!(
             e.error_code(),
-            Some("linked_organization_spend_limit_reached")
+            Some(ErrorCode::LinkedOrganizationSpendLimitReached)
         );
     }
 

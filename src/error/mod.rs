@@ -34,6 +34,7 @@
 mod api_error;
 mod aws;
 mod batch;
+mod error_code;
 mod error_type;
 mod iam;
 mod metadata;
@@ -47,6 +48,7 @@ use http::{HeaderMap, StatusCode};
 pub use api_error::ApiError;
 pub(crate) use api_error::snippet;
 pub use batch::BatchError;
+pub use error_code::ErrorCode;
 pub use error_type::ErrorType;
 pub(crate) use iam::Route;
 

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures_core::Stream;
-use futures_util::{StreamExt, TryStreamExt, stream};
+use futures_util::{TryStreamExt, stream};
 use http::Method;
 use reqwest::Url;
 
@@ -52,7 +52,8 @@ impl<'c> Batches<'c> {
         Self { transport, options }
     }
 
-    /// The same API with per-request overrides of timeouts and retries.
+    /// The same API with per-request [`RequestOptions`](crate::RequestOptions): timeouts, retries,
+    /// extra headers, query and body fields, betas, workspace and user profile.
     pub fn with_options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -171,22 +172,11 @@ impl<'c> Batches<'c> {
     {
         let transport = Arc::clone(self.transport);
         let options = self.options.clone();
-        let backwards = params.before_id.is_some() && params.after_id.is_none();
-        stream::unfold(Some(params.clone()), move |next| {
+        super::paging::pages(params.clone(), move |params| {
             let transport = Arc::clone(&transport);
             let options = options.clone();
-            async move {
-                let params = next?;
-                match list_page(&transport, &options, &params).await {
-                    Err(e) => Some((Err(e), None)),
-                    Ok(page) => {
-                        let following = next_page_params(&params, &page, backwards);
-                        Some((Ok(page), following))
-                    }
-                }
-            }
+            async move { list_page(&transport, &options, &params).await }
         })
-        .boxed()
     }
 
     /// Every batch from `params` on, page after page (see [`list_pages`](Self::list_pages)).
@@ -287,24 +277,6 @@ async fn list_page(
     RawResponse::new(meta, body).parse()
 }
 
-/// The parameters of the page after `page`, or `None` when it was the last.
-fn next_page_params(
-    params: &BatchListParams,
-    page: &MessageBatchPage,
-    backwards: bool,
-) -> Option<BatchListParams> {
-    if !page.has_more || page.data.is_empty() {
-        return None;
-    }
-    let mut next = params.clone();
-    if backwards {
-        next.before_id = Some(page.first_id.clone()?);
-    } else {
-        next.after_id = Some(page.last_id.clone()?);
-    }
-    Some(next)
-}
-
 /// The checks the API would make on a batch's requests, made before anything is sent.
 pub(crate) fn check_requests(requests: &[BatchRequest]) -> Result<(), BatchError> {
     if requests.is_empty() {
@@ -385,29 +357,5 @@ mod tests {
         assert_eq!(err.error_type(), Some(&crate::ErrorType::RequestTooLarge));
         assert!(err.to_string().contains("100001 requests"), "{err}");
         assert!(check_requests(&many[..BATCH_MAX_REQUESTS]).is_ok());
-    }
-
-    #[test]
-    fn paging_follows_last_id_or_first_id() {
-        let page = |has_more, first: &str, last: &str| MessageBatchPage {
-            data: vec![
-                serde_json::from_value(serde_json::json!({
-                    "id": first, "processing_status": "ended", "created_at": "t"
-                }))
-                .unwrap(),
-            ],
-            has_more,
-            first_id: Some(first.to_owned()),
-            last_id: Some(last.to_owned()),
-            extra: Default::default(),
-        };
-        let params = BatchListParams::new().limit(2);
-        let next = next_page_params(&params, &page(true, "b1", "b2"), false).unwrap();
-        assert_eq!(next.after_id.as_deref(), Some("b2"));
-        assert_eq!(next.limit, Some(2));
-        assert!(next_page_params(&params, &page(false, "b1", "b2"), false).is_none());
-        let back = BatchListParams::new().before_id("b9");
-        let next = next_page_params(&back, &page(true, "b7", "b8"), true).unwrap();
-        assert_eq!(next.before_id.as_deref(), Some("b7"));
     }
 }

@@ -35,7 +35,8 @@ impl<'c> Messages<'c> {
         }
     }
 
-    /// The same API with per-request overrides of timeouts and retries.
+    /// The same API with per-request [`RequestOptions`](crate::RequestOptions): timeouts, retries,
+    /// extra headers, query and body fields, betas, workspace and user profile.
     pub fn with_options(mut self, options: RequestOptions) -> Self {
         self.raw.options = options;
         self

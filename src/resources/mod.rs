@@ -1,9 +1,11 @@
 //! One accessor per API family: [`Messages`] (with [`Batches`]) and [`Models`], each with a raw twin that returns
-//! status, headers, body bytes and both request IDs before parsing.
+//! status, headers, body bytes and both request IDs before parsing; and [`RawRequest`], a signed call to any route.
 
 mod batches;
 mod messages;
 mod models;
+mod paging;
+mod raw;
 
 pub use batches::{
     BATCH_MAX_REQUEST_BYTES, BATCH_MAX_REQUESTS, BatchResults, BatchRunner, Batches,
@@ -11,3 +13,4 @@ pub use batches::{
 };
 pub use messages::{MESSAGES_MAX_REQUEST_BYTES, Messages, RawMessages};
 pub use models::{Models, RawModels};
+pub use raw::RawRequest;

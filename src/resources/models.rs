@@ -1,7 +1,11 @@
-//! `GET /v1/models` and `GET /v1/models/{model_id}`.
+//! `GET /v1/models` (one page or every page) and `GET /v1/models/{model_id}`.
 
 use std::sync::Arc;
 
+use futures_core::Stream;
+use futures_util::{StreamExt, TryStreamExt, stream};
+
+use super::paging;
 use crate::error::Error;
 use crate::request_options::RequestOptions;
 use crate::response::{RawResponse, Response};
@@ -24,7 +28,8 @@ impl<'c> Models<'c> {
         }
     }
 
-    /// The same API with per-request overrides of timeouts and retries.
+    /// The same API with per-request [`RequestOptions`](crate::RequestOptions): timeouts, retries,
+    /// extra headers, query and body fields, betas, workspace and user profile.
     pub fn with_options(mut self, options: RequestOptions) -> Self {
         self.raw.options = options;
         self
@@ -43,6 +48,52 @@ impl<'c> Models<'c> {
     /// ```
     pub async fn list(&self, params: &ListModelsParams) -> Result<Response<ModelPage>, Error> {
         self.raw.list(params).await?.parse()
+    }
+
+    /// Every page from `params` on, fetched as the stream is read: while a page says
+    /// `has_more`, the next one is asked for with its `last_id` as `after_id` (or, when
+    /// `params` pages backwards with `before_id`, its `first_id` as `before_id`). The stream
+    /// ends after the first error.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use futures_util::TryStreamExt;
+    /// let mut pages = client.models().list_pages(&Default::default());
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("{} models (AWS request ID {:?})", page.data.len(), page.aws_request_id());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn list_pages(
+        &self,
+        params: &ListModelsParams,
+    ) -> impl Stream<Item = Result<Response<ModelPage>, Error>> + Send + Unpin + 'static {
+        let transport = Arc::clone(self.raw.transport);
+        let options = self.raw.options.clone();
+        paging::pages(params.clone(), move |params| {
+            let transport = Arc::clone(&transport);
+            let options = options.clone();
+            async move { list_page(&transport, &options, &params).await?.parse() }
+        })
+    }
+
+    /// Every model from `params` on, page after page (see [`list_pages`](Self::list_pages)).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use futures_util::TryStreamExt;
+    /// let models: Vec<_> = client.models().list_all(&Default::default()).try_collect().await?;
+    /// println!("{} models", models.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_all(
+        &self,
+        params: &ListModelsParams,
+    ) -> impl Stream<Item = Result<ModelInfo, Error>> + Send + Unpin + 'static {
+        self.list_pages(params)
+            .map_ok(|page| stream::iter(page.into_inner().data.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
     }
 
     /// One model, by ID or alias.
@@ -73,10 +124,7 @@ pub struct RawModels<'c> {
 impl RawModels<'_> {
     /// `GET /v1/models`, unparsed.
     pub async fn list(&self, params: &ListModelsParams) -> Result<RawResponse<ModelPage>, Error> {
-        let mut call = Call::get(&["v1", "models"], &self.options);
-        call.query = params.query_pairs();
-        let (meta, body) = self.transport.send(call).await?;
-        Ok(RawResponse::new(meta, body))
+        list_page(self.transport, &self.options, params).await
     }
 
     /// `GET /v1/models/{model_id}`, unparsed.
@@ -85,4 +133,15 @@ impl RawModels<'_> {
         let (meta, body) = self.transport.send(Call::get(&path, &self.options)).await?;
         Ok(RawResponse::new(meta, body))
     }
+}
+
+async fn list_page(
+    transport: &Transport,
+    options: &RequestOptions,
+    params: &ListModelsParams,
+) -> Result<RawResponse<ModelPage>, Error> {
+    let mut call = Call::get(&["v1", "models"], options);
+    call.query = params.query_pairs();
+    let (meta, body) = transport.send(call).await?;
+    Ok(RawResponse::new(meta, body))
 }

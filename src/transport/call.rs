@@ -51,6 +51,7 @@ impl<'a> Call<'a> {
     ) -> Result<Self, Error> {
         let body = serde_json::to_vec(body)
             .map_err(|e| Error::config(format!("the request body cannot be serialized: {e}")))?;
+        let body = options.merge_body(body)?;
         Ok(Self {
             method: Method::POST,
             path,

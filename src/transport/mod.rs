@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{ACCEPT, CONTENT_TYPE, LOCATION, USER_AGENT};
-use http::{HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderValue, StatusCode};
 use reqwest::Url;
 use reqwest::redirect;
 use tracing::{Instrument, Span, field};
@@ -113,6 +113,8 @@ impl Transport {
             });
         }
         let url = self.url(call)?;
+        let mut headers = self.config.default_headers.clone();
+        call.options.apply_headers(&mut headers)?;
         let span = tracing::info_span!(
             "anthropic_aws.request",
             method = %call.method,
@@ -128,7 +130,7 @@ impl Transport {
                 attempts += 1;
                 Span::current().record("attempts", attempts);
                 let used = retries.used();
-                let outcome = match self.attempt(call, &url, used).await {
+                let outcome = match self.attempt(call, &url, &headers, used).await {
                     Ok((mut response, ids)) => {
                         // The body is read without the headers: move them, don't copy.
                         let headers = std::mem::take(response.headers_mut());
@@ -183,22 +185,27 @@ impl Transport {
         .await
     }
 
-    /// One attempt: headers, fresh authentication, send, classify. A success comes back with
+    /// One attempt: the call's `headers` (the client's, with the request's options over them)
+    /// and its own, fresh authentication, send, classify. A success comes back with
     /// its request IDs, read once here.
     async fn attempt(
         &self,
         call: &Call<'_>,
         url: &Url,
+        headers: &HeaderMap,
         retries: u32,
     ) -> Result<(reqwest::Response, RequestIds), Error> {
         let mut request = OutgoingRequest {
             method: call.method.clone(),
             url: url.clone(),
-            headers: self.config.default_headers.clone(),
+            headers: headers.clone(),
             body: call.body.clone().unwrap_or_default(),
         };
         let headers = &mut request.headers;
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        // A raw call's own content-type stays; every other body is JSON.
+        headers
+            .entry(CONTENT_TYPE)
+            .or_insert(HeaderValue::from_static("application/json"));
         let accept = call.accept.unwrap_or(if call.streaming {
             "text/event-stream"
         } else {
@@ -304,8 +311,11 @@ impl Transport {
             .map_err(|()| Error::config("the base URL cannot carry a path"))?
             .pop_if_empty()
             .extend(call.path);
-        if !call.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&call.query);
+        let mut extra = call.options.extra_query().peekable();
+        if !call.query.is_empty() || extra.peek().is_some() {
+            url.query_pairs_mut()
+                .extend_pairs(&call.query)
+                .extend_pairs(extra);
         }
         Ok(url)
     }

@@ -25,7 +25,8 @@ Exit status:
 Examples:
   anthropic-aws --debug messages create --model claude-opus-4-8 --max-tokens 1024 \\
       --message '{role: user, content: \"Hello, Claude\"}'
-  anthropic-aws messages count-tokens --model claude-opus-4-8 --message @turn.yaml
+  anthropic-aws messages count-tokens --model claude-opus-4-8 --message @turn.yaml \\
+      --transform input_tokens
   anthropic-aws models list --format yaml";
 
 const CREATE_AFTER_HELP: &str = "\
@@ -44,6 +45,9 @@ line instead, and an explicit --format json|pretty|yaml prints the whole message
 Examples:
   anthropic-aws --debug messages create --model claude-opus-4-8 --max-tokens 1024 \\
       --message '{role: user, content: \"Hello, Claude\"}'
+  anthropic-aws messages create --workspace-id wrkspc_01AbCdEf --model claude-opus-4-8 \\
+      --max-tokens 1024 --inference-geo us --message '{role: user, content: \"Hello!\"}' \\
+      --transform content.0.text --raw-output
   anthropic-aws messages create --model claude-opus-4-8 --max-tokens 1024 --stream \\
       --message '{role: user, content: \"Write a haiku about the sea\"}'
   echo '{metadata: {user_id: user-123}, stop_sequences: [END]}' | \\
@@ -65,8 +69,9 @@ Examples:
 const MODELS_AFTER_HELP: &str = "\
 Examples:
   anthropic-aws models list
-  anthropic-aws models list --limit 5 --format jsonl
-  anthropic-aws models get claude-opus-4-8 --format yaml";
+  anthropic-aws models list --max-items 5 --format jsonl --transform id --raw-output
+  anthropic-aws models get claude-opus-4-8 --format yaml
+  anthropic-aws models retrieve --model-id claude-opus-4-8 --transform max_input_tokens";
 
 /// Claude on Claude Platform on AWS, from the command line.
 ///
@@ -103,7 +108,7 @@ pub struct Global {
     pub aws_region: Option<String>,
 
     /// Workspace ID, wrkspc_… [env: ANTHROPIC_AWS_WORKSPACE_ID]
-    #[arg(long, global = true, value_name = "W")]
+    #[arg(long, global = true, value_name = "W", visible_alias = "workspace-id")]
     pub aws_workspace_id: Option<String>,
 
     /// API key, sent as a Bearer token instead of signing [env: ANTHROPIC_AWS_API_KEY]
@@ -135,6 +140,15 @@ pub struct Global {
         hide_possible_values = false
     )]
     pub format: Option<Format>,
+
+    /// Print only what this GJSON path selects from the JSON output (each line's, with
+    /// --format jsonl), e.g. `content`, `content.0.text`, `data.#.id`
+    #[arg(long, global = true, value_name = "PATH")]
+    pub transform: Option<String>,
+
+    /// Print a string result as it is, without JSON quotes
+    #[arg(long, global = true)]
+    pub raw_output: bool,
 
     /// Error format on stderr (json: the last line on stderr is one JSON object)
     #[arg(
@@ -208,6 +222,10 @@ pub struct CreateArgs {
     /// Stream the answer: print its text as it arrives
     #[arg(long)]
     pub stream: bool,
+
+    /// Where inference runs (`inference_geo`), e.g. us or global
+    #[arg(long, value_name = "GEO")]
+    pub inference_geo: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -223,15 +241,20 @@ pub struct CountTokensArgs {
     /// System prompt (@path reads it from a file)
     #[arg(long, value_name = "S")]
     pub system: Option<String>,
+
+    /// Where inference would run (`inference_geo`), e.g. us or global
+    #[arg(long, value_name = "GEO")]
+    pub inference_geo: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ModelsCommand {
-    /// List the models available, newest first, one page (GET /v1/models).
+    /// List the models available, newest first: every page unless --max-items says fewer
+    /// (GET /v1/models).
     #[command(after_help = MODELS_AFTER_HELP)]
     List(ListArgs),
-    /// Show one model, by ID or alias (GET /v1/models/{id}).
-    #[command(after_help = MODELS_AFTER_HELP)]
+    /// Show one model, by ID or alias (GET /v1/models/{id}); `retrieve` is the same.
+    #[command(after_help = MODELS_AFTER_HELP, visible_alias = "retrieve")]
     Get(GetArgs),
 }
 
@@ -240,6 +263,10 @@ pub struct ListArgs {
     /// Page size (1 to 1000; the API's default is 20)
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
+
+    /// Stop after this many models (default: every page)
+    #[arg(long, value_name = "N")]
+    pub max_items: Option<u64>,
 
     /// The page after this model ID
     #[arg(long, value_name = "ID")]
@@ -250,11 +277,26 @@ pub struct ListArgs {
     pub before_id: Option<String>,
 }
 
+/// A model, positional or as `--model-id`.
 #[derive(Debug, Args)]
 pub struct GetArgs {
     /// Model ID or alias, e.g. claude-opus-4-8
-    #[arg(value_name = "ID")]
-    pub id: String,
+    #[arg(value_name = "ID", required_unless_present = "model_id")]
+    pub id: Option<String>,
+
+    /// The model ID (as the `ant` CLI names it)
+    #[arg(long, value_name = "ID", conflicts_with = "id")]
+    pub model_id: Option<String>,
+}
+
+impl GetArgs {
+    /// The ID, however it was given (clap makes sure one was).
+    pub fn id(&self) -> &str {
+        self.id
+            .as_deref()
+            .or(self.model_id.as_deref())
+            .unwrap_or_default()
+    }
 }
 
 /// The `--format-error` given on the command line, looked up by hand so that even a command

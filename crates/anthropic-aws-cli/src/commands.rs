@@ -3,10 +3,11 @@
 use anthropic_aws::Client;
 use anthropic_aws::types::{ListModelsParams, MessageCreateParams};
 
-use crate::args::{Command, Format, Global, MessagesCommand, ModelsCommand};
+use crate::args::{Command, Format, Global, ListArgs, MessagesCommand, ModelsCommand};
 use crate::connect::{client, ids};
 use crate::errors::CliError;
-use crate::{debug, input, output};
+use crate::output::{Output, StreamPrinter};
+use crate::{debug, input};
 
 /// Runs the command. Inputs are read and checked before the client is built, so a usage
 /// error never waits on credentials.
@@ -22,7 +23,8 @@ pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
 }
 
 async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
-    let format = output::resolve(global.format);
+    let out = Output::new(global);
+    let format = out.format;
     match command {
         Command::Emulator(args) => crate::emulator::run(args).await,
         Command::MessagesBatches(command) => crate::batches::run(global, command).await,
@@ -36,13 +38,13 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
             }
             let client = client(global).await?;
             if stream {
-                return stream_message(&client, &params, global).await;
+                return stream_message(&client, &params, global, out).await;
             }
             let messages = client.messages();
             if format == Format::Raw {
                 let raw = messages.with_raw_response().create(&params).await?;
                 ids(global, raw.aws_request_id(), raw.anthropic_request_id());
-                return output::bytes(raw.body());
+                return out.bytes(raw.body());
             }
             let message = messages.create(&params).await?;
             ids(
@@ -50,7 +52,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
                 message.aws_request_id(),
                 message.anthropic_request_id(),
             );
-            output::value(format, &*message)
+            out.value(&*message)
         }
         Command::Messages(MessagesCommand::CountTokens(args)) => {
             let params = input::count_tokens_params(&args)?;
@@ -59,41 +61,70 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
             if format == Format::Raw {
                 let raw = messages.with_raw_response().count_tokens(&params).await?;
                 ids(global, raw.aws_request_id(), raw.anthropic_request_id());
-                return output::bytes(raw.body());
+                return out.bytes(raw.body());
             }
             let count = messages.count_tokens(&params).await?;
             ids(global, count.aws_request_id(), count.anthropic_request_id());
-            output::value(format, &*count)
+            out.value(&*count)
         }
-        Command::Models(ModelsCommand::List(args)) => {
-            let mut params = ListModelsParams::new();
-            params.limit = args.limit;
-            params.after_id = args.after_id;
-            params.before_id = args.before_id;
-            let client = client(global).await?;
-            let models = client.models();
-            if format == Format::Raw {
-                let raw = models.with_raw_response().list(&params).await?;
-                ids(global, raw.aws_request_id(), raw.anthropic_request_id());
-                return output::bytes(raw.body());
-            }
-            let page = models.list(&params).await?;
-            ids(global, page.aws_request_id(), page.anthropic_request_id());
-            output::page(format, &*page, &page.data)
-        }
+        Command::Models(ModelsCommand::List(args)) => list_models(global, out, args).await,
         Command::Models(ModelsCommand::Get(args)) => {
             let client = client(global).await?;
             let models = client.models();
             if format == Format::Raw {
-                let raw = models.with_raw_response().get(&args.id).await?;
+                let raw = models.with_raw_response().get(args.id()).await?;
                 ids(global, raw.aws_request_id(), raw.anthropic_request_id());
-                return output::bytes(raw.body());
+                return out.bytes(raw.body());
             }
-            let model = models.get(&args.id).await?;
+            let model = models.get(args.id()).await?;
             ids(global, model.aws_request_id(), model.anthropic_request_id());
-            output::value(format, &*model)
+            out.value(&*model)
         }
     }
+}
+
+/// `models list`: every page (or `--max-items` models); `jsonl` prints a model a line as pages
+/// arrive, other formats print one `{"data": [...]}` at the end. `--format raw` prints the
+/// first page as received.
+async fn list_models(global: &Global, out: Output<'_>, args: ListArgs) -> Result<(), CliError> {
+    use futures_util::TryStreamExt;
+
+    let mut params = ListModelsParams::new();
+    params.limit = args.limit;
+    params.after_id = args.after_id;
+    params.before_id = args.before_id;
+    let client = client(global).await?;
+    let models = client.models();
+    if out.format == Format::Raw {
+        let raw = models.with_raw_response().list(&params).await?;
+        ids(global, raw.aws_request_id(), raw.anthropic_request_id());
+        return out.bytes(raw.body());
+    }
+    let max = args.max_items.unwrap_or(u64::MAX);
+    let mut pages = models.list_pages(&params);
+    let mut kept = Vec::new();
+    let mut seen = 0u64;
+    'pages: while seen < max {
+        let Some(page) = pages.try_next().await? else {
+            break;
+        };
+        ids(global, page.aws_request_id(), page.anthropic_request_id());
+        for model in page.into_inner().data {
+            if seen == max {
+                break 'pages;
+            }
+            seen += 1;
+            if out.format == Format::Jsonl {
+                out.value(&model)?;
+            } else {
+                kept.push(model);
+            }
+        }
+    }
+    if out.format == Format::Jsonl {
+        return Ok(());
+    }
+    out.value(&serde_json::json!({ "data": kept }))
 }
 
 /// `messages create --stream`: the text as it arrives; with `--format jsonl` one event per
@@ -102,6 +133,7 @@ async fn stream_message(
     client: &Client,
     params: &MessageCreateParams,
     global: &Global,
+    out: Output<'_>,
 ) -> Result<(), CliError> {
     use futures_util::StreamExt;
 
@@ -111,11 +143,12 @@ async fn stream_message(
         stream.aws_request_id(),
         stream.anthropic_request_id(),
     );
-    if let Some(format @ (Format::Json | Format::Pretty | Format::Yaml)) = global.format {
+    if let Some(Format::Json | Format::Pretty | Format::Yaml) = global.format {
         let message = stream.final_message().await?;
-        return output::value(format, &*message);
+        return out.value(&*message);
     }
-    let mut printer = output::StreamPrinter::new(global.format == Some(Format::Jsonl));
+    let events = (global.format == Some(Format::Jsonl)).then_some(out);
+    let mut printer = StreamPrinter::new(events);
     while let Some(event) = stream.next().await {
         match event {
             Ok(event) => printer.event(&event, event.text_delta())?,

@@ -44,6 +44,7 @@ fn create_params_from(
     if let Some(max_tokens) = args.max_tokens {
         body.insert("max_tokens".into(), Value::from(max_tokens));
     }
+    overlay_inference_geo(&mut body, args.inference_geo.as_deref());
     overlay_messages_and_system(&mut body, &args.messages, args.system.as_deref())?;
     require(&body, "model", "--model claude-opus-4-8")?;
     require(&body, "max_tokens", "--max-tokens 1024")?;
@@ -62,6 +63,7 @@ fn count_tokens_params_from(
     if let Some(model) = &args.model {
         body.insert("model".into(), Value::String(model.clone()));
     }
+    overlay_inference_geo(&mut body, args.inference_geo.as_deref());
     overlay_messages_and_system(&mut body, &args.messages, args.system.as_deref())?;
     require(&body, "model", "--model claude-opus-4-8")?;
     require_messages(&body)?;
@@ -70,6 +72,13 @@ fn count_tokens_params_from(
             "the request does not fit a Token Counting request: {e}"
         ))
     })
+}
+
+/// `--inference-geo` sets the request's top-level `inference_geo` (over the body's).
+pub fn overlay_inference_geo(body: &mut Map<String, Value>, geo: Option<&str>) {
+    if let Some(geo) = geo {
+        body.insert("inference_geo".into(), Value::String(geo.to_owned()));
+    }
 }
 
 /// `--message`s replace the body's `messages` when any is given; `--system` replaces `system`.
@@ -226,6 +235,7 @@ mod tests {
             messages: messages.iter().map(|m| (*m).to_owned()).collect(),
             system: None,
             stream: false,
+            inference_geo: None,
         }
     }
 
@@ -260,6 +270,31 @@ mod tests {
         assert_eq!(body["messages"][0]["content"], "new");
         assert_eq!(body["metadata"]["user_id"], "u-1");
         assert!(body.get("stream").is_none());
+    }
+
+    #[test]
+    fn inference_geo_is_a_top_level_field_over_the_body() {
+        let stdin = body_from_text("{inference_geo: global}").unwrap();
+        let args = CreateArgs {
+            inference_geo: Some("us".into()),
+            ..create(&["{role: user, content: hi}"])
+        };
+        let (params, _) = create_params_from(&args, stdin).unwrap();
+        assert_eq!(
+            serde_json::to_value(&params).unwrap()["inference_geo"],
+            "us"
+        );
+        let count = CountTokensArgs {
+            model: Some("claude-opus-4-8".into()),
+            messages: vec!["{role: user, content: hi}".into()],
+            system: None,
+            inference_geo: Some("eu".into()),
+        };
+        let params = count_tokens_params_from(&count, None).unwrap();
+        assert_eq!(
+            serde_json::to_value(&params).unwrap()["inference_geo"],
+            "eu"
+        );
     }
 
     #[test]

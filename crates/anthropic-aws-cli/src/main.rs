@@ -4,7 +4,7 @@
 //! ```text
 //! anthropic-aws [GLOBAL] messages create --model M --max-tokens N --message MSG [...] [--system S] [--stream]
 //! anthropic-aws [GLOBAL] messages count-tokens --model M --message MSG [...]
-//! anthropic-aws [GLOBAL] models list | models get ID
+//! anthropic-aws [GLOBAL] models list [--max-items N] | models get ID | models retrieve --model-id ID
 //! anthropic-aws [GLOBAL] messages:batches create|retrieve|list|cancel|delete|results|run ...
 //! anthropic-aws emulator [--port P] [--credentials FILE] [--api-key K] [--log FILE] [--fast]
 //! ```

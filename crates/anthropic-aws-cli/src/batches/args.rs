@@ -52,6 +52,10 @@ pub struct CreateArgs {
     /// A JSON Lines file, one request a line (blank lines skipped)
     #[arg(long, value_name = "FILE")]
     pub requests_file: Option<PathBuf>,
+
+    /// Where each request's inference runs (`inference_geo` in its params), e.g. us
+    #[arg(long, value_name = "GEO")]
+    pub inference_geo: Option<String>,
 }
 
 /// A batch ID, positional or as `--message-batch-id`.

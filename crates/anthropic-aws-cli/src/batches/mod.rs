@@ -15,34 +15,35 @@ use self::args::{CreateArgs, ListArgs, RunArgs};
 use crate::args::{Format, Global};
 use crate::connect::{client, ids};
 use crate::errors::CliError;
+use crate::input;
+use crate::output::Output;
 use crate::progress::Progress;
-use crate::{input, output};
 
 const REQUEST_EXAMPLE: &str = "{custom_id: q1, params: {model: claude-opus-4-8, max_tokens: 1024, \
                                messages: [{role: user, content: \"Hello, Claude\"}]}}";
 
 /// Runs one `messages:batches` subcommand.
 pub async fn run(global: &Global, command: BatchesCommand) -> Result<(), CliError> {
-    let format = output::resolve(global.format);
+    let out = Output::new(global);
     match command {
         BatchesCommand::Create(args) => {
             let params = create_params(&args)?;
             let client = client(global).await?;
             let batch = client.messages().batches().create(&params).await?;
             ids(global, batch.aws_request_id(), batch.anthropic_request_id());
-            output::value(format, &*batch)
+            out.value(&*batch)
         }
         BatchesCommand::Retrieve(args) => {
             let client = client(global).await?;
             let batch = client.messages().batches().retrieve(args.id()).await?;
             ids(global, batch.aws_request_id(), batch.anthropic_request_id());
-            output::value(format, &*batch)
+            out.value(&*batch)
         }
         BatchesCommand::Cancel(args) => {
             let client = client(global).await?;
             let batch = client.messages().batches().cancel(args.id()).await?;
             ids(global, batch.aws_request_id(), batch.anthropic_request_id());
-            output::value(format, &*batch)
+            out.value(&*batch)
         }
         BatchesCommand::Delete(args) => {
             let client = client(global).await?;
@@ -52,17 +53,17 @@ pub async fn run(global: &Global, command: BatchesCommand) -> Result<(), CliErro
                 deleted.aws_request_id(),
                 deleted.anthropic_request_id(),
             );
-            output::value(format, &*deleted)
+            out.value(&*deleted)
         }
-        BatchesCommand::List(args) => list(global, format, &args).await,
-        BatchesCommand::Results(args) => results(global, args.id()).await,
-        BatchesCommand::Run(args) => run_file(global, &args).await,
+        BatchesCommand::List(args) => list(global, out, &args).await,
+        BatchesCommand::Results(args) => results(global, out, args.id()).await,
+        BatchesCommand::Run(args) => run_file(global, out, &args).await,
     }
 }
 
 /// `list`: every page (or `--max-items` batches); `jsonl` prints a batch a line as pages
 /// arrive, other formats print one `{"data": [...]}` at the end.
-async fn list(global: &Global, format: Format, args: &ListArgs) -> Result<(), CliError> {
+async fn list(global: &Global, out: Output<'_>, args: &ListArgs) -> Result<(), CliError> {
     let mut params = BatchListParams::new();
     params.limit = args.limit;
     params.after_id.clone_from(&args.after_id);
@@ -77,20 +78,21 @@ async fn list(global: &Global, format: Format, args: &ListArgs) -> Result<(), Cl
             break;
         };
         seen += 1;
-        if format == Format::Jsonl {
-            output::value(Format::Jsonl, &batch)?;
+        if out.format == Format::Jsonl {
+            out.value(&batch)?;
         } else {
             kept.push(batch);
         }
     }
-    if format == Format::Jsonl {
+    if out.format == Format::Jsonl {
         return Ok(());
     }
-    output::value(format, &serde_json::json!({ "data": kept }))
+    out.value(&serde_json::json!({ "data": kept }))
 }
 
-/// `results`: one result a line on stdout, written as they arrive, in bounded memory.
-async fn results(global: &Global, id: &str) -> Result<(), CliError> {
+/// `results`: one result a line on stdout (each through `--transform`), written as they
+/// arrive, in bounded memory.
+async fn results(global: &Global, out: Output<'_>, id: &str) -> Result<(), CliError> {
     let client = client(global).await?;
     let mut results = client.messages().batches().results(id).await?;
     ids(
@@ -100,13 +102,11 @@ async fn results(global: &Global, id: &str) -> Result<(), CliError> {
     );
     let progress = Progress::new(None, false);
     let stdout = std::io::stdout();
+    let lines_out = out.with_format(Format::Jsonl);
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut lines = 0u64;
     while let Some(result) = results.try_next().await? {
-        serde_json::to_writer(&mut out, &result)
-            .map_err(std::io::Error::from)
-            .and_then(|()| out.write_all(b"\n"))
-            .map_err(CliError::Output)?;
+        lines_out.write_value(&mut out, &result)?;
         lines += 1;
         if lines.is_multiple_of(1024) {
             progress.update(None, format!("{lines} results"));
@@ -118,7 +118,7 @@ async fn results(global: &Global, id: &str) -> Result<(), CliError> {
 }
 
 /// `run`: the library's resumable runner with a progress bar; the counts at the end.
-async fn run_file(global: &Global, args: &RunArgs) -> Result<(), CliError> {
+async fn run_file(global: &Global, out: Output<'_>, args: &RunArgs) -> Result<(), CliError> {
     if !args.input.is_file() {
         return Err(CliError::usage(format!(
             "--input {}: no such file (one {{custom_id, params}} request a line)",
@@ -160,14 +160,11 @@ async fn run_file(global: &Global, args: &RunArgs) -> Result<(), CliError> {
         report.batch_ids.len(),
         report.progress.requests_submitted
     ));
-    output::value(
-        output::resolve(global.format),
-        &serde_json::json!({
-            "batches": report.batch_ids,
-            "output": report.output,
-            "request_counts": counts,
-        }),
-    )
+    out.value(&serde_json::json!({
+        "batches": report.batch_ids,
+        "output": report.output,
+        "request_counts": counts,
+    }))
 }
 
 fn runner_error(e: RunnerError) -> CliError {
@@ -197,6 +194,14 @@ fn create_params(args: &CreateArgs) -> Result<BatchCreateParams, CliError> {
     }
     if let Some(path) = &args.requests_file {
         read_requests_file(path, &mut requests)?;
+    }
+    if let Some(geo) = &args.inference_geo {
+        for request in &mut requests {
+            request
+                .params
+                .extra
+                .insert("inference_geo".into(), Value::String(geo.clone()));
+        }
     }
     Ok(BatchCreateParams::new(requests))
 }

@@ -3,6 +3,8 @@
 
 use anthropic_aws_emulator::{Emulator, EmulatorHandle, RecordedRequest};
 
+pub mod process;
+
 pub const REGION: &str = "us-west-2";
 pub const WORKSPACE: &str = "wrkspc_test";
 pub const ACCESS_KEY: &str = "AKIDLONGTERMEXAMPLE";
