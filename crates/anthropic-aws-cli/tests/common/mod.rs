@@ -1,6 +1,11 @@
 //! Shared loopback fixtures of the CLI tests: a local platform that knows every test credential.
 #![allow(dead_code)] // each test binary uses its own subset
 
+mod cli;
+
+#[allow(unused_imports)] // each test binary uses its own subset
+pub use cli::{BIN, Cli, Run};
+
 use anthropic_aws_emulator::{Emulator, EmulatorHandle, RecordedRequest};
 
 pub const REGION: &str = "us-west-2";
