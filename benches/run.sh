@@ -21,7 +21,8 @@ echo "## machine"
 echo "cpus: $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 rustc --version
 
-cargo build --release -p anthropic-aws-cli -p anthropic-aws --example load --example stream_memory
+cargo build --release -p anthropic-aws-cli -p anthropic-aws --example load --example stream_memory \
+    --example batch_results_bench
 
 echo
 echo "## signing and request build (criterion)"
@@ -34,6 +35,12 @@ cargo bench --bench sse "${criterion_args[@]}"
 echo
 echo "## end to end against the emulator in fast mode"
 target/release/examples/load -n "$load_n" --rounds 20 -c 1,64
+
+echo
+echo "## batch results: client vs bare reqwest + serde_json loop"
+target/release/examples/batch_results_bench --bytes 200000000 --rounds "$($quick && echo 3 || echo 7)"
+echo "### 1 GB of results, max RSS"
+bash benches/batch_results_memory.sh 1000000000
 
 echo
 echo "## streaming through final_message()"

@@ -216,3 +216,117 @@ pub fn start_noop_server() -> SocketAddr {
     });
     rx.recv().expect("server address")
 }
+
+// ---------------------------------------------------------------------------------------
+// A local batch-results server: one batch whose results are `repeats` copies of `block`.
+
+/// The batch the results server knows.
+pub const BENCH_BATCH_ID: &str = "msgbatch_01BenchResults000000";
+
+/// How many bytes of the block each body frame holds.
+const RESULTS_FRAME_BYTES: usize = 64 * 1024;
+
+/// `lines` succeeded result lines, each about `line_bytes` long (text padded to fit), as the
+/// API writes them: `{"custom_id":"r<i>","result":{"type":"succeeded","message":{…}}}\n`.
+pub fn succeeded_lines(first: usize, lines: usize, line_bytes: usize) -> Vec<u8> {
+    const TEXT: &str = "The quick brown fox jumps over the lazy dog; caf\u{e9} \u{4e16}\u{754c} \\\"quoted\\\" line\\nbreak. ";
+    let mut out = Vec::with_capacity(lines * (line_bytes + 64));
+    for i in first..first + lines {
+        let head = format!(
+            "{{\"custom_id\":\"r{i}\",\"result\":{{\"type\":\"succeeded\",\"message\":{{\
+             \"id\":\"msg_bench_{i:010}\",\"type\":\"message\",\"role\":\"assistant\",\
+             \"model\":\"claude-opus-4-8\",\"content\":[{{\"type\":\"text\",\"text\":\""
+        );
+        let tail = "\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{\
+                    \"input_tokens\":10,\"output_tokens\":256,\"cache_creation_input_tokens\":0,\
+                    \"cache_read_input_tokens\":0,\"service_tier\":\"standard\"}}}}\n";
+        out.extend_from_slice(head.as_bytes());
+        let mut room = line_bytes.saturating_sub(head.len() + tail.len());
+        while room > 0 {
+            // Whole pieces only, so escapes and multi-byte characters stay intact.
+            let piece = if room >= TEXT.len() {
+                TEXT
+            } else {
+                &"x".repeat(room)
+            };
+            out.extend_from_slice(piece.as_bytes());
+            room -= piece.len();
+        }
+        out.extend_from_slice(tail.as_bytes());
+    }
+    out
+}
+
+/// A results server on its own thread: `GET /v1/messages/batches/{BENCH_BATCH_ID}` answers an
+/// ended batch whose `results_url` is this server's `…/results`, which answers `repeats`
+/// copies of `block` (each sent as 64 KiB `Bytes` slices of it: nothing is copied or
+/// generated per request). Returns its address.
+pub fn start_results_server(block: Bytes, repeats: usize) -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let addr = listener.local_addr().expect("addr");
+            tx.send(addr).expect("send addr");
+            let batch = Bytes::from(format!(
+                "{{\"id\":\"{BENCH_BATCH_ID}\",\"type\":\"message_batch\",\"processing_status\":\"ended\",\
+                 \"request_counts\":{{\"processing\":0,\"succeeded\":1,\"errored\":0,\"canceled\":0,\"expired\":0}},\
+                 \"created_at\":\"2026-01-01T00:00:00Z\",\"expires_at\":\"2026-01-02T00:00:00Z\",\
+                 \"ended_at\":\"2026-01-01T00:10:00Z\",\"cancel_initiated_at\":null,\"archived_at\":null,\
+                 \"results_url\":\"http://{addr}/v1/messages/batches/{BENCH_BATCH_ID}/results\"}}"
+            ));
+            let frames: Arc<[Bytes]> = (0..block.len())
+                .step_by(RESULTS_FRAME_BYTES)
+                .map(|start| block.slice(start..(start + RESULTS_FRAME_BYTES).min(block.len())))
+                .collect();
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let _ = stream.set_nodelay(true);
+                let (batch, frames) = (batch.clone(), Arc::clone(&frames));
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(
+                        move |req: hyper::Request<hyper::body::Incoming>| {
+                            let (batch, frames) = (batch.clone(), Arc::clone(&frames));
+                            async move {
+                                let body = if req.uri().path().ends_with("/results") {
+                                    let all = (0..repeats).flat_map(move |_| {
+                                        let frames = Arc::clone(&frames);
+                                        (0..frames.len()).map(move |i| {
+                                            Ok::<_, Infallible>(hyper::body::Frame::data(
+                                                frames[i].clone(),
+                                            ))
+                                        })
+                                    });
+                                    http_body_util::StreamBody::new(futures_util::stream::iter(
+                                        all,
+                                    ))
+                                    .boxed()
+                                } else {
+                                    Full::new(batch).map_err(|e| match e {}).boxed()
+                                };
+                                let response = hyper::Response::builder()
+                                    .header("x-amzn-requestid", "0b1c2d3e-4f50-4a6b-8c7d-000000000001")
+                                    .header("request-id", "req_011CSbenchresults")
+                                    .body(body)
+                                    .expect("response");
+                                Ok::<_, Infallible>(response)
+                            }
+                        },
+                    );
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+    });
+    rx.recv().expect("server address")
+}

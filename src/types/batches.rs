@@ -264,7 +264,7 @@ pub struct DeletedMessageBatch {
 /// assert_eq!(*errored.error.error_type(), ErrorType::InvalidRequest);
 /// assert_eq!(errored.error.message(), "max_tokens too large");
 /// ```
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct BatchResult {
     /// The request's `custom_id`.
     pub custom_id: String,
@@ -292,7 +292,7 @@ tagged_enum! {
 }
 
 /// A `succeeded` result.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct SucceededResult {
     /// The message, as [`Messages::create`](crate::resources::Messages::create) would give it.
     pub message: Message,
@@ -302,7 +302,7 @@ pub struct SucceededResult {
 }
 
 /// An `errored` result.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct ErroredResult {
     /// The request's error.
     pub error: BatchResultError,
@@ -312,7 +312,7 @@ pub struct ErroredResult {
 }
 
 /// A `canceled` result.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Debug, Clone, PartialEq, Default)]
 pub struct CanceledResult {
     /// Fields not modeled here, kept as received.
     #[serde(flatten)]
@@ -320,7 +320,7 @@ pub struct CanceledResult {
 }
 
 /// An `expired` result.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Debug, Clone, PartialEq, Default)]
 pub struct ExpiredResult {
     /// Fields not modeled here, kept as received.
     #[serde(flatten)]
@@ -395,6 +395,12 @@ impl<'de> Deserialize<'de> for BatchResultError {
         Value::deserialize(deserializer).map(Self::from_json)
     }
 }
+
+deserialize_with_extra!(BatchResult { "custom_id" => custom_id: required, "result" => result: required });
+deserialize_with_extra!(SucceededResult { "message" => message: required });
+deserialize_with_extra!(ErroredResult { "error" => error: required });
+deserialize_with_extra!(CanceledResult {});
+deserialize_with_extra!(ExpiredResult {});
 
 #[cfg(test)]
 mod tests {

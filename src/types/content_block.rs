@@ -1,7 +1,7 @@
 //! The response side of content: [`ContentBlock`], what the model produced, and how a block
 //! goes back into the next turn's request.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{
@@ -10,7 +10,7 @@ use super::{
 };
 
 /// Text the model produced (`"type": "text"`).
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Debug, Clone, PartialEq, Default)]
 pub struct TextBlock {
     /// The text.
     pub text: String,
@@ -24,7 +24,7 @@ pub struct TextBlock {
 }
 
 /// The model's extended thinking (`"type": "thinking"`).
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Debug, Clone, PartialEq, Default)]
 pub struct ThinkingBlock {
     /// The thinking text (may be empty when display is `omitted`).
     pub thinking: String,
@@ -36,7 +36,7 @@ pub struct ThinkingBlock {
 }
 
 /// Thinking redacted by safety systems (`"type": "redacted_thinking"`).
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Debug, Clone, PartialEq, Default)]
 pub struct RedactedThinkingBlock {
     /// Encrypted thinking, to send back unchanged.
     pub data: String,
@@ -46,7 +46,7 @@ pub struct RedactedThinkingBlock {
 }
 
 /// A call of a client tool (`"type": "tool_use"`).
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Debug, Clone, PartialEq, Default)]
 pub struct ToolUseBlock {
     /// The call's ID, to quote in the `tool_result`.
     pub id: String,
@@ -130,6 +130,11 @@ impl From<ContentBlock> for ContentBlockParam {
         }
     }
 }
+
+deserialize_with_extra!(TextBlock { "text" => text: required, "citations" => citations: default });
+deserialize_with_extra!(ThinkingBlock { "thinking" => thinking: required, "signature" => signature: required });
+deserialize_with_extra!(RedactedThinkingBlock { "data" => data: required });
+deserialize_with_extra!(ToolUseBlock { "id" => id: required, "name" => name: required, "input" => input: required });
 
 #[cfg(test)]
 mod tests {

@@ -118,9 +118,9 @@ pub(crate) use open_string_enum;
 /// any `type` not listed, which is kept and serialized as-is.
 ///
 /// Generates the enum, `type_name`, `From<Struct>` for each variant,
-/// `Serialize` and `Deserialize`. Decoding an object whose `type` is listed
-/// but whose fields do not fit the struct is an error; any other value
-/// (unknown or missing `type`) becomes `Other`.
+/// `Serialize` and `Deserialize` (through [`de::tagged`](super::de::tagged): dispatched on
+/// `type` as it is read). Decoding an object whose `type` is listed but whose fields do not
+/// fit the struct is an error; any other value (unknown or missing `type`) becomes `Other`.
 macro_rules! tagged_enum {
     (
         $(#[$meta:meta])*
@@ -174,28 +174,28 @@ macro_rules! tagged_enum {
             }
         }
 
+        impl $crate::types::de::TaggedEnum for $name {
+            const NAME: &'static str = stringify!($name);
+
+            fn knows(tag: &str) -> bool {
+                matches!(tag, $( $wire )|*)
+            }
+
+            fn variant<'de, D: ::serde::Deserializer<'de>>(tag: &str, fields: D) -> Result<Self, D::Error> {
+                match tag {
+                    $( $wire => <$ty as ::serde::Deserialize>::deserialize(fields).map(Self::$variant), )*
+                    other => Err(<D::Error as ::serde::de::Error>::unknown_variant(other, &[$( $wire ),*])),
+                }
+            }
+
+            fn other(value: ::serde_json::Value) -> Self {
+                Self::Other(value)
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = value
-                    .get("type")
-                    .and_then(::serde_json::Value::as_str)
-                    .map(str::to_owned);
-                match tag.as_deref() {
-                    $(
-                        Some($wire) => $crate::types::macros::untag(value)
-                            .map(Self::$variant)
-                            .map_err(|e| {
-                                <D::Error as ::serde::de::Error>::custom(format_args!(
-                                    "invalid `{}` object in {}: {}",
-                                    $wire,
-                                    stringify!($name),
-                                    e
-                                ))
-                            }),
-                    )*
-                    _ => Ok(Self::Other(value)),
-                }
+                $crate::types::de::tagged(deserializer)
             }
         }
     };

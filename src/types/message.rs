@@ -1,6 +1,6 @@
 //! The Messages API response: [`Message`], [`StopReason`] and [`Usage`].
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{ContentBlock, Role, ToolUseBlock};
@@ -41,7 +41,7 @@ open_string_enum! {
 ///
 /// Optional counts are omitted when re-serialized if absent; a `null`
 /// received for one reads as `None`.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Debug, Clone, PartialEq, Default)]
 pub struct Usage {
     /// Input tokens read (not counting cache reads or writes); 0 if missing.
     #[serde(default)]
@@ -91,7 +91,7 @@ pub struct Usage {
 /// assert!(matches!(message.content[1], ContentBlock::Other(_)));
 /// assert_eq!(message.usage.output_tokens, 4);
 /// ```
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct Message {
     /// The message's ID (`msg_...`).
     pub id: String,
@@ -133,6 +133,25 @@ impl Message {
         self.content.iter().filter_map(ContentBlock::as_tool_use)
     }
 }
+
+deserialize_with_extra!(Usage {
+    "input_tokens" => input_tokens: default,
+    "output_tokens" => output_tokens: default,
+    "cache_creation_input_tokens" => cache_creation_input_tokens: default,
+    "cache_read_input_tokens" => cache_read_input_tokens: default,
+    "service_tier" => service_tier: default,
+    "server_tool_use" => server_tool_use: default,
+});
+deserialize_with_extra!(Message {
+    "id" => id: required,
+    "type" => kind: required,
+    "role" => role: required,
+    "content" => content: required,
+    "model" => model: required,
+    "stop_reason" => stop_reason: default,
+    "stop_sequence" => stop_sequence: default,
+    "usage" => usage: required,
+});
 
 #[cfg(test)]
 mod tests {

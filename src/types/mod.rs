@@ -21,6 +21,8 @@
 
 #[macro_use]
 pub(crate) mod macros;
+#[macro_use]
+pub(crate) mod de;
 
 mod batches;
 mod cache_control;

@@ -5,6 +5,9 @@ use anthropic_aws_emulator::{Emulator, EmulatorHandle, RecordedRequest};
 
 pub mod process;
 
+#[allow(unused_imports)] // each test binary uses its own subset
+pub use process::{BIN, Cli, Run};
+
 pub const REGION: &str = "us-west-2";
 pub const WORKSPACE: &str = "wrkspc_test";
 pub const ACCESS_KEY: &str = "AKIDLONGTERMEXAMPLE";
