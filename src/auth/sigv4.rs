@@ -211,7 +211,9 @@ mod tests {
         assert_eq!(signature(&by_bytes), signature(&precomputed));
         let mut other = request(url);
         other.payload_hash = Some("0".repeat(64));
-        signer().sign(&mut other, Credentials::for_tests(), time).unwrap();
+        signer()
+            .sign(&mut other, Credentials::for_tests(), time)
+            .unwrap();
         assert_ne!(signature(&by_bytes), signature(&other));
     }
 
