@@ -11,7 +11,9 @@ use tokio::net::TcpListener;
 use crate::batches::{BatchOptions, Store};
 #[cfg(doc)]
 use crate::faults::Fault;
+use crate::files::{FileOptions, FileStore};
 use crate::handle::EmulatorHandle;
+use crate::ids::IdGen;
 #[cfg(doc)]
 use crate::recorded::{AuthOutcome, RecordedRequest};
 use crate::request_log::RequestLog;
@@ -58,6 +60,7 @@ pub struct EmulatorBuilder {
     port: u16,
     limits: Limits,
     batches: BatchOptions,
+    files: FileOptions,
 }
 
 impl Default for EmulatorBuilder {
@@ -74,6 +77,7 @@ impl Default for EmulatorBuilder {
             port: 0,
             limits: Limits::default(),
             batches: BatchOptions::default(),
+            files: FileOptions::default(),
         }
     }
 }
@@ -94,6 +98,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("port", &self.port)
             .field("limits", &self.limits)
             .field("batches", &self.batches)
+            .field("files", &self.files)
             .finish()
     }
 }
@@ -273,6 +278,48 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Whether uploaded files are `downloadable` (default false, as on the
+    /// real platform, where only files the platform created, e.g. by code
+    /// execution, can be downloaded). The scenario `file-downloadable=true`
+    /// (or `false`) on an upload decides for that file alone.
+    ///
+    /// ```
+    /// use anthropic_aws_emulator::Emulator;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let emulator = Emulator::builder()
+    ///     .api_key("sk-test")
+    ///     .files_downloadable(true)
+    ///     .start()
+    ///     .await?;
+    /// assert_eq!(emulator.file_upload_count(), 0);
+    /// emulator.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn files_downloadable(mut self, downloadable: bool) -> Self {
+        self.files.downloadable = downloadable;
+        self
+    }
+
+    /// The largest file `POST /v1/files` takes, in bytes (default 500 MB,
+    /// 524,288,000 bytes, the Files API limit). The body may be larger by
+    /// the multipart overhead (64 KiB); a larger body, or a larger file, is
+    /// answered `413 request_too_large`.
+    pub fn max_file_bytes(mut self, bytes: u64) -> Self {
+        self.files.max_file_bytes = bytes;
+        self
+    }
+
+    /// Where the emulator makes its files directory (default: the system's
+    /// temporary directory). The directory it makes there holds the
+    /// uploads' content and is removed when the emulator is dropped.
+    pub fn files_dir(mut self, parent: impl Into<PathBuf>) -> Self {
+        self.files.parent_dir = Some(parent.into());
+        self
+    }
+
     /// The port to listen on, on `127.0.0.1` (default 0: one the OS picks).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -284,7 +331,8 @@ impl EmulatorBuilder {
     /// serving on the current Tokio runtime.
     ///
     /// # Errors
-    /// When the socket cannot be bound or the request log cannot be opened.
+    /// When the socket cannot be bound, the request log cannot be opened or
+    /// the files directory cannot be made.
     pub async fn start(self) -> std::io::Result<EmulatorHandle> {
         let log = match &self.request_log {
             Some(path) => Some(RequestLog::open(path)?),
@@ -303,7 +351,8 @@ impl EmulatorBuilder {
             limits: self.limits,
         };
         let batches = Store::new(self.batches, format!("http://{addr}"));
-        let shared = Arc::new(Shared::new(config, log, batches));
+        let files = FileStore::new(self.files, IdGen::new().key())?;
+        let shared = Arc::new(Shared::new(config, log, batches, files));
         Ok(EmulatorHandle::spawn(listener, addr, shared))
     }
 }

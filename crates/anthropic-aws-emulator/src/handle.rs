@@ -1,5 +1,5 @@
 //! [`EmulatorHandle`]: a running emulator, its counters, its recorded
-//! requests, its fault queue and its message batches.
+//! requests, its fault queue, its message batches and its files.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 
 use crate::batches::BatchInfo;
 use crate::faults::Fault;
+use crate::files::{DEFAULT_MIME_TYPE, FileInfo, NewFile, new_file_id};
 use crate::recorded::RecordedRequest;
 use crate::request_log::RequestLog;
 use crate::server;
@@ -152,6 +153,55 @@ impl EmulatorHandle {
     /// Every message batch not deleted, oldest first, as it stands now.
     pub fn batches(&self) -> Vec<BatchInfo> {
         self.inner.shared.batches.infos(self.now())
+    }
+
+    /// How many `POST /v1/files` reached their handler (they passed
+    /// authentication, the workspace and version checks and the scenario's
+    /// faults), whether or not their body was a valid upload. A retried
+    /// upload is just another upload: it counts again.
+    pub fn file_upload_count(&self) -> usize {
+        self.inner.shared.files.upload_count()
+    }
+
+    /// Every file not deleted, oldest first.
+    pub fn files(&self) -> Vec<FileInfo> {
+        self.inner.shared.files.infos()
+    }
+
+    /// Adds a downloadable file of `size_bytes` named `filename`
+    /// (`application/octet-stream`) whose content is generated while it is
+    /// sent, never stored: byte `i` is [`synthetic_byte(i)`](crate::synthetic_byte).
+    /// Answers its id. For benchmarks: download gigabytes without disk.
+    ///
+    /// ```
+    /// use anthropic_aws_emulator::Emulator;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let emulator = Emulator::builder().api_key("sk-test").start().await?;
+    /// let id = emulator.add_synthetic_file("big.bin", 500 * 1024 * 1024);
+    /// assert!(id.starts_with("file_"));
+    /// let files = emulator.files();
+    /// assert_eq!((files[0].size_bytes, files[0].synthetic), (524_288_000, true));
+    /// emulator.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_synthetic_file(&self, filename: impl Into<String>, size_bytes: u64) -> String {
+        let shared = &self.inner.shared;
+        let id = new_file_id(&shared.ids);
+        let new = NewFile {
+            id: id.clone(),
+            created_at: shared.config.clock.now(),
+            downloadable: true,
+        };
+        shared.files.insert_synthetic(
+            new,
+            filename.into(),
+            DEFAULT_MIME_TYPE.to_owned(),
+            size_bytes,
+        );
+        id
     }
 
     /// Stops the server (for every clone) and waits until it has stopped.

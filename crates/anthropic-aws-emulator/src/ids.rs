@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The splitmix64 step: a bijection on `u64`, so distinct inputs give
 /// distinct outputs.
-fn mix(mut z: u64) -> u64 {
+pub(crate) fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
@@ -43,6 +43,13 @@ impl IdGen {
             mix(x),
             mix(x ^ 0x5555_5555_5555_5555).rotate_left(17) ^ self.seed,
         )
+    }
+
+    /// A value unique to this generator, hard to guess from the ids it
+    /// gives out (a key for cursors).
+    pub(crate) fn key(&self) -> u64 {
+        let (a, b) = self.next_pair();
+        mix(a ^ b.rotate_left(23))
     }
 
     /// `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` (lowercase hex, version 4

@@ -77,6 +77,7 @@
 mod batches;
 mod builder;
 mod faults;
+mod files;
 mod handle;
 mod ids;
 mod recorded;
@@ -92,6 +93,7 @@ pub mod time;
 pub use batches::{BatchInfo, RequestCounts};
 pub use builder::{Emulator, EmulatorBuilder};
 pub use faults::{Fault, StreamScript};
+pub use files::{FileInfo, synthetic_byte};
 pub use handle::EmulatorHandle;
 pub use recorded::{AuthOutcome, RecordedRequest, RequestAuth};
 pub use sigv4::CredentialStore;

@@ -26,6 +26,11 @@ pub struct RecordedRequest {
     /// How many body bytes arrived (also when the body is not kept; for a
     /// body over the size limit, the bytes read before giving up).
     pub body_len: usize,
+    /// The hex SHA-256 of a body that was streamed to disk rather than kept
+    /// (`POST /v1/files`), computed over the exact bytes received, when the
+    /// whole body arrived: two uploads carried the same bytes when their
+    /// hashes are equal. `None` for other requests.
+    pub body_sha256: Option<String>,
     /// The status answered (`200` for a streamed answer, whatever its
     /// events; the request is recorded before they are sent).
     pub status: u16,
@@ -161,6 +166,7 @@ impl fmt::Debug for RecordedRequest {
             .field("headers", &headers)
             .field("body", &String::from_utf8_lossy(&self.body))
             .field("body_len", &self.body_len)
+            .field("body_sha256", &self.body_sha256)
             .field("status", &self.status)
             .field("aws_request_id", &self.aws_request_id)
             .field("anthropic_request_id", &self.anthropic_request_id)

@@ -1,6 +1,6 @@
 //! What the server task and the handles share: the configuration fixed at
 //! start, the counters, the mutable state behind one lock, and the message
-//! batches (behind their own).
+//! batches and the files (behind their own).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize};
@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::batches::Store;
 use crate::faults::Fault;
+use crate::files::FileStore;
 use crate::ids::IdGen;
 use crate::recorded::RecordedRequest;
 use crate::request_log::RequestLog;
@@ -91,10 +92,17 @@ pub(crate) struct Shared {
     state: Mutex<State>,
     /// The message batches.
     pub(crate) batches: Store,
+    /// The files.
+    pub(crate) files: FileStore,
 }
 
 impl Shared {
-    pub(crate) fn new(config: Config, log: Option<RequestLog>, batches: Store) -> Self {
+    pub(crate) fn new(
+        config: Config,
+        log: Option<RequestLog>,
+        batches: Store,
+        files: FileStore,
+    ) -> Self {
         Shared {
             config,
             log,
@@ -103,6 +111,7 @@ impl Shared {
             ids: IdGen::new(),
             state: Mutex::new(State::default()),
             batches,
+            files,
         }
     }
 

@@ -25,6 +25,15 @@ impl ApiError {
         }
     }
 
+    /// `413 request_too_large`.
+    pub(crate) fn too_large(message: impl Into<String>) -> Self {
+        ApiError {
+            status: 413,
+            error_type: "request_too_large",
+            message: message.into(),
+        }
+    }
+
     pub(crate) fn method_not_allowed(method: &str, path: &str) -> Self {
         ApiError {
             status: 405,

@@ -26,7 +26,8 @@ const DEFAULT_STREAM_ERROR: &str = "overloaded_error";
 /// Every key a scenario may use, for error messages.
 const KEYS: &str = "status, type, aws, message, retry-after, retry-after-ms, should-retry, \
                     times, delay-ms, body, stream-error-after, stream-cut-after, chunk-size, \
-                    stream-text-bytes, text-delta-bytes, batch-results-bytes, batch-expire";
+                    stream-text-bytes, text-delta-bytes, batch-results-bytes, batch-expire, \
+                    file-downloadable, file-synthetic-bytes, cut-after-bytes";
 
 /// A non-JSON body (`body=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +71,15 @@ pub(crate) struct Scenario {
     /// `batch-expire=true` (on a batch create, or a batch request's model):
     /// the request(s) end `expired`.
     pub(crate) batch_expire: Option<bool>,
+    /// `file-downloadable=true|false` (on `POST /v1/files`): whether the
+    /// uploaded file can be downloaded, whatever the builder says.
+    pub(crate) file_downloadable: Option<bool>,
+    /// `file-synthetic-bytes=N` (on `POST /v1/files`): the stored file is a
+    /// synthetic one of N bytes, downloadable, in place of the content sent.
+    pub(crate) file_synthetic_bytes: Option<u64>,
+    /// `cut-after-bytes=N` (on `GET /v1/files/{id}/content`): only the
+    /// first N bytes are sent, then the connection breaks.
+    pub(crate) cut_after_bytes: Option<u64>,
 }
 
 /// The error answer a scenario asks for.
@@ -128,6 +138,16 @@ fn header_value(item: &str, value: &str) -> Result<String, String> {
         ));
     }
     Ok(value.to_owned())
+}
+
+fn flag(item: &str, key: &str, value: &str) -> Result<bool, String> {
+    match value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(format!(
+            "bad scenario item `{item}`: {key} is true or false"
+        )),
+    }
 }
 
 fn set<T>(slot: &mut Option<T>, key: &str, value: T) -> Result<(), String> {
@@ -189,18 +209,7 @@ pub(crate) fn parse(text: &str) -> Result<Scenario, String> {
             }
             "retry-after" => set(&mut s.retry_after, key, header_value(item, value)?)?,
             "retry-after-ms" => set(&mut s.retry_after_ms, key, header_value(item, value)?)?,
-            "should-retry" => {
-                let flag = match value {
-                    "true" => true,
-                    "false" => false,
-                    _ => {
-                        return Err(format!(
-                            "bad scenario item `{item}`: should-retry is true or false"
-                        ));
-                    }
-                };
-                set(&mut s.should_retry, key, flag)?;
-            }
+            "should-retry" => set(&mut s.should_retry, key, flag(item, key, value)?)?,
             "times" => set(&mut s.times, key, number(item, value)?)?,
             "delay-ms" => set(
                 &mut s.delay,
@@ -242,18 +251,12 @@ pub(crate) fn parse(text: &str) -> Result<Scenario, String> {
                 set(&mut s.text_delta_bytes, key, size)?;
             }
             "batch-results-bytes" => set(&mut s.batch_results_bytes, key, number(item, value)?)?,
-            "batch-expire" => {
-                let flag = match value {
-                    "true" => true,
-                    "false" => false,
-                    _ => {
-                        return Err(format!(
-                            "bad scenario item `{item}`: batch-expire is true or false"
-                        ));
-                    }
-                };
-                set(&mut s.batch_expire, key, flag)?;
+            "batch-expire" => set(&mut s.batch_expire, key, flag(item, key, value)?)?,
+            "file-downloadable" => {
+                set(&mut s.file_downloadable, key, flag(item, key, value)?)?;
             }
+            "file-synthetic-bytes" => set(&mut s.file_synthetic_bytes, key, number(item, value)?)?,
+            "cut-after-bytes" => set(&mut s.cut_after_bytes, key, number(item, value)?)?,
             _ => {
                 return Err(format!(
                     "bad scenario item `{item}`: unknown key `{key}` (keys: {KEYS})"
@@ -318,6 +321,7 @@ impl Scenario {
             || self.delay.is_some()
             || self.stream_error_after.is_some()
             || self.stream_cut_after.is_some()
+            || self.cut_after_bytes.is_some()
     }
 
     /// The error answer, if the scenario asks for one.
@@ -477,6 +481,9 @@ mod tests {
             ("aws=ThrottlingException;type=api_error", "`aws` and `type`"),
             ("stream-error-after=1;status=500", "stream-error-after"),
             ("should-retry=yes", "`should-retry=yes`"),
+            ("file-downloadable=1", "`file-downloadable=1`"),
+            ("cut-after-bytes=-5", "`cut-after-bytes=-5`"),
+            ("file-synthetic-bytes=x", "`file-synthetic-bytes=x`"),
             ("body=xml", "`body=xml`"),
             ("chunk-size=0", "`chunk-size=0`"),
             ("times=-1", "`times=-1`"),

@@ -32,10 +32,12 @@ mod received;
 mod reply;
 mod router;
 mod routes;
+mod upload_body;
 
 use pipeline::Answered;
 use received::{ReadError, Received};
 use reply::{Reply, ResBody};
+use router::BodyRule;
 
 /// How long shutdown waits for in-flight requests before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -128,8 +130,10 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Response<ResBody
     shared.request_count.fetch_add(1, Ordering::SeqCst);
     let (parts, body) = request.into_parts();
     let timeout = shared.config.limits.body_read_timeout;
-    let limit = router::body_limit(parts.method.as_str(), parts.uri.path());
-    let (received, read) = Received::read(&parts, body, timeout, limit).await;
+    let (received, read) = match router::body_rule(parts.method.as_str(), parts.uri.path()) {
+        BodyRule::Buffered(limit) => Received::read(&parts, body, timeout, limit).await,
+        BodyRule::FileUpload => upload_body::read(&parts, body, timeout, &shared.files).await,
+    };
 
     let answered = match read {
         Ok(()) => pipeline::answer(shared, &received),
@@ -152,11 +156,7 @@ fn unread_body(shared: &Shared, error: &ReadError) -> Reply {
     let mut reply = match error {
         ReadError::TooLarge(limit) => Reply::api_error(
             shared,
-            &ApiError {
-                status: 413,
-                error_type: "request_too_large",
-                message: format!("Request exceeds the maximum size of {limit} bytes"),
-            },
+            &ApiError::too_large(format!("Request exceeds the maximum size of {limit} bytes")),
         ),
         ReadError::TimedOut(after) => Reply::aws_error(
             shared,
@@ -203,6 +203,7 @@ fn record(shared: &Shared, received: Received, answered: &Answered, received_at:
             Bytes::new()
         },
         body_len: received.body_len,
+        body_sha256: received.body_sha256,
         status: reply.status,
         aws_request_id: reply.aws_request_id.clone(),
         anthropic_request_id: reply.anthropic_request_id.clone(),

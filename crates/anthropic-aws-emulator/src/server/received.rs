@@ -1,6 +1,8 @@
 //! [`Received`]: a request with its body read in full, within the size
-//! limit of its route.
+//! limit of its route (or, for a file upload, streamed to disk by
+//! `upload_body`).
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -9,6 +11,7 @@ use hyper::body::Incoming;
 use hyper::header::CONTENT_LENGTH;
 use hyper::http::request::Parts;
 
+use crate::files::{UploadError, Uploaded};
 use crate::sigv4::{RequestView, percent_decode};
 
 /// Largest request body accepted by most routes (the Messages API limit;
@@ -26,7 +29,7 @@ pub(super) enum ReadError {
     Broken(String),
 }
 
-/// A received request, fully buffered.
+/// A received request, fully buffered (or its upload on disk).
 pub(super) struct Received {
     pub(super) method: String,
     pub(super) path_and_query: String,
@@ -37,6 +40,13 @@ pub(super) struct Received {
     pub(super) body: Bytes,
     /// How many body bytes arrived.
     pub(super) body_len: usize,
+    /// The hex SHA-256 of a body streamed rather than kept (a file
+    /// upload), computed as it arrived.
+    pub(super) body_sha256: Option<String>,
+    /// The file of `POST /v1/files`, received while the body arrived, or
+    /// why not; taken by its handler (when dropped untaken, as when
+    /// authentication fails, the file is removed).
+    pub(super) upload: Mutex<Option<Result<Uploaded, UploadError>>>,
 }
 
 impl Received {
@@ -50,32 +60,8 @@ impl Received {
         timeout: Duration,
         limit: usize,
     ) -> (Self, Result<(), ReadError>) {
-        let headers = parts
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let path_and_query = parts
-            .uri
-            .path_and_query()
-            .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
-        let declared = parts
-            .headers
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<usize>().ok());
-        let mut received = Received {
-            method: parts.method.as_str().to_owned(),
-            path_and_query,
-            headers,
-            body: Bytes::new(),
-            body_len: 0,
-        };
+        let declared = declared_length(parts);
+        let mut received = Received::head(parts);
         let deadline = tokio::time::Instant::now() + timeout;
         let read = tokio::time::timeout_at(
             deadline,
@@ -92,14 +78,45 @@ impl Received {
         (received, outcome)
     }
 
+    /// The request's head, without a body yet.
+    pub(super) fn head(parts: &Parts) -> Self {
+        let headers = parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let path_and_query = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+        Received {
+            method: parts.method.as_str().to_owned(),
+            path_and_query,
+            headers,
+            body: Bytes::new(),
+            body_len: 0,
+            body_sha256: None,
+            upload: Mutex::new(None),
+        }
+    }
+
     /// The request as the SigV4 verifier sees it.
     pub(super) fn view(&self) -> RequestView<'_> {
-        RequestView::new(
+        let view = RequestView::new(
             &self.method,
             &self.path_and_query,
             &self.headers,
             &self.body,
-        )
+        );
+        match &self.body_sha256 {
+            Some(hash) => view.with_body_sha256(hash),
+            None => view,
+        }
     }
 
     /// The first value of header `name` (case-insensitive).
@@ -131,6 +148,15 @@ impl Received {
             })
             .collect()
     }
+}
+
+/// The `content-length` the request declares, if it is a number.
+pub(super) fn declared_length(parts: &Parts) -> Option<usize> {
+    parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<usize>().ok())
 }
 
 /// The whole body, at most `limit` bytes, counting its bytes in `len` as

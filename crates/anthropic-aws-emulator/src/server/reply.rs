@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::batches::ResultsBody;
 use crate::faults::{AWS_ERROR_NAMESPACE, Fault, StreamScript};
+use crate::files::ContentBody;
 use crate::responses::{AnswerPlan, ApiError, MessagesRequest, message_skeleton};
 use crate::scenario::{self, BodyKind, Scenario, ScenarioError};
 use crate::state::Shared;
@@ -42,6 +43,8 @@ pub(crate) enum ReplyBody {
     },
     /// The JSON Lines results of a message batch, written as they are sent.
     Results(ResultsBody),
+    /// A file's content, read from disk (or generated) as it is sent.
+    Content(ContentBody),
 }
 
 /// What the server answers, before it becomes a hyper response.
@@ -147,6 +150,20 @@ impl Reply {
             "application/binary".clone_into(value);
         }
         reply.body = ReplyBody::Results(results);
+        reply
+    }
+
+    /// A file's content (`200`, its MIME type, its `content-length`, both
+    /// request ids), streamed.
+    pub(super) fn file_content(shared: &Shared, content: ContentBody, mime_type: &str) -> Self {
+        let mut reply = Reply::anthropic_json(shared, 200, &Value::Null);
+        if let Some((_, value)) = reply.headers.iter_mut().find(|(n, _)| n == "content-type") {
+            mime_type.clone_into(value);
+        }
+        if content.is_cut() {
+            "body_cut".clone_into(&mut reply.verdict);
+        }
+        reply.body = ReplyBody::Content(content);
         reply
     }
 
@@ -328,17 +345,23 @@ impl Reply {
         reply
     }
 
-    /// [`Fault::CutBody`]: a buffered body is sent only halfway (streams
-    /// are cut by their script instead).
+    /// [`Fault::CutBody`]: a buffered body or a file's content is sent
+    /// only halfway (streams are cut by their script instead).
     pub(super) fn cut_body(&mut self) {
-        if let ReplyBody::Full(bytes) = &self.body {
-            let declared = bytes.len();
-            self.body = ReplyBody::Partial {
-                sent: bytes.slice(..declared / 2),
-                declared,
-            };
-            "body_cut".clone_into(&mut self.verdict);
+        match &mut self.body {
+            ReplyBody::Full(bytes) => {
+                let declared = bytes.len();
+                self.body = ReplyBody::Partial {
+                    sent: bytes.slice(..declared / 2),
+                    declared,
+                };
+            }
+            ReplyBody::Content(content) if !content.is_cut() => {
+                content.cut_after(content.size() / 2);
+            }
+            _ => return,
         }
+        "body_cut".clone_into(&mut self.verdict);
     }
 
     /// Turns the reply into a hyper response. Invalid statuses become 500;
@@ -356,6 +379,7 @@ impl Reply {
             ReplyBody::Results(results) => {
                 results.map_err(|never: Infallible| match never {}).boxed()
             }
+            ReplyBody::Content(content) => content.boxed(),
             ReplyBody::Partial { sent, declared: n } => {
                 declared = Some(n);
                 PartialBody::new(sent).boxed()

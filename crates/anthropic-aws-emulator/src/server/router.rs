@@ -1,7 +1,8 @@
 //! The one place that says which endpoint answers which method and path.
 //!
-//! Adding an endpoint is one entry in [`ROUTES`] (with the largest body it
-//! takes) plus its handler in a file of `routes/` (one file per API family).
+//! Adding an endpoint is one entry in [`ROUTES`] (with how its body is
+//! read: buffered up to the largest it takes, or streamed to disk as a file
+//! upload) plus its handler in a file of `routes/` (one file per API family).
 
 use crate::batches::MAX_BODY_BYTES as MAX_BATCH_BODY_BYTES;
 use crate::responses::ApiError;
@@ -10,12 +11,23 @@ use crate::state::Shared;
 use super::effects::Effects;
 use super::received::{MAX_BODY_BYTES, Received};
 use super::reply::Reply;
-use super::routes::{batches, messages, models};
+use super::routes::{batches, files, messages, models};
 
 /// A handler: the shared state, the request, what the scenario and the
 /// fault queue ask of the answer, and the path parameters (`{name}`
 /// segments of the pattern, in order, still percent-encoded).
 pub(super) type Handler = fn(&Shared, &Received, &Effects<'_>, &[&str]) -> Reply;
+
+/// How a route's request body is read, before authentication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum BodyRule {
+    /// Kept in memory, at most this many bytes.
+    Buffered(usize),
+    /// `multipart/form-data` parsed as it arrives, the file written to
+    /// disk, the body hashed for SigV4 on the way; at most the file size
+    /// limit plus the multipart overhead (`server/upload_body.rs`).
+    FileUpload,
+}
 
 /// One endpoint.
 struct Route {
@@ -24,8 +36,8 @@ struct Route {
     /// The path: literal segments, and `{name}` for one non-empty segment.
     pattern: &'static str,
     handler: Handler,
-    /// The largest request body it takes, in bytes.
-    max_body: usize,
+    /// How its body is read.
+    body: BodyRule,
 }
 
 /// Every endpoint the emulator answers.
@@ -34,72 +46,102 @@ const ROUTES: &[Route] = &[
         method: "POST",
         pattern: "/v1/messages",
         handler: messages::create,
-        max_body: MAX_BODY_BYTES,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
     },
     Route {
         method: "POST",
         pattern: "/v1/messages/count_tokens",
         handler: messages::count_tokens,
-        max_body: MAX_BODY_BYTES,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
     },
     Route {
         method: "POST",
         pattern: "/v1/messages/batches",
         handler: batches::create,
-        max_body: MAX_BATCH_BODY_BYTES,
+        body: BodyRule::Buffered(MAX_BATCH_BODY_BYTES),
     },
     Route {
         method: "GET",
         pattern: "/v1/messages/batches",
         handler: batches::list,
-        max_body: MAX_BODY_BYTES,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
     },
     Route {
         method: "GET",
         pattern: "/v1/messages/batches/{batch_id}",
         handler: batches::get,
-        max_body: MAX_BODY_BYTES,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
     },
     Route {
         method: "DELETE",
         pattern: "/v1/messages/batches/{batch_id}",
         handler: batches::delete,
-        max_body: MAX_BODY_BYTES,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
     },
     Route {
         method: "POST",
         pattern: "/v1/messages/batches/{batch_id}/cancel",
         handler: batches::cancel,
-        max_body: MAX_BODY_BYTES,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
     },
     Route {
         method: "GET",
         pattern: "/v1/messages/batches/{batch_id}/results",
         handler: batches::results,
-        max_body: MAX_BODY_BYTES,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
+    },
+    Route {
+        method: "POST",
+        pattern: "/v1/files",
+        handler: files::upload,
+        body: BodyRule::FileUpload,
+    },
+    Route {
+        method: "GET",
+        pattern: "/v1/files",
+        handler: files::list,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
+    },
+    Route {
+        method: "GET",
+        pattern: "/v1/files/{file_id}",
+        handler: files::get,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
+    },
+    Route {
+        method: "DELETE",
+        pattern: "/v1/files/{file_id}",
+        handler: files::delete,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
+    },
+    Route {
+        method: "GET",
+        pattern: "/v1/files/{file_id}/content",
+        handler: files::content,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
     },
     Route {
         method: "GET",
         pattern: "/v1/models",
         handler: models::list,
-        max_body: MAX_BODY_BYTES,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
     },
     Route {
         method: "GET",
         pattern: "/v1/models/{model_id}",
         handler: models::get,
-        max_body: MAX_BODY_BYTES,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
     },
 ];
 
-/// The largest body a request to `method` `path` may have: its route's,
-/// or the Messages API's limit when no route answers it (it is only read
-/// to be checked, then refused).
-pub(super) fn body_limit(method: &str, path: &str) -> usize {
+/// How the body of a request to `method` `path` is read: as its route
+/// says, or buffered up to the Messages API's limit when no route answers
+/// it (it is only read to be checked, then refused).
+pub(super) fn body_rule(method: &str, path: &str) -> BodyRule {
     ROUTES
         .iter()
         .find(|r| r.method == method && matches(r.pattern, path).is_some())
-        .map_or(MAX_BODY_BYTES, |r| r.max_body)
+        .map_or(BodyRule::Buffered(MAX_BODY_BYTES), |r| r.body)
 }
 
 /// The parameters of `path` when it matches `pattern`.
@@ -181,19 +223,27 @@ mod tests {
     }
 
     #[test]
-    fn only_a_batch_create_takes_the_batch_body_limit() {
+    fn only_a_batch_create_takes_the_batch_body_limit_and_an_upload_goes_to_disk() {
         assert_eq!(
-            body_limit("POST", "/v1/messages/batches"),
-            MAX_BATCH_BODY_BYTES
+            body_rule("POST", "/v1/messages/batches"),
+            BodyRule::Buffered(MAX_BATCH_BODY_BYTES)
         );
+        assert_eq!(body_rule("POST", "/v1/files"), BodyRule::FileUpload);
         for (method, path) in [
             ("POST", "/v1/messages"),
             ("GET", "/v1/messages/batches"),
             ("POST", "/v1/messages/batches/msgbatch_1/cancel"),
             ("PUT", "/v1/messages/batches"),
             ("POST", "/v1/unknown"),
+            ("GET", "/v1/files"),
+            ("POST", "/v1/files/file_1"),
+            ("GET", "/v1/files/file_1/content"),
         ] {
-            assert_eq!(body_limit(method, path), MAX_BODY_BYTES, "{method} {path}");
+            assert_eq!(
+                body_rule(method, path),
+                BodyRule::Buffered(MAX_BODY_BYTES),
+                "{method} {path}"
+            );
         }
         const { assert!(MAX_BATCH_BODY_BYTES > MAX_BODY_BYTES) };
     }

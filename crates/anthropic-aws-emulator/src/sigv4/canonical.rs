@@ -221,7 +221,7 @@ pub fn canonical_request(
         canonical_query(request.query()),
         canonical_headers(request, &lower),
         lower.join(";"),
-        payload_hash(request.body)
+        request.payload_hash()
     )
 }
 

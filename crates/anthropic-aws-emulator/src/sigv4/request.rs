@@ -11,8 +11,14 @@ pub struct RequestView<'a> {
     /// Header names (any case) and values, in arrival order. Repeated headers
     /// appear once per value.
     pub headers: &'a [(String, String)],
-    /// The exact body bytes.
+    /// The exact body bytes (empty when the body was streamed to disk
+    /// instead, see [`body_sha256`](Self::body_sha256)).
     pub body: &'a [u8],
+    /// The lowercase hex SHA-256 of the body bytes as they were received,
+    /// for a body that was not kept in memory (an upload streamed to disk,
+    /// hashed while it arrived). When set, it is the payload hash in place
+    /// of the hash of [`body`](Self::body).
+    pub body_sha256: Option<&'a str>,
 }
 
 impl<'a> RequestView<'a> {
@@ -28,6 +34,32 @@ impl<'a> RequestView<'a> {
             path_and_query,
             headers,
             body,
+            body_sha256: None,
+        }
+    }
+
+    /// The same view, for a body that was hashed while it streamed
+    /// (`sha256_hex` is the lowercase hex SHA-256 of its exact bytes)
+    /// rather than kept.
+    ///
+    /// ```
+    /// use anthropic_aws_emulator::sigv4::{self, RequestView};
+    ///
+    /// let hash = sigv4::sha256_hex(b"a large body");
+    /// let view = RequestView::new("POST", "/v1/files", &[], b"").with_body_sha256(&hash);
+    /// assert_eq!(view.payload_hash(), hash);
+    /// ```
+    pub fn with_body_sha256(mut self, sha256_hex: &'a str) -> Self {
+        self.body_sha256 = Some(sha256_hex);
+        self
+    }
+
+    /// The payload hash: [`body_sha256`](Self::body_sha256) when set, else
+    /// the SHA-256 of [`body`](Self::body).
+    pub fn payload_hash(&self) -> String {
+        match self.body_sha256 {
+            Some(hash) => hash.to_owned(),
+            None => super::canonical::payload_hash(self.body),
         }
     }
 

@@ -7,8 +7,7 @@ use hmac::Mac;
 use crate::time;
 
 use super::canonical::{
-    TERMINATOR, canonical_header_value, canonical_request, mac, payload_hash, signing_key,
-    string_to_sign,
+    TERMINATOR, canonical_header_value, canonical_request, mac, signing_key, string_to_sign,
 };
 use super::credentials::{CredentialKind, CredentialStore, constant_time_eq};
 use super::error::{
@@ -296,7 +295,7 @@ pub fn verify(
     };
 
     // The payload.
-    let body_hash = payload_hash(request.body);
+    let body_hash = request.payload_hash();
     if let Some(declared) = request.header("x-amz-content-sha256")
         && declared.trim() != body_hash
     {

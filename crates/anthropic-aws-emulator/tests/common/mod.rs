@@ -106,6 +106,17 @@ impl Req {
         self
     }
 
+    /// Replaces the body with `bytes`, as they are.
+    pub fn with_bytes(mut self, bytes: Vec<u8>) -> Self {
+        self.body = bytes;
+        self
+    }
+
+    /// The headers so far (after [`Req::sign`], the signature's too).
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self

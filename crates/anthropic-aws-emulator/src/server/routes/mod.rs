@@ -2,5 +2,6 @@
 //! router (`server/router.rs`) says which one answers a request.
 
 pub(super) mod batches;
+pub(super) mod files;
 pub(super) mod messages;
 pub(super) mod models;

@@ -1,0 +1,36 @@
+//! Files: `POST /v1/files` and the routes under it.
+//!
+//! A file's content is kept on disk, in a temporary directory of its own
+//! that goes away with the emulator, never in memory: an upload is parsed
+//! as it arrives (`multipart/form-data`, one part `file`) and its content
+//! written straight to disk ([`upload`]), and a download is read from disk
+//! chunk by chunk as the connection takes it ([`content`]). A *synthetic*
+//! file has no content at all: its bytes are generated while they are sent,
+//! so benchmarks can download any size.
+//!
+//! The server's router sends the five routes here
+//! (`server/routes/files.rs`); this module knows neither the server nor its
+//! shared state. This file only names the parts:
+//!
+//! * [`options`] says how large a file may be, and whether uploads can be
+//!   downloaded;
+//! * [`upload`] receives a multipart body into a temporary file;
+//! * [`store`] keeps the files' metadata and pages them;
+//! * [`cursor`] makes and checks the `page` cursors of the list;
+//! * [`content`] streams a file's bytes, from disk or generated, and can
+//!   cut them short;
+//! * [`info`] shows files to tests.
+
+mod content;
+mod cursor;
+mod info;
+mod options;
+mod store;
+mod upload;
+
+pub(crate) use content::ContentBody;
+pub use content::synthetic_byte;
+pub use info::FileInfo;
+pub(crate) use options::{DEFAULT_MIME_TYPE, FileOptions};
+pub(crate) use store::{FileStore, NewFile, PageQuery, new_file_id};
+pub(crate) use upload::{UploadError, Uploaded, receive};
