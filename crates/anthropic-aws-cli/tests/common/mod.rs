@@ -1,6 +1,8 @@
 //! Shared loopback fixtures of the CLI tests: a local platform that knows every test credential.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod run;
+
 use anthropic_aws_emulator::{Emulator, EmulatorHandle, RecordedRequest};
 
 pub const REGION: &str = "us-west-2";
