@@ -123,7 +123,7 @@ async fn a_signed_upload_is_verified_over_the_multipart_bytes_and_round_trips() 
             file.anthropic_request_id()
                 .is_some_and(|id| id.starts_with("req_"))
         );
-        let progress = progress.lock().unwrap();
+        let progress = progress.lock().unwrap().clone();
         assert!(progress.len() > 1, "{progress:?}");
         assert_eq!(
             progress.last(),
