@@ -19,6 +19,17 @@
 //!   [`EmulatorBuilder::batch_processing_delay`], and its JSON Lines
 //!   results are streamed in bounded memory; [`EmulatorHandle::batches`]
 //!   shows them to tests ([`BatchInfo`]);
+//! * it keeps Files (`POST /v1/files` as `multipart/form-data`, `GET
+//!   /v1/files` paged by cursor, `GET /v1/files/{id}`, `GET
+//!   /v1/files/{id}/content`, `DELETE /v1/files/{id}`) on disk, never in
+//!   memory: an upload is parsed and written to a temporary directory as it
+//!   arrives, its SHA-256 (the SigV4 payload hash) computed on the way; a
+//!   download is streamed from disk. Uploads are not downloadable unless
+//!   [`EmulatorBuilder::files_downloadable`] or the scenario
+//!   `file-downloadable=true` says so; [`EmulatorHandle::add_synthetic_file`]
+//!   adds a file of any size whose bytes ([`synthetic_byte`]) are generated
+//!   while sent; [`EmulatorHandle::files`] ([`FileInfo`]) and
+//!   [`EmulatorHandle::file_upload_count`] show them to tests;
 //! * `POST /v1/messages` with `"stream": true` answers with server-sent
 //!   events (`message_start`, `content_block_start`, `ping`,
 //!   `content_block_delta`s, `content_block_stop`, `message_delta`,
@@ -43,9 +54,10 @@
 //!   `overloaded_error` and then succeeds. The keys (`status`, `type`,
 //!   `aws`, `message`, `retry-after`, `retry-after-ms`, `should-retry`,
 //!   `times`, `delay-ms`, `body`, `stream-error-after`, `stream-cut-after`,
-//!   `chunk-size`, `stream-text-bytes`, `text-delta-bytes`, and for batches
-//!   `batch-results-bytes` and `batch-expire`) are documented in the
-//!   crate's README;
+//!   `chunk-size`, `stream-text-bytes`, `text-delta-bytes`, for batches
+//!   `batch-results-bytes` and `batch-expire`, and for files
+//!   `file-downloadable`, `file-synthetic-bytes` and `cut-after-bytes`) are
+//!   documented in the crate's README;
 //! * its clock can be shifted ([`EmulatorBuilder::clock_ahead`],
 //!   [`EmulatorBuilder::clock_behind`]) for clock-skew tests: the SigV4 date
 //!   check and every response's `Date` header use the shifted clock;
