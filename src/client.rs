@@ -13,7 +13,7 @@ use secrecy::SecretString;
 use crate::auth::Auth;
 use crate::config::{AuthSource, EnvLookup, Options, process_env};
 use crate::error::Error;
-use crate::resources::{Messages, Models, RawRequest};
+use crate::resources::{Files, Messages, Models, RawRequest};
 use crate::transport::Transport;
 
 /// A client for Claude Platform on AWS. Cheap to clone: clones share one connection pool and
@@ -57,6 +57,11 @@ impl Client {
     /// The Models API: `list` and `get`.
     pub fn models(&self) -> Models<'_> {
         Models::new(&self.transport)
+    }
+
+    /// The Files API: `upload`, `list`, `retrieve_metadata`, `delete`, `download`.
+    pub fn files(&self) -> Files<'_> {
+        Files::new(&self.transport)
     }
 
     /// A signed call to any route, for what this client does not model yet (Agents,

@@ -330,3 +330,94 @@ pub fn start_results_server(block: Bytes, repeats: usize) -> SocketAddr {
     });
     rx.recv().expect("server address")
 }
+
+// ---------------------------------------------------------------------------------------
+// A local Files server for `examples/files_bench.rs`: drains uploads, streams downloads.
+
+/// The canned metadata of an upload of `size` bytes.
+fn file_metadata(size: u64) -> String {
+    format!(
+        r#"{{"id":"file_011CBench000000000000000","type":"file","filename":"bench.bin","mime_type":"application/octet-stream","size_bytes":{size},"created_at":"2026-11-28T00:00:00Z","downloadable":true}}"#
+    )
+}
+
+/// A Files server on its own thread: `POST /v1/files` reads the whole body (counting it, never
+/// keeping it) and answers canned metadata; `GET …/content` streams `download_bytes` bytes
+/// (one static 256 KiB chunk repeated) with a `Content-Length`. Both IDs on every answer.
+pub fn start_files_server(download_bytes: u64) -> SocketAddr {
+    use futures_util::stream;
+    use http_body_util::{Either, StreamBody};
+
+    const CHUNK: usize = 256 * 1024;
+    static PATTERN: std::sync::OnceLock<Bytes> = std::sync::OnceLock::new();
+    let pattern = PATTERN
+        .get_or_init(|| Bytes::from((0..CHUNK).map(|i| (i % 251) as u8).collect::<Vec<_>>()))
+        .clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr"))
+                .expect("send addr");
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let _ = stream.set_nodelay(true);
+                let pattern = pattern.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(
+                        move |req: hyper::Request<hyper::body::Incoming>| {
+                            let pattern = pattern.clone();
+                            async move {
+                                let builder = hyper::Response::builder()
+                                    .header(
+                                        "x-amzn-requestid",
+                                        "0b1c2d3e-4f50-4a6b-8c7d-000000000001",
+                                    )
+                                    .header("request-id", "req_011CSbenchfiles0000000");
+                                let response = if req.method() == Method::POST {
+                                    let mut body = req.into_body();
+                                    let mut size = 0u64;
+                                    while let Some(frame) = body.frame().await {
+                                        let Ok(frame) = frame else { break };
+                                        if let Some(data) = frame.data_ref() {
+                                            size += data.len() as u64;
+                                        }
+                                    }
+                                    builder.header("content-type", "application/json").body(
+                                        Either::Left(Full::new(Bytes::from(file_metadata(size)))),
+                                    )
+                                } else {
+                                    let chunks = download_bytes.div_ceil(CHUNK as u64);
+                                    let frames = stream::iter((0..chunks).map(move |i| {
+                                        let left = download_bytes - i * CHUNK as u64;
+                                        let n = left.min(CHUNK as u64) as usize;
+                                        Ok::<_, Infallible>(hyper::body::Frame::data(
+                                            pattern.slice(..n),
+                                        ))
+                                    }));
+                                    builder
+                                        .header("content-type", "application/octet-stream")
+                                        .header("content-length", download_bytes)
+                                        .body(Either::Right(StreamBody::new(frames)))
+                                };
+                                Ok::<_, Infallible>(response.expect("response"))
+                            }
+                        },
+                    );
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+    });
+    rx.recv().expect("server address")
+}

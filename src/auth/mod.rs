@@ -22,6 +22,9 @@ pub(crate) struct OutgoingRequest {
     pub(crate) url: Url,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+    /// The lowercase hex SHA-256 of a body streamed apart from `body` (then empty), computed
+    /// beforehand: signing uses it instead of hashing `body`.
+    pub(crate) payload_hash: Option<String>,
 }
 
 /// Adds the headers that authenticate one attempt of a request.

@@ -5,7 +5,9 @@
 //! default), `x-amz-date`, `content-type`, `accept`, every `anthropic-*` header,
 //! `x-amz-security-token` when the credentials carry a session token, and any other header the
 //! client sends except the few AWS never signs (`user-agent`, `authorization`,
-//! `x-amzn-trace-id`, `transfer-encoding`). The payload hash covers the exact body bytes sent.
+//! `x-amzn-trace-id`, `transfer-encoding`). The payload hash covers the exact body bytes sent:
+//! hashed here for a body in memory, or computed beforehand in a streaming pass for a body
+//! streamed from disk (a file upload), and given as `OutgoingRequest::payload_hash`.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};
@@ -91,11 +93,15 @@ impl SigV4 {
             })?;
             headers.push((name.as_str(), value));
         }
+        let body = match &request.payload_hash {
+            Some(hash) => SignableBody::Precomputed(hash.clone()),
+            None => SignableBody::Bytes(&request.body),
+        };
         let signable = SignableRequest::new(
             request.method.as_str(),
             request.url.as_str(),
             headers.into_iter(),
-            SignableBody::Bytes(&request.body),
+            body,
         )
         .map_err(|e| signing_error("the request cannot be signed", e))?;
         let (instructions, _signature) = sign(signable, &params)
@@ -163,6 +169,7 @@ mod tests {
             url: url.parse().unwrap(),
             headers,
             body: Bytes::from_static(b"{}"),
+            payload_hash: None,
         }
     }
 
@@ -177,6 +184,37 @@ mod tests {
         let auth = request.headers["authorization"].to_str().unwrap();
         let start = auth.find("SignedHeaders=").unwrap() + "SignedHeaders=".len();
         auth[start..].split(',').next().unwrap().to_owned()
+    }
+
+    /// The `Signature=` part of the `authorization` header.
+    fn signature(request: &OutgoingRequest) -> String {
+        let auth = request.headers["authorization"].to_str().unwrap();
+        auth.rsplit("Signature=").next().unwrap().to_owned()
+    }
+
+    #[test]
+    fn a_precomputed_payload_hash_signs_like_the_bytes() {
+        let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let url = "https://aws-external-anthropic.us-west-2.api.aws/v1/files";
+        let mut by_bytes = request(url);
+        signer()
+            .sign(&mut by_bytes, Credentials::for_tests(), time)
+            .unwrap();
+        // SHA-256 of `{}`.
+        let mut precomputed = request(url);
+        precomputed.body = Bytes::new();
+        precomputed.payload_hash =
+            Some("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a".into());
+        signer()
+            .sign(&mut precomputed, Credentials::for_tests(), time)
+            .unwrap();
+        assert_eq!(signature(&by_bytes), signature(&precomputed));
+        let mut other = request(url);
+        other.payload_hash = Some("0".repeat(64));
+        signer()
+            .sign(&mut other, Credentials::for_tests(), time)
+            .unwrap();
+        assert_ne!(signature(&by_bytes), signature(&other));
     }
 
     #[test]

@@ -23,7 +23,9 @@
 //! otherwise the status. Failures before or around the HTTP exchange have their own variants:
 //! [`Error::Config`], [`Error::Credentials`], [`Error::Signing`], [`Error::Connection`],
 //! [`Error::Timeout`] and [`Error::Decode`]; a Message Batches call the client refuses itself
-//! (limits, `custom_id` rules, results not ready or on another origin) is an [`Error::Batch`].
+//! (limits, `custom_id` rules, results not ready or on another origin) is an [`Error::Batch`];
+//! a Files call that fails on the client's side (a local file, a download that broke off) is an
+//! [`Error::File`].
 
 //!
 //! Whether an error is worth another attempt is the retry policy's call:
@@ -36,6 +38,7 @@ mod aws;
 mod batch;
 mod error_code;
 mod error_type;
+mod file;
 mod iam;
 mod metadata;
 
@@ -50,6 +53,7 @@ pub(crate) use api_error::snippet;
 pub use batch::BatchError;
 pub use error_code::ErrorCode;
 pub use error_type::ErrorType;
+pub use file::FileError;
 pub(crate) use iam::Route;
 
 use crate::request_id::RequestIds;
@@ -211,6 +215,10 @@ pub enum Error {
     /// rules, results not ready or on another origin); nothing was sent, or nothing more.
     #[error(transparent)]
     Batch(#[from] BatchError),
+    /// A Files call failed on the client's side: a local file could not be read or written,
+    /// an upload source changed its length, a download broke off.
+    #[error(transparent)]
+    File(#[from] FileError),
     /// A successful response whose body is not the JSON the client expected.
     #[error(
         "could not decode the response body (HTTP {status}): {source}; body starts: {body_snippet:?} ({request_ids})"
@@ -282,6 +290,7 @@ impl Error {
                 request_ids.as_ref()
             }
             Self::Batch(e) => e.request_ids(),
+            Self::File(e) => e.request_ids(),
             _ => None,
         }
     }

@@ -1,7 +1,9 @@
-//! One accessor per API family: [`Messages`] (with [`Batches`]) and [`Models`], each with a raw twin that returns
-//! status, headers, body bytes and both request IDs before parsing; and [`RawRequest`], a signed call to any route.
+//! One accessor per API family: [`Messages`] (with [`Batches`]), [`Models`] and [`Files`];
+//! Messages and Models each have a raw twin that returns status, headers, body bytes and both
+//! request IDs before parsing; and [`RawRequest`], a signed call to any route.
 
 mod batches;
+mod files;
 mod messages;
 mod models;
 mod paging;
@@ -11,6 +13,7 @@ pub use batches::{
     BATCH_MAX_REQUEST_BYTES, BATCH_MAX_REQUESTS, BatchResults, BatchRunner, Batches,
     CUSTOM_ID_MAX_CHARS, RunProgress, RunReport, RunnerError, STATE_FILE_SUFFIX, state_path_for,
 };
+pub use files::{FILES_MAX_BYTES, FileUpload, Files, PART_SUFFIX};
 pub use messages::{MESSAGES_MAX_REQUEST_BYTES, Messages, RawMessages};
 pub use models::{Models, RawModels};
 pub use raw::RawRequest;

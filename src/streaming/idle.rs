@@ -1,5 +1,6 @@
 //! [`IdleTimer`]: the stream idle timeout, one implementation for every long body (a
-//! message's server-sent events, a batch's results). When it fires, the stream ends with
+//! message's server-sent events, a batch's results, a file's content); [`IdleBody`] applies it
+//! to a response body. When it fires, the stream ends with
 //! [`Error::Timeout`](crate::Error::Timeout) of kind
 //! [`StreamIdle`](crate::TimeoutKind::StreamIdle), which the retry policy (`retry.rs`) judges
 //! like any other failure.
@@ -8,7 +9,11 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
+use bytes::Bytes;
+use futures_core::Stream;
 use tokio::time::{Instant, Sleep};
+
+type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
 /// Fires when a body stays silent for longer than its timeout. It is not re-armed on every
 /// chunk (that would cost a timer-wheel update per chunk): when it fires it is pushed on to
@@ -49,6 +54,52 @@ impl IdleTimer {
                 return Poll::Ready(());
             }
             self.sleep.as_mut().reset(deadline);
+        }
+    }
+}
+
+/// The body went silent for longer than the request timeout.
+#[derive(Debug, thiserror::Error)]
+#[error("no data arrived for {0:?}")]
+pub(crate) struct IdleTimeout(Duration);
+
+impl IdleTimeout {
+    /// The silence allowed.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.0
+    }
+}
+
+/// A response body that fails with [`IdleTimeout`] when it stays silent too long.
+pub(crate) struct IdleBody {
+    inner: ByteStream,
+    idle: IdleTimer,
+}
+
+impl IdleBody {
+    /// `response`'s body, allowed silences of at most `timeout`.
+    pub(crate) fn new(response: reqwest::Response, timeout: Duration) -> Self {
+        Self {
+            inner: Box::pin(response.bytes_stream()),
+            idle: IdleTimer::new(timeout),
+        }
+    }
+}
+
+impl Stream for IdleBody {
+    type Item = Result<Bytes, crate::error::BoxError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        match this.inner.as_mut().poll_next(cx) {
+            Poll::Ready(next) => {
+                this.idle.touch();
+                Poll::Ready(next.map(|item| item.map_err(Into::into)))
+            }
+            Poll::Pending => {
+                ready!(this.idle.poll_expired(cx));
+                Poll::Ready(Some(Err(IdleTimeout(this.idle.timeout()).into())))
+            }
         }
     }
 }

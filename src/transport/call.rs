@@ -4,6 +4,7 @@ use bytes::Bytes;
 use http::Method;
 use reqwest::Url;
 
+use super::StreamedBody;
 use crate::error::Error;
 use crate::request_options::RequestOptions;
 
@@ -26,6 +27,10 @@ pub(crate) struct Call<'a> {
     pub(crate) url: Option<Url>,
     /// The `accept` header, instead of the JSON or event-stream default.
     pub(crate) accept: Option<&'static str>,
+    /// A body streamed from its source instead of `body` (a file upload).
+    pub(crate) streamed: Option<StreamedBody>,
+    /// A beta this call needs, added to the `anthropic-beta` header.
+    pub(crate) beta: Option<&'static str>,
 }
 
 impl<'a> Call<'a> {
@@ -40,6 +45,8 @@ impl<'a> Call<'a> {
             options: options.clone(),
             url: None,
             accept: None,
+            streamed: None,
+            beta: None,
         }
     }
 
@@ -62,6 +69,8 @@ impl<'a> Call<'a> {
             options: options.clone(),
             url: None,
             accept: None,
+            streamed: None,
+            beta: None,
         })
     }
 }

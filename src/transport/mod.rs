@@ -6,11 +6,12 @@
 
 mod body;
 mod call;
+mod streamed;
 
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, CONTENT_TYPE, LOCATION, USER_AGENT};
+use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, USER_AGENT};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use reqwest::Url;
 use reqwest::redirect;
@@ -26,6 +27,7 @@ use crate::retry::{Next, Retries};
 use crate::wire::WireEvent;
 use body::{BodyError, read_capped, read_success_body};
 pub(crate) use call::Call;
+pub(crate) use streamed::{OpenBody, StreamedBody};
 
 /// Error bodies are read up to this many bytes; the rest is dropped.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -59,6 +61,11 @@ impl Transport {
     /// The timeout that applies to `options`.
     pub(crate) fn timeout(&self, options: &RequestOptions) -> Duration {
         options.timeout.unwrap_or(self.config.timeout)
+    }
+
+    /// Whether requests are SigV4-signed, so that a streamed body needs its payload hash.
+    pub(crate) fn signs_payload(&self) -> bool {
+        matches!(self.auth, Auth::SigV4(_))
     }
 
     /// The retry budget that applies to `options`.
@@ -104,13 +111,15 @@ impl Transport {
         F: Fn(reqwest::Response) -> Fut,
         Fut: Future<Output = Result<T, BodyError>>,
     {
-        if let (Some(body), Some(limit)) = (&call.body, call.max_body)
-            && body.len() > limit
+        let size = match (&call.body, &call.streamed) {
+            (_, Some(streamed)) => usize::try_from(streamed.len).unwrap_or(usize::MAX),
+            (Some(body), None) => body.len(),
+            (None, None) => 0,
+        };
+        if let Some(limit) = call.max_body
+            && size > limit
         {
-            return Err(Error::RequestTooLarge {
-                size: body.len(),
-                limit,
-            });
+            return Err(Error::RequestTooLarge { size, limit });
         }
         let url = self.url(call)?;
         let mut headers = self.config.default_headers.clone();
@@ -200,12 +209,26 @@ impl Transport {
             url: url.clone(),
             headers: headers.clone(),
             body: call.body.clone().unwrap_or_default(),
+            payload_hash: None,
         };
         let headers = &mut request.headers;
-        // A raw call's own content-type stays; every other body is JSON.
-        headers
-            .entry(CONTENT_TYPE)
-            .or_insert(HeaderValue::from_static("application/json"));
+        match &call.streamed {
+            Some(streamed) => {
+                headers.insert(CONTENT_TYPE, streamed.content_type.clone());
+                // Sent as declared, never chunked; signed like every other header.
+                headers.insert(CONTENT_LENGTH, HeaderValue::from(streamed.len));
+                request.payload_hash = streamed.payload_hash.clone();
+            }
+            None => {
+                // A raw call's own content-type stays; every other body is JSON.
+                headers
+                    .entry(CONTENT_TYPE)
+                    .or_insert(HeaderValue::from_static("application/json"));
+            }
+        }
+        if let Some(beta) = call.beta {
+            add_beta(headers, beta);
+        }
         let accept = call.accept.unwrap_or(if call.streaming {
             "text/event-stream"
         } else {
@@ -226,13 +249,19 @@ impl Transport {
                 method: &request.method,
                 url: &request.url,
                 headers: &request.headers,
-                body_len: request.body.len(),
+                body_len: call.streamed.as_ref().map_or(request.body.len(), |s| {
+                    usize::try_from(s.len).unwrap_or(usize::MAX)
+                }),
             });
         }
+        let body = match &call.streamed {
+            Some(streamed) => (streamed.open)().await?,
+            None => request.body.into(),
+        };
         let mut builder = http
             .request(request.method, request.url)
             .headers(request.headers)
-            .body(request.body);
+            .body(body);
         let response = if call.streaming {
             // Until the headers arrive; the stream then watches its own silences.
             match tokio::time::timeout(timeout, builder.send()).await {
@@ -376,6 +405,22 @@ impl Transport {
             status,
             request_ids,
         }
+    }
+}
+
+/// Adds `beta` to the `anthropic-beta` header (a comma-separated list), unless it is there.
+fn add_beta(headers: &mut http::HeaderMap, beta: &'static str) {
+    let current = headers
+        .get("anthropic-beta")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let value = match current {
+        Some(list) if list.split(',').any(|b| b.trim() == beta) => return,
+        Some(list) if !list.trim().is_empty() => HeaderValue::from_str(&format!("{list},{beta}")),
+        _ => Ok(HeaderValue::from_static(beta)),
+    };
+    if let Ok(value) = value {
+        headers.insert("anthropic-beta", value);
     }
 }
 

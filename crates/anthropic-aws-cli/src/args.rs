@@ -187,6 +187,9 @@ pub enum Command {
     /// Message Batches: create, retrieve, list, cancel, delete, results, and a resumable runner.
     #[command(name = "messages:batches", subcommand)]
     MessagesBatches(crate::batches::BatchesCommand),
+    /// Files: upload, list, retrieve-metadata, delete, download (alias: files).
+    #[command(name = "beta:files", visible_alias = "files", subcommand)]
+    BetaFiles(crate::files::FilesCommand),
     /// Serve a local Claude Platform on AWS to point apps and CI at.
     Emulator(crate::emulator::EmulatorArgs),
 }

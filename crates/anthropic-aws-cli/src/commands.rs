@@ -28,6 +28,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
     match command {
         Command::Emulator(args) => crate::emulator::run(args).await,
         Command::MessagesBatches(command) => crate::batches::run(global, command).await,
+        Command::BetaFiles(command) => crate::files::run(global, command).await,
         Command::Messages(MessagesCommand::Create(args)) => {
             let (params, stream) = input::create_params(&args)?;
             if stream && global.format == Some(Format::Raw) {

@@ -201,6 +201,7 @@ impl CliError {
             Error::Decode { .. } => ("decode_error", e.to_string()),
             Error::Redirect { .. } => ("redirect_error", e.to_string()),
             Error::ResponseTooLarge { .. } => ("response_too_large", e.to_string()),
+            Error::File(_) => ("file_error", e.to_string()),
             other => ("client_error", other.to_string()),
         };
         (kind.to_owned(), message)

@@ -20,6 +20,7 @@ mod connect;
 mod debug;
 mod emulator;
 mod errors;
+mod files;
 mod input;
 mod output;
 mod progress;

@@ -5,20 +5,16 @@ use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
-use std::time::Duration;
 
-use bytes::Bytes;
 use futures_core::Stream;
 
 use crate::error::{Error, TimeoutKind};
 use crate::response::{Response, ResponseMeta, meta_accessors};
 use crate::retry::{Next, Retries};
-use crate::streaming::idle::IdleTimer;
+use crate::streaming::idle::{IdleBody, IdleTimeout};
 use crate::streaming::{JsonLines, JsonLinesError};
 use crate::transport::{Call, Transport};
 use crate::types::{BatchResult, MessageBatch};
-
-type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
 /// The results of one batch, from [`Batches::results`](super::Batches::results): a
 /// [`Stream`] of [`BatchResult`]s in the order the body lists them.
@@ -65,10 +61,7 @@ impl BatchResults {
     ) -> Result<Self, Error> {
         let (meta, response) = transport.open(&call, &mut retries).await?;
         let idle_timeout = transport.timeout(&call.options);
-        let body = IdleBody {
-            inner: Box::pin(response.bytes_stream()),
-            idle: IdleTimer::new(idle_timeout),
-        };
+        let body = IdleBody::new(response, idle_timeout);
         Ok(Self {
             batch,
             meta,
@@ -134,7 +127,7 @@ impl BatchResults {
             JsonLinesError::Body { source, .. } => match source.downcast::<IdleTimeout>() {
                 Ok(idle) => Error::Timeout {
                     kind: TimeoutKind::StreamIdle,
-                    timeout: idle.0,
+                    timeout: idle.timeout(),
                     source: None,
                     status: Some(self.meta.status()),
                     request_ids: Some(request_ids),
@@ -175,34 +168,5 @@ impl fmt::Debug for BatchResults {
             .field("anthropic_request_id", &self.anthropic_request_id())
             .field("lines_read", &self.lines_read())
             .finish_non_exhaustive()
-    }
-}
-
-/// The body went silent for longer than the request timeout.
-#[derive(Debug, thiserror::Error)]
-#[error("no data arrived for {0:?}")]
-struct IdleTimeout(Duration);
-
-/// The response body, failing with [`IdleTimeout`] when it stays silent too long.
-struct IdleBody {
-    inner: ByteStream,
-    idle: IdleTimer,
-}
-
-impl Stream for IdleBody {
-    type Item = Result<Bytes, crate::error::BoxError>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
-        match this.inner.as_mut().poll_next(cx) {
-            Poll::Ready(next) => {
-                this.idle.touch();
-                Poll::Ready(next.map(|item| item.map_err(Into::into)))
-            }
-            Poll::Pending => {
-                ready!(this.idle.poll_expired(cx));
-                Poll::Ready(Some(Err(IdleTimeout(this.idle.timeout()).into())))
-            }
-        }
     }
 }

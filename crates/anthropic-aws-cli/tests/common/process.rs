@@ -28,6 +28,8 @@ pub struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+    /// stdout as bytes, for binary output.
+    pub stdout_bytes: Vec<u8>,
 }
 
 impl Cli {
@@ -122,6 +124,7 @@ impl Cli {
             code: output.status.code().expect("an exit code, not a signal"),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            stdout_bytes: output.stdout,
         };
         run.assert_no_secrets();
         run

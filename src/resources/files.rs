@@ -1,0 +1,305 @@
+//! The Files API under `/v1/files`: upload (streamed from disk, signed without holding the
+//! file), list (one page or every page, by cursor), retrieve metadata, delete, and download
+//! (streamed to any writer, or to a path through a temporary file).
+
+mod download;
+mod upload;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use futures_core::Stream;
+use futures_util::{StreamExt, TryStreamExt, stream};
+use http::Method;
+
+use crate::error::Error;
+use crate::request_options::RequestOptions;
+use crate::response::{RawResponse, Response};
+use crate::transport::{Call, Transport};
+use crate::types::{DeletedFile, DownloadedFile, FileList, FileListParams, FileMetadata};
+use download::DownloadProgress;
+
+pub use download::PART_SUFFIX;
+pub use upload::FileUpload;
+
+const FILES: &[&str] = &["v1", "files"];
+/// The beta the official SDKs send with every Files call.
+const FILES_BETA: &str = "files-api-2025-04-14";
+/// The largest file the platform takes: 500 MB. A larger upload is refused before anything
+/// is sent ([`Error::RequestTooLarge`], type `request_too_large`).
+pub const FILES_MAX_BYTES: u64 = 500_000_000;
+
+/// The Files API, from [`Client::files`](crate::Client::files).
+#[derive(Clone)]
+pub struct Files<'c> {
+    transport: &'c Arc<Transport>,
+    options: RequestOptions,
+    progress: Option<DownloadProgress>,
+}
+
+impl<'c> Files<'c> {
+    pub(crate) fn new(transport: &'c Arc<Transport>) -> Self {
+        Self {
+            transport,
+            options: RequestOptions::default(),
+            progress: None,
+        }
+    }
+
+    /// The same API with per-request overrides of timeouts and retries.
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Calls `progress(bytes so far, Content-Length when declared)` as downloads are written.
+    #[must_use]
+    pub fn on_download_progress(
+        mut self,
+        progress: impl Fn(u64, Option<u64>) + Send + Sync + 'static,
+    ) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+
+    /// Uploads a file (`POST /v1/files`, multipart/form-data, one part `file` with its filename
+    /// and MIME type) and returns its metadata.
+    ///
+    /// The body is streamed from the source with an exact `Content-Length`, never held in
+    /// memory. With SigV4, a first streaming pass computes the payload hash over the exact
+    /// multipart bytes; each attempt (a retry too) reads the source again from the start and
+    /// is signed afresh. A file over [`FILES_MAX_BYTES`] is refused before anything is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use anthropic_aws::resources::FileUpload;
+    /// let file = client.files().upload(FileUpload::path("data/report.pdf")).await?;
+    /// println!("{} {} {}", file.id, file.mime_type, file.size_bytes);
+    /// # Ok(()) }
+    /// ```
+    pub async fn upload(&self, upload: FileUpload) -> Result<Response<FileMetadata>, Error> {
+        let resolved = upload.resolve().await?;
+        if resolved.len > FILES_MAX_BYTES {
+            return Err(Error::RequestTooLarge {
+                size: usize::try_from(resolved.len).unwrap_or(usize::MAX),
+                limit: FILES_MAX_BYTES as usize,
+            });
+        }
+        tracing::debug!(
+            filename = %resolved.filename,
+            mime_type = %resolved.mime_type,
+            bytes = resolved.len,
+            "uploading a file"
+        );
+        let body = resolved.into_body(self.transport.signs_payload()).await?;
+        let mut call = Call {
+            method: Method::POST,
+            ..Call::get(FILES, &self.options)
+        };
+        call.streamed = Some(body);
+        call.beta = Some(FILES_BETA);
+        self.send(call).await
+    }
+
+    /// One page of files (`GET /v1/files?limit=&page=`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use anthropic_aws::types::FileListParams;
+    /// let page = client.files().list(&FileListParams::new().limit(10)).await?;
+    /// for file in &page.data {
+    ///     println!("{} {}", file.id, file.filename);
+    /// }
+    /// println!("next page: {:?}", page.next_page);
+    /// # Ok(()) }
+    /// ```
+    pub async fn list(&self, params: &FileListParams) -> Result<Response<FileList>, Error> {
+        list_page(self.transport, &self.options, params).await
+    }
+
+    /// Every page from `params` on, fetched as the stream is read: while a page has a
+    /// `next_page` cursor, the next one is asked for with it as `page`. The stream ends after
+    /// the first error.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use futures_util::TryStreamExt;
+    /// let mut pages = client.files().list_pages(&Default::default());
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("{} files (AWS request ID {:?})", page.data.len(), page.aws_request_id());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn list_pages(
+        &self,
+        params: &FileListParams,
+    ) -> impl Stream<Item = Result<Response<FileList>, Error>> + Send + Unpin + 'static {
+        let transport = Arc::clone(self.transport);
+        let options = self.options.clone();
+        stream::unfold(Some(params.clone()), move |next| {
+            let transport = Arc::clone(&transport);
+            let options = options.clone();
+            async move {
+                let params = next?;
+                match list_page(&transport, &options, &params).await {
+                    Err(e) => Some((Err(e), None)),
+                    Ok(page) => {
+                        let following = next_page_params(&params, &page);
+                        Some((Ok(page), following))
+                    }
+                }
+            }
+        })
+        .boxed()
+    }
+
+    /// Every file from `params` on, page after page (see [`list_pages`](Self::list_pages)).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use futures_util::TryStreamExt;
+    /// let files: Vec<_> = client.files().list_all(&Default::default()).try_collect().await?;
+    /// println!("{} files", files.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_all(
+        &self,
+        params: &FileListParams,
+    ) -> impl Stream<Item = Result<FileMetadata, Error>> + Send + Unpin + 'static {
+        self.list_pages(params)
+            .map_ok(|page| stream::iter(page.into_inner().data.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
+    /// One file's metadata (`GET /v1/files/{id}`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// let file = client.files().retrieve_metadata("file_01").await?;
+    /// println!("{} is {} bytes; downloadable: {}", file.filename, file.size_bytes, file.downloadable);
+    /// # Ok(()) }
+    /// ```
+    pub async fn retrieve_metadata(&self, file_id: &str) -> Result<Response<FileMetadata>, Error> {
+        let path = ["v1", "files", file_id];
+        let mut call = Call::get(&path, &self.options);
+        call.beta = Some(FILES_BETA);
+        self.send(call).await
+    }
+
+    /// Deletes a file (`DELETE /v1/files/{id}`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// let deleted = client.files().delete("file_01").await?;
+    /// assert_eq!(deleted.kind, "file_deleted");
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete(&self, file_id: &str) -> Result<Response<DeletedFile>, Error> {
+        let path = ["v1", "files", file_id];
+        let mut call = Call {
+            method: Method::DELETE,
+            ..Call::get(&path, &self.options)
+        };
+        call.beta = Some(FILES_BETA);
+        self.send(call).await
+    }
+
+    /// Streams a file's content (`GET /v1/files/{id}/content`; only `downloadable` files) into
+    /// `writer`, in bounded memory. Retried until the response headers arrive; a body that
+    /// then breaks off, is shorter than its `Content-Length` or stays silent longer than the
+    /// timeout is an error ([`FileError::DownloadIncomplete`](crate::error::FileError), or a
+    /// stream-idle [`Error::Timeout`]), with what was written so far left in `writer`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// let mut out = tokio::io::stdout();
+    /// let done = client.files().download("file_01", &mut out).await?;
+    /// eprintln!("{} bytes (AWS request ID {:?})", done.bytes, done.aws_request_id());
+    /// # Ok(()) }
+    /// ```
+    pub async fn download<W>(
+        &self,
+        file_id: &str,
+        writer: &mut W,
+    ) -> Result<Response<DownloadedFile>, Error>
+    where
+        W: tokio::io::AsyncWrite + Unpin + ?Sized,
+    {
+        let progress = self.progress.as_ref();
+        download::download(self.transport, &self.options, file_id, writer, progress).await
+    }
+
+    /// Downloads a file's content to `path`: written to `<path>.part` in the same directory
+    /// and renamed to `path` only when every byte arrived. On any error the temporary file is
+    /// removed and nothing is left at `path` (an existing file there stays as it was).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// let done = client
+    ///     .files()
+    ///     .on_download_progress(|got, total| eprintln!("{got} of {total:?} bytes"))
+    ///     .download_to_path("file_01", "output.csv")
+    ///     .await?;
+    /// println!("{} bytes of {:?}", done.bytes, done.content_type);
+    /// # Ok(()) }
+    /// ```
+    pub async fn download_to_path(
+        &self,
+        file_id: &str,
+        path: impl AsRef<Path>,
+    ) -> Result<Response<DownloadedFile>, Error> {
+        let progress = self.progress.as_ref();
+        let path = path.as_ref();
+        download::download_to_path(self.transport, &self.options, file_id, path, progress).await
+    }
+
+    async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        call: Call<'_>,
+    ) -> Result<Response<T>, Error> {
+        let (meta, body) = self.transport.send(call).await?;
+        RawResponse::new(meta, body).parse()
+    }
+}
+
+async fn list_page(
+    transport: &Transport,
+    options: &RequestOptions,
+    params: &FileListParams,
+) -> Result<Response<FileList>, Error> {
+    let mut call = Call::get(FILES, options);
+    call.query = params.query_pairs();
+    call.beta = Some(FILES_BETA);
+    let (meta, body) = transport.send(call).await?;
+    RawResponse::new(meta, body).parse()
+}
+
+/// The parameters of the page after `page`, or `None` when it was the last (no cursor, or the
+/// same cursor again).
+fn next_page_params(params: &FileListParams, page: &FileList) -> Option<FileListParams> {
+    let cursor = page.next_page.as_deref().filter(|c| !c.is_empty())?;
+    if params.page.as_deref() == Some(cursor) {
+        return None;
+    }
+    Some(params.clone().page(cursor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_follows_next_page() {
+        let page = |next: Option<&str>| FileList {
+            next_page: next.map(str::to_owned),
+            ..Default::default()
+        };
+        let params = FileListParams::new().limit(2);
+        let next = next_page_params(&params, &page(Some("page_2"))).unwrap();
+        assert_eq!(next.page.as_deref(), Some("page_2"));
+        assert_eq!(next.limit, Some(2));
+        assert!(next_page_params(&params, &page(None)).is_none());
+        assert!(next_page_params(&next, &page(Some("page_2"))).is_none());
+        assert!(next_page_params(&params, &page(Some(""))).is_none());
+    }
+}
