@@ -101,31 +101,11 @@ async fn list_models(global: &Global, out: Output<'_>, args: ListArgs) -> Result
         ids(global, raw.aws_request_id(), raw.anthropic_request_id());
         return out.bytes(raw.body());
     }
-    let max = args.max_items.unwrap_or(u64::MAX);
-    let mut pages = models.list_pages(&params);
-    let mut kept = Vec::new();
-    let mut seen = 0u64;
-    'pages: while seen < max {
-        let Some(page) = pages.try_next().await? else {
-            break;
-        };
+    let pages = models.list_pages(&params).map_ok(move |page| {
         ids(global, page.aws_request_id(), page.anthropic_request_id());
-        for model in page.into_inner().data {
-            if seen == max {
-                break 'pages;
-            }
-            seen += 1;
-            if out.format == Format::Jsonl {
-                out.value(&model)?;
-            } else {
-                kept.push(model);
-            }
-        }
-    }
-    if out.format == Format::Jsonl {
-        return Ok(());
-    }
-    out.value(&serde_json::json!({ "data": kept }))
+        futures_util::stream::iter(page.into_inner().data.into_iter().map(Ok))
+    });
+    out.items(pages.try_flatten(), args.max_items).await
 }
 
 /// `messages create --stream`: the text as it arrives; with `--format jsonl` one event per

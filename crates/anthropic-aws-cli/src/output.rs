@@ -2,6 +2,7 @@
 
 use std::io::{self, IsTerminal, Write};
 
+use futures_util::{Stream, TryStreamExt};
 use serde::Serialize;
 
 use crate::args::{Format, Global};
@@ -63,6 +64,33 @@ impl<'a> Output<'a> {
         }
         let json = serde_json::to_string(value).map_err(|e| CliError::Output(e.into()))?;
         self.write_shaped(out, &json)
+    }
+
+    /// Every item of a list, page after page, up to `max_items`: with `jsonl` one item a line
+    /// as pages arrive, otherwise one `{"data": [...]}` at the end.
+    pub async fn items<T, S>(&self, mut items: S, max_items: Option<u64>) -> Result<(), CliError>
+    where
+        T: Serialize,
+        S: Stream<Item = Result<T, anthropic_aws::Error>> + Unpin,
+    {
+        let max = max_items.unwrap_or(u64::MAX);
+        let mut kept = Vec::new();
+        let mut seen = 0u64;
+        while seen < max {
+            let Some(item) = items.try_next().await? else {
+                break;
+            };
+            seen += 1;
+            if self.format == Format::Jsonl {
+                self.value(&item)?;
+            } else {
+                kept.push(item);
+            }
+        }
+        if self.format == Format::Jsonl {
+            return Ok(());
+        }
+        self.value(&serde_json::json!({ "data": kept }))
     }
 
     /// The response body exactly as received (`--format raw`); with `--transform` or

@@ -69,25 +69,11 @@ async fn list(global: &Global, out: Output<'_>, args: &ListArgs) -> Result<(), C
     params.after_id.clone_from(&args.after_id);
     params.before_id.clone_from(&args.before_id);
     let client = client(global).await?;
-    let max = args.max_items.unwrap_or(u64::MAX);
-    let mut batches = client.messages().batches().list_all(&params);
-    let mut kept = Vec::new();
-    let mut seen = 0u64;
-    while seen < max {
-        let Some(batch) = batches.try_next().await? else {
-            break;
-        };
-        seen += 1;
-        if out.format == Format::Jsonl {
-            out.value(&batch)?;
-        } else {
-            kept.push(batch);
-        }
-    }
-    if out.format == Format::Jsonl {
-        return Ok(());
-    }
-    out.value(&serde_json::json!({ "data": kept }))
+    out.items(
+        client.messages().batches().list_all(&params),
+        args.max_items,
+    )
+    .await
 }
 
 /// `results`: one result a line on stdout (each through `--transform`), written as they

@@ -8,11 +8,10 @@ use std::sync::{Arc, OnceLock};
 
 use anthropic_aws::resources::FileUpload;
 use anthropic_aws::types::FileListParams;
-use futures_util::TryStreamExt;
 
 pub use self::args::FilesCommand;
 use self::args::{DownloadArgs, ListArgs, UploadArgs};
-use crate::args::{Format, Global};
+use crate::args::Global;
 use crate::connect::{client, ids};
 use crate::errors::CliError;
 use crate::output::Output;
@@ -76,25 +75,8 @@ async fn list(global: &Global, out: Output<'_>, args: &ListArgs) -> Result<(), C
     params.limit = args.limit;
     params.page.clone_from(&args.page);
     let client = client(global).await?;
-    let max = args.max_items.unwrap_or(u64::MAX);
-    let mut files = client.files().list_all(&params);
-    let mut kept = Vec::new();
-    let mut seen = 0u64;
-    while seen < max {
-        let Some(file) = files.try_next().await? else {
-            break;
-        };
-        seen += 1;
-        if out.format == Format::Jsonl {
-            out.value(&file)?;
-        } else {
-            kept.push(file);
-        }
-    }
-    if out.format == Format::Jsonl {
-        return Ok(());
-    }
-    out.value(&serde_json::json!({ "data": kept }))
+    out.items(client.files().list_all(&params), args.max_items)
+        .await
 }
 
 /// `download`: to stdout (`-`), or to a path through `<path>.part`; a summary on stdout for
