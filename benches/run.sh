@@ -22,7 +22,7 @@ echo "cpus: $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed
 rustc --version
 
 cargo build --release -p anthropic-aws-cli -p anthropic-aws --example load --example stream_memory \
-    --example batch_results_bench
+    --example batch_results_bench --example files_bench
 
 echo
 echo "## signing and request build (criterion)"
@@ -41,6 +41,21 @@ echo "## batch results: client vs bare reqwest + serde_json loop"
 target/release/examples/batch_results_bench --bytes 200000000 --rounds "$($quick && echo 3 || echo 7)"
 echo "### 1 GB of results, max RSS"
 bash benches/batch_results_memory.sh 1000000000
+
+echo
+echo "## files: 500 MB upload and download, client vs bare"
+target/release/examples/files_bench --bytes 500000000 --rounds "$($quick && echo 3 || echo 5)"
+echo "### max RSS"
+bash benches/files_memory.sh 500000000
+
+echo
+echo "## CLI: --stream of a 200 MB answer, plain and --format json (max RSS)"
+bash benches/cli_stream_memory.sh 200000000
+
+echo
+echo "## emulator: 20 x 31 MB unauthenticated POSTs, then a 500 MiB file (VmHWM)"
+bash benches/emulator_memory.sh
+bash benches/emulator_memory.sh files 500
 
 echo
 echo "## streaming through final_message()"
