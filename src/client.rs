@@ -11,7 +11,7 @@ use reqwest::Url;
 use secrecy::SecretString;
 
 use crate::auth::Auth;
-use crate::config::{AuthSource, EnvLookup, Options, process_env};
+use crate::config::{AuthSource, EnvLookup, Options, SdkDefaults, process_env};
 use crate::error::Error;
 use crate::resources::{Files, Messages, Models, RawRequest};
 use crate::transport::Transport;
@@ -127,25 +127,34 @@ impl fmt::Debug for Client {
 /// The one table of every option (the crate docs, the `config` module and the README link
 /// here). An environment variable set to the empty string counts as unset.
 ///
-/// | option | builder | environment | otherwise |
-/// |---|---|---|---|
-/// | endpoint | [`base_url`](Self::base_url) | `ANTHROPIC_AWS_BASE_URL` | `https://aws-external-anthropic.{region}.api.aws` |
-/// | region | [`region`](Self::region) | `AWS_REGION`, then `AWS_DEFAULT_REGION` | the AWS profile's `region`; else an error (no silent default) |
-/// | workspace | [`workspace_id`](Self::workspace_id) | `ANTHROPIC_AWS_WORKSPACE_ID` | an error; nothing is sent |
-/// | API key | [`api_key`](Self::api_key) | `ANTHROPIC_AWS_API_KEY` (after explicit keys, provider and profile) | SigV4 |
-/// | profile | [`profile`](Self::profile) | `AWS_PROFILE` (through the default chain) | `default` |
-/// | API version | [`anthropic_version`](Self::anthropic_version) | | `2026-10-21` ([`DEFAULT_ANTHROPIC_VERSION`](crate::DEFAULT_ANTHROPIC_VERSION)) |
-/// | betas, headers | [`beta`](Self::beta), [`default_header`](Self::default_header) | | |
-/// | timeouts | [`timeout`](Self::timeout), [`connect_timeout`](Self::connect_timeout) | | 600 s, 5 s |
-/// | retries | [`max_retries`](Self::max_retries) | | 2 |
+/// Each option is looked up left to right: the builder's own setter (whenever it was called),
+/// then an [`sdk_config`](Self::sdk_config) given to the builder, then the environment, then
+/// the default.
+///
+/// | option | builder | `SdkConfig` | environment | otherwise |
+/// |---|---|---|---|---|
+/// | endpoint | [`base_url`](Self::base_url) | | `ANTHROPIC_AWS_BASE_URL` | `https://aws-external-anthropic.{region}.api.aws` |
+/// | region | [`region`](Self::region) | `region()` | `AWS_REGION`, then `AWS_DEFAULT_REGION` | the AWS profile's `region`; else an error (no silent default) |
+/// | workspace | [`workspace_id`](Self::workspace_id) | | `ANTHROPIC_AWS_WORKSPACE_ID` | an error; nothing is sent |
+/// | API key | [`api_key`](Self::api_key) | | `ANTHROPIC_AWS_API_KEY` (after explicit keys, providers and profile) | SigV4 |
+/// | AWS credentials | [`access_key`](Self::access_key), [`credentials_provider`](Self::credentials_provider) | `credentials_provider()` | the default chain | |
+/// | profile | [`profile`](Self::profile) | | `AWS_PROFILE` (through the default chain) | `default` |
+/// | no auth (gateway) | [`skip_auth`](Self::skip_auth) | | | |
+/// | API version | [`anthropic_version`](Self::anthropic_version) | | | `2026-10-21` ([`DEFAULT_ANTHROPIC_VERSION`](crate::DEFAULT_ANTHROPIC_VERSION)) |
+/// | betas, headers | [`beta`](Self::beta), [`default_header`](Self::default_header), [`prepare_request`](Self::prepare_request) | | | |
+/// | timeout (per attempt) | [`timeout`](Self::timeout) | `timeout_config()`: operation attempt timeout, else operation timeout | | 600 s |
+/// | connect timeout | [`connect_timeout`](Self::connect_timeout) | `timeout_config()`: connect timeout | | 5 s |
+/// | retries | [`max_retries`](Self::max_retries) | `retry_config()`: max attempts − 1 | | 2 |
 ///
 /// Authentication, first match wins: [`api_key`](Self::api_key) →
 /// [`access_key`](Self::access_key) (+ [`session_token`](Self::session_token)) →
-/// [`credentials_provider`](Self::credentials_provider) → [`profile`](Self::profile) →
-/// `ANTHROPIC_AWS_API_KEY` → the default AWS credential chain (environment, profile files,
-/// SSO, web identity, ECS, EC2 instance metadata). Giving only one of access key and secret is
-/// a configuration error; with no credentials anywhere, the first call fails with an error
-/// naming where the client looked, and nothing is sent.
+/// [`credentials_provider`](Self::credentials_provider) → [`profile`](Self::profile) → the
+/// [`sdk_config`](Self::sdk_config)'s credentials provider → `ANTHROPIC_AWS_API_KEY` → the
+/// default AWS credential chain (environment, profile files, SSO, web identity, ECS, EC2
+/// instance metadata). Giving only one of access key and secret is a configuration error; with
+/// no credentials anywhere, the first call fails with an error naming where the client looked,
+/// and nothing is sent. [`skip_auth`](Self::skip_auth) stands apart: nothing is looked up or
+/// sent, and giving credentials with it is a configuration error.
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -229,6 +238,70 @@ impl ClientBuilder {
     /// (`sdk_config.credentials_provider()`) or an assumed role's.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.options.credentials_provider = Some(SharedCredentialsProvider::new(provider));
+        self
+    }
+
+    /// Takes what applies from an AWS SDK configuration, as every aws-sdk-rust client does:
+    /// its region, credentials provider, timeouts and retry budget (its endpoint URL, meant for
+    /// AWS services, is not used). The builder's own setters win over it, whenever they are
+    /// called; it wins over the environment (the table above).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), anthropic_aws::Error> {
+    /// let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    /// let client = anthropic_aws::Client::builder()
+    ///     .sdk_config(&sdk_config)
+    ///     .workspace_id("wrkspc_01AbCdEf")
+    ///     .build()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn sdk_config(mut self, config: &aws_types::SdkConfig) -> Self {
+        self.options.sdk = SdkDefaults::from_sdk_config(config);
+        self
+    }
+
+    /// Sends no credentials and signs nothing, and looks no credentials up: for a gateway or
+    /// proxy that authenticates requests on the client's behalf (point
+    /// [`base_url`](Self::base_url) at it). No region is needed unless the endpoint is built
+    /// from it. Giving credentials as well is a configuration error.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), anthropic_aws::Error> {
+    /// let client = anthropic_aws::Client::builder()
+    ///     .base_url("https://llm-gateway.internal.example")
+    ///     .workspace_id("wrkspc_01AbCdEf")
+    ///     .skip_auth()
+    ///     .build()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn skip_auth(mut self) -> Self {
+        self.options.skip_auth = true;
+        self
+    }
+
+    /// Calls `prepare` on every attempt of every request, after the client has set its
+    /// headers and just before the request is authenticated: what it adds or changes (a
+    /// header, the URL) is covered by the SigV4 signature, and it runs again, on a fresh
+    /// request, for each retry. The official SDKs' middleware, in one function.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), anthropic_aws::Error> {
+    /// let client = anthropic_aws::Client::builder()
+    ///     .prepare_request(|request| {
+    ///         let retry = http::HeaderValue::from(request.retry_count());
+    ///         request.headers_mut().insert("x-tenant-attempt", retry);
+    ///     })
+    ///     .build()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn prepare_request(
+        mut self,
+        prepare: impl Fn(&mut crate::RequestParts<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.options.request_hook = Some(Arc::new(prepare));
         self
     }
 
@@ -358,6 +431,7 @@ impl fmt::Debug for ClientBuilder {
                 &o.session_token.as_ref().map(|_| "<redacted>"),
             )
             .field("profile", &o.profile)
+            .field("skip_auth", &o.skip_auth)
             .finish_non_exhaustive()
     }
 }

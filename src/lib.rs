@@ -44,6 +44,7 @@ mod client;
 mod config;
 pub mod error;
 mod rate_limits;
+mod request_hook;
 mod request_id;
 mod request_options;
 pub mod resources;
@@ -61,6 +62,7 @@ pub use config::{
 };
 pub use error::{ApiError, Error, ErrorType, TimeoutKind};
 pub use rate_limits::{RateLimit, RateLimits};
+pub use request_hook::RequestParts;
 pub use request_id::{ANTHROPIC_REQUEST_ID_HEADER, AWS_REQUEST_ID_HEADER, RequestIds};
 pub use request_options::RequestOptions;
 pub use response::{RawResponse, Response, ResponseMeta};

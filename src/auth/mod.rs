@@ -1,6 +1,7 @@
 //! Authentication: one [`Authorize`] step, two implementations, chosen once when the client is
 //! built: [`SigV4`](sigv4::SigV4) signing with AWS credentials, or an
-//! [`ApiKey`](api_key::ApiKey) sent as `Authorization: Bearer`.
+//! [`ApiKey`](api_key::ApiKey) sent as `Authorization: Bearer`; or, for a gateway that
+//! authenticates on the client's behalf, nothing at all ([`Auth::None`]).
 
 mod api_key;
 mod credentials;
@@ -37,6 +38,8 @@ pub(crate) trait Authorize {
 pub(crate) enum Auth {
     ApiKey(ApiKey),
     SigV4(SigV4),
+    /// `skip_auth`: nothing is added, nothing is signed.
+    None,
 }
 
 impl Auth {
@@ -47,6 +50,7 @@ impl Auth {
                 provider,
                 config.region.clone().unwrap_or_default(),
             )),
+            AuthChoice::None => Self::None,
         }
     }
 }
@@ -56,6 +60,7 @@ impl Authorize for Auth {
         match self {
             Self::ApiKey(auth) => auth.authorize(request).await,
             Self::SigV4(auth) => auth.authorize(request).await,
+            Self::None => Ok(()),
         }
     }
 }

@@ -16,6 +16,7 @@ use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::Error;
+use crate::request_hook::RequestHook;
 use crate::wire::WireObserver;
 
 /// The API version sent in `anthropic-version` unless configured otherwise: the version the
@@ -34,8 +35,10 @@ pub(crate) const ENV_API_KEY: &str = "ANTHROPIC_AWS_API_KEY";
 pub(crate) const ENV_WORKSPACE_ID: &str = "ANTHROPIC_AWS_WORKSPACE_ID";
 pub(crate) const ENV_BASE_URL: &str = "ANTHROPIC_AWS_BASE_URL";
 mod aws_chain;
+mod sdk_config;
 
 use aws_chain::{default_chain, profile_provider, profile_region};
+pub(crate) use sdk_config::SdkDefaults;
 
 const ENV_REGION: &str = "AWS_REGION";
 const ENV_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
@@ -73,17 +76,22 @@ pub enum AuthSource {
     AccessKeys,
     /// SigV4 with a credentials provider given to the builder.
     CredentialsProvider,
+    /// SigV4 with the credentials provider of the `SdkConfig` given to the builder.
+    SdkConfig,
     /// SigV4 with credentials from the named AWS profile.
     Profile(String),
     /// SigV4 with credentials from the default AWS chain: environment, profile files, SSO,
     /// web identity, ECS, EC2 instance metadata.
     DefaultChain,
+    /// No authentication: nothing is signed and no credentials are sent or looked up (for a
+    /// gateway that authenticates on the client's behalf).
+    SkipAuth,
 }
 
 impl AuthSource {
     /// Whether requests are SigV4-signed (else they carry an API key).
     pub fn is_sigv4(&self) -> bool {
-        !matches!(self, Self::ApiKey | Self::ApiKeyFromEnv)
+        !matches!(self, Self::ApiKey | Self::ApiKeyFromEnv | Self::SkipAuth)
     }
 }
 
@@ -91,6 +99,8 @@ impl AuthSource {
 pub(crate) enum AuthChoice {
     ApiKey(SecretString),
     SigV4(SharedCredentialsProvider),
+    /// Nothing: a gateway authenticates.
+    None,
 }
 
 /// The user's options as given to the builder, before resolution.
@@ -114,6 +124,10 @@ pub(crate) struct Options {
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
     pub(crate) wire_observer: Option<WireObserver>,
+    pub(crate) request_hook: Option<RequestHook>,
+    /// What an `SdkConfig` given to the builder says, below the builder's own options.
+    pub(crate) sdk: SdkDefaults,
+    pub(crate) skip_auth: bool,
 }
 
 /// The resolved, immutable configuration of a client.
@@ -131,6 +145,7 @@ pub(crate) struct Config {
     pub(crate) max_retries: u32,
     pub(crate) auth_source: AuthSource,
     pub(crate) wire_observer: Option<WireObserver>,
+    pub(crate) request_hook: Option<RequestHook>,
 }
 
 impl Options {
@@ -142,6 +157,7 @@ impl Options {
 
         let (auth, auth_source) = self.auth_choice(&var)?;
         let region = match non_empty(self.region.clone())
+            .or_else(|| non_empty(self.sdk.region.clone()))
             .or_else(|| var(ENV_REGION))
             .or_else(|| var(ENV_DEFAULT_REGION))
         {
@@ -179,28 +195,52 @@ impl Options {
                 AuthChoice::SigV4(default_chain(region.as_deref(), profile_files).await?)
             }
         };
+        let timeout = self.timeout.or(self.sdk.timeout);
         let config = Config {
             base_url,
             region,
             workspace_id,
             default_headers,
-            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
-            timeout_is_explicit: self.timeout.is_some(),
-            connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-            max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+            timeout: timeout.unwrap_or(DEFAULT_TIMEOUT),
+            timeout_is_explicit: timeout.is_some(),
+            connect_timeout: self
+                .connect_timeout
+                .or(self.sdk.connect_timeout)
+                .unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            max_retries: self
+                .max_retries
+                .or(self.sdk.max_retries)
+                .unwrap_or(DEFAULT_MAX_RETRIES),
             auth_source,
             wire_observer: self.wire_observer.clone(),
+            request_hook: self.request_hook.clone(),
         };
         Ok((config, auth))
     }
 
     /// Auth, in the official SDKs' order: explicit API key → explicit access key + secret
-    /// (+ session token) → explicit credentials provider → named profile →
-    /// `ANTHROPIC_AWS_API_KEY` → the default AWS credential chain.
+    /// (+ session token) → explicit credentials provider → named profile → the `SdkConfig`'s
+    /// provider → `ANTHROPIC_AWS_API_KEY` → the default AWS credential chain. `skip_auth`
+    /// stands alone: no credentials may be given with it, none are looked up.
     fn auth_choice(
         &self,
         var: &impl Fn(&str) -> Option<String>,
     ) -> Result<(PendingAuth, AuthSource), Error> {
+        if self.skip_auth {
+            let explicit = self.api_key.is_some()
+                || self.access_key_id.is_some()
+                || self.secret_access_key.is_some()
+                || self.session_token.is_some()
+                || self.credentials_provider.is_some()
+                || self.profile.is_some();
+            if explicit {
+                return Err(Error::config(
+                    "`skip_auth()` sends no credentials, but credentials were also given to the \
+                     builder: use one or the other",
+                ));
+            }
+            return Ok((PendingAuth::Ready(AuthChoice::None), AuthSource::SkipAuth));
+        }
         if let Some(key) = &self.api_key {
             if key.expose_secret().trim().is_empty() {
                 return Err(Error::config("the API key given to the builder is empty"));
@@ -255,6 +295,12 @@ impl Options {
             return Ok((
                 PendingAuth::Profile(profile.clone()),
                 AuthSource::Profile(profile),
+            ));
+        }
+        if let Some(provider) = &self.sdk.credentials_provider {
+            return Ok((
+                PendingAuth::Ready(AuthChoice::SigV4(provider.clone())),
+                AuthSource::SdkConfig,
             ));
         }
         if let Some(key) = var(ENV_API_KEY) {

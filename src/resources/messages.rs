@@ -3,11 +3,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tracing::Span;
+
 use crate::error::Error;
 use crate::request_options::RequestOptions;
 use crate::response::{RawResponse, Response};
 use crate::streaming::MessageStream;
-use crate::transport::{Call, Transport};
+use crate::transport::{Call, GenAi, Transport, telemetry};
 use crate::types::{CountTokensParams, Message, MessageCreateParams, MessageTokensCount};
 
 const MESSAGES: &[&str] = &["v1", "messages"];
@@ -64,7 +66,13 @@ impl<'c> Messages<'c> {
     /// # Ok(()) }
     /// ```
     pub async fn create(&self, params: &MessageCreateParams) -> Result<Response<Message>, Error> {
-        self.raw.create(params).await?.parse()
+        let (raw, span) = self.raw.create_in_span(params).await?;
+        let message = raw.parse();
+        match &message {
+            Ok(message) => telemetry::record_message(&span, message),
+            Err(err) => telemetry::record_error(&span, err),
+        }
+        message
     }
 
     /// Sends a message and streams the answer as server-sent events. The request IDs are
@@ -96,6 +104,7 @@ impl<'c> Messages<'c> {
             &self.raw.options,
         )?;
         call.streaming = true;
+        call.gen_ai = Some(GenAi::chat(&params.model));
         MessageStream::open(Arc::clone(self.raw.transport), call).await
     }
 
@@ -159,12 +168,23 @@ impl RawMessages<'_> {
         &self,
         params: &MessageCreateParams,
     ) -> Result<RawResponse<Message>, Error> {
+        Ok(self.create_in_span(params).await?.0)
+    }
+
+    /// [`create`](Self::create), answering the request span too (to record the message on).
+    async fn create_in_span(
+        &self,
+        params: &MessageCreateParams,
+    ) -> Result<(RawResponse<Message>, Span), Error> {
         if !self.transport.config().timeout_is_explicit && self.options.timeout.is_none() {
             refuse_long_requests(params.max_tokens)?;
         }
-        let call = Call::post_json(MESSAGES, params, MESSAGES_MAX_REQUEST_BYTES, &self.options)?;
-        let (meta, body) = self.transport.send(call).await?;
-        Ok(RawResponse::new(meta, body))
+        let mut call =
+            Call::post_json(MESSAGES, params, MESSAGES_MAX_REQUEST_BYTES, &self.options)?;
+        call.gen_ai = Some(GenAi::chat(&params.model));
+        let span = telemetry::request_span(&call);
+        let (meta, body) = self.transport.send_in(call, &span).await?;
+        Ok((RawResponse::new(meta, body), span))
     }
 
     /// `POST /v1/messages/count_tokens`, unparsed.
@@ -172,12 +192,13 @@ impl RawMessages<'_> {
         &self,
         params: &CountTokensParams,
     ) -> Result<RawResponse<MessageTokensCount>, Error> {
-        let call = Call::post_json(
+        let mut call = Call::post_json(
             COUNT_TOKENS,
             params,
             MESSAGES_MAX_REQUEST_BYTES,
             &self.options,
         )?;
+        call.gen_ai = Some(GenAi::count_tokens(&params.model));
         let (meta, body) = self.transport.send(call).await?;
         Ok(RawResponse::new(meta, body))
     }

@@ -3,9 +3,10 @@
 use serde_json::{Map, Value};
 
 use super::events::{
-    ContentBlockDelta, ContentBlockDeltaEvent, MessageDeltaEvent, MessageStreamEvent,
+    ContentBlockDelta, ContentBlockDeltaEvent, MessageDeltaEvent, MessageDeltaUsage,
+    MessageStreamEvent,
 };
-use crate::types::{ContentBlock, Message};
+use crate::types::{ContentBlock, Message, Usage};
 
 /// A stream whose events do not fit together: a delta for a block that was
 /// never started, a tool input that is not JSON, no `message_stop`, ...
@@ -359,24 +360,9 @@ const MESSAGE_FIELDS: [&str; 8] = [
     "usage",
 ];
 
-/// Applies a `message_delta`: stop reason and sequence, other top-level
-/// fields, and each usage count present (counts are cumulative).
-fn merge_message_delta(message: &mut Message, event: &MessageDeltaEvent) {
-    let delta = &event.delta;
-    if let Some(reason) = &delta.stop_reason {
-        message.stop_reason = Some(reason.clone());
-    }
-    if let Some(sequence) = &delta.stop_sequence {
-        message.stop_sequence = Some(sequence.clone());
-    }
-    for (key, value) in &delta.extra {
-        if !MESSAGE_FIELDS.contains(&key.as_str()) {
-            message.extra.insert(key.clone(), value.clone());
-        }
-    }
-
-    let usage = &event.usage;
-    let total = &mut message.usage;
+/// Applies a `message_delta`'s usage to the usage so far: each count present replaces the
+/// count before (counts are cumulative).
+pub(crate) fn merge_usage(total: &mut Usage, usage: &MessageDeltaUsage) {
     if let Some(n) = usage.output_tokens {
         total.output_tokens = n;
     }
@@ -400,6 +386,25 @@ fn merge_message_delta(message: &mut Message, event: &MessageDeltaEvent) {
             total.extra.insert(key.clone(), value.clone());
         }
     }
+}
+
+/// Applies a `message_delta`: stop reason and sequence, other top-level
+/// fields, and each usage count present (counts are cumulative).
+fn merge_message_delta(message: &mut Message, event: &MessageDeltaEvent) {
+    let delta = &event.delta;
+    if let Some(reason) = &delta.stop_reason {
+        message.stop_reason = Some(reason.clone());
+    }
+    if let Some(sequence) = &delta.stop_sequence {
+        message.stop_sequence = Some(sequence.clone());
+    }
+    for (key, value) in &delta.extra {
+        if !MESSAGE_FIELDS.contains(&key.as_str()) {
+            message.extra.insert(key.clone(), value.clone());
+        }
+    }
+
+    merge_usage(&mut message.usage, &event.usage);
 }
 
 #[cfg(test)]

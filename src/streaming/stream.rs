@@ -10,8 +10,9 @@ use aws_types::request_id::RequestId;
 use bytes::Bytes;
 use futures_core::Stream;
 use futures_util::StreamExt;
+use tracing::Span;
 
-use super::accumulate::{MessageAccumulator, StreamProtocolError};
+use super::accumulate::{MessageAccumulator, StreamProtocolError, merge_usage};
 use super::events::{Decoded, MessageStreamEvent, decode};
 use super::idle::IdleTimer;
 use super::sse::{SseEvent, SseParser};
@@ -19,8 +20,8 @@ use crate::error::{ApiError, Error, TimeoutKind};
 use crate::request_id::RequestIds;
 use crate::response::{Response, ResponseMeta, meta_accessors};
 use crate::retry::{Next, Retries};
-use crate::transport::{Call, MAX_RESPONSE_BYTES, Transport};
-use crate::types::Message;
+use crate::transport::{Call, MAX_RESPONSE_BYTES, Transport, telemetry};
+use crate::types::{Message, Usage};
 
 type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
@@ -62,6 +63,8 @@ pub struct MessageStream {
     /// Set when the stream broke off before `message_stop` (a restartable failure for
     /// [`final_message`](Self::final_message), which has delivered nothing yet).
     broke_off: bool,
+    /// The usage so far (`message_start`'s, updated by `message_delta`), for the span.
+    usage: Usage,
     restart: Restart,
 }
 
@@ -70,6 +73,8 @@ struct Restart {
     transport: Arc<Transport>,
     call: Call<'static>,
     retries: Retries,
+    /// The request span, the same across restarts; it closes when the stream is dropped.
+    span: Span,
 }
 
 impl MessageStream {
@@ -79,7 +84,8 @@ impl MessageStream {
         call: Call<'static>,
     ) -> Result<Self, Error> {
         let retries = transport.retries(&call);
-        Self::send(transport, call, retries).await
+        let span = telemetry::request_span(&call);
+        Self::send(transport, call, retries, span).await
     }
 
     /// Sends `call`, continuing the budget `retries`, and opens its stream.
@@ -87,12 +93,14 @@ impl MessageStream {
         transport: Arc<Transport>,
         call: Call<'static>,
         mut retries: Retries,
+        span: Span,
     ) -> Result<Self, Error> {
-        let (meta, response) = transport.open(&call, &mut retries).await?;
+        let (meta, response) = transport.open_in(&call, &mut retries, &span).await?;
         let restart = Restart {
             transport,
             call,
             retries,
+            span,
         };
         Ok(Self::new(meta, response, restart))
     }
@@ -108,6 +116,7 @@ impl MessageStream {
             finished: false,
             saw_message_stop: false,
             broke_off: false,
+            usage: Usage::default(),
             restart,
         }
     }
@@ -160,8 +169,9 @@ impl MessageStream {
                 transport,
                 call,
                 retries,
+                span,
             } = self.restart;
-            self = Self::send(transport, call, retries).await?;
+            self = Self::send(transport, call, retries, span).await?;
         }
     }
 
@@ -194,8 +204,18 @@ impl MessageStream {
     fn deliver(&mut self, event: &SseEvent) -> Option<Result<MessageStreamEvent, Error>> {
         match decode(event) {
             Ok(Decoded::Event(event)) => {
-                if matches!(event, MessageStreamEvent::MessageStop(_)) {
-                    self.saw_message_stop = true;
+                let span = &self.restart.span;
+                match &event {
+                    MessageStreamEvent::MessageStop(_) => self.saw_message_stop = true,
+                    MessageStreamEvent::MessageStart(start) => {
+                        telemetry::record_message(span, &start.message);
+                        self.usage = start.message.usage.clone();
+                    }
+                    MessageStreamEvent::MessageDelta(delta) => {
+                        merge_usage(&mut self.usage, &delta.usage);
+                        telemetry::record_usage(span, &self.usage);
+                    }
+                    _ => {}
                 }
                 Some(Ok(event))
             }
@@ -232,7 +252,21 @@ impl Stream for MessageStream {
     type Item = Result<MessageStreamEvent, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
+        let polled = self.poll_event(cx);
+        if let Poll::Ready(Some(Err(err))) = &polled {
+            telemetry::record_error(&self.restart.span, err);
+        }
+        polled
+    }
+}
+
+impl MessageStream {
+    /// The next event, or how the stream failed.
+    fn poll_event(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<MessageStreamEvent, Error>>> {
+        let this = self;
         loop {
             if this.finished {
                 return Poll::Ready(None);

@@ -5,6 +5,7 @@ use http::Method;
 use reqwest::Url;
 
 use super::StreamedBody;
+use super::telemetry::GenAi;
 use crate::error::Error;
 use crate::request_options::RequestOptions;
 
@@ -31,6 +32,8 @@ pub(crate) struct Call<'a> {
     pub(crate) streamed: Option<StreamedBody>,
     /// A beta this call needs, added to the `anthropic-beta` header.
     pub(crate) beta: Option<&'static str>,
+    /// The GenAI operation and model, for the request span's conventions.
+    pub(crate) gen_ai: Option<GenAi>,
 }
 
 impl<'a> Call<'a> {
@@ -47,6 +50,7 @@ impl<'a> Call<'a> {
             accept: None,
             streamed: None,
             beta: None,
+            gen_ai: None,
         }
     }
 
@@ -71,6 +75,7 @@ impl<'a> Call<'a> {
             accept: None,
             streamed: None,
             beta: None,
+            gen_ai: None,
         })
     }
 }

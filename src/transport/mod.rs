@@ -1,12 +1,15 @@
 //! The one attempt loop: build → authenticate (sign afresh) → send → classify → back off.
 //!
 //! Every call runs inside a `tracing` span named `anthropic_aws.request` that records the HTTP
-//! status, the attempt count and both request IDs as soon as they are known; every attempt is
-//! logged at debug level with both IDs.
+//! status, the attempt count, both request IDs and the OpenTelemetry conventions' attributes
+//! as soon as they are known ([`telemetry`]); every attempt is logged at debug level with both
+//! IDs. The [`prepare_request`](crate::ClientBuilder::prepare_request) hook runs on every
+//! attempt, just before authentication.
 
 mod body;
 mod call;
 mod streamed;
+pub(crate) mod telemetry;
 
 use std::time::Duration;
 
@@ -15,11 +18,12 @@ use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, USER_AGENT};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use reqwest::Url;
 use reqwest::redirect;
-use tracing::{Instrument, Span, field};
+use tracing::{Instrument, Span};
 
 use crate::auth::{Auth, Authorize, OutgoingRequest};
 use crate::config::Config;
 use crate::error::{ApiError, Error, Route, TimeoutKind};
+use crate::request_hook::RequestParts;
 use crate::request_id::RequestIds;
 use crate::request_options::RequestOptions;
 use crate::response::ResponseMeta;
@@ -28,6 +32,7 @@ use crate::wire::WireEvent;
 use body::{BodyError, read_capped, read_success_body};
 pub(crate) use call::Call;
 pub(crate) use streamed::{OpenBody, StreamedBody};
+pub(crate) use telemetry::GenAi;
 
 /// Error bodies are read up to this many bytes; the rest is dropped.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -76,9 +81,20 @@ impl Transport {
     /// Sends `call` (retrying as the policy allows) and reads the whole successful body; a
     /// body that breaks off is retried like any failed attempt, one over the cap is not.
     pub(crate) async fn send(&self, call: Call<'_>) -> Result<(ResponseMeta, Bytes), Error> {
+        let span = telemetry::request_span(&call);
+        self.send_in(call, &span).await
+    }
+
+    /// [`send`](Self::send) in `span` (from [`telemetry::request_span`]), for a caller that
+    /// records the parsed answer on it.
+    pub(crate) async fn send_in(
+        &self,
+        call: Call<'_>,
+        span: &Span,
+    ) -> Result<(ResponseMeta, Bytes), Error> {
         let mut retries = self.retries(&call);
         let read = |response| read_success_body(response, MAX_RESPONSE_BYTES);
-        self.run(&call, &mut retries, read).await
+        self.run(&call, &mut retries, span, read).await
     }
 
     /// A fresh retry budget for `call`.
@@ -94,17 +110,47 @@ impl Transport {
         call: &Call<'_>,
         retries: &mut Retries,
     ) -> Result<(ResponseMeta, reqwest::Response), Error> {
-        self.run(call, retries, |response| async { Ok(response) })
+        self.open_in(call, retries, &telemetry::request_span(call))
             .await
     }
 
-    /// The attempt loop, in its tracing span. `finish` completes a successful attempt (reads
-    /// the body, say); its failures keep the response's status and IDs and go to the retry
-    /// policy like the attempt's own.
+    /// [`open`](Self::open) in `span`: a stream's, the same across its restarts.
+    pub(crate) async fn open_in(
+        &self,
+        call: &Call<'_>,
+        retries: &mut Retries,
+        span: &Span,
+    ) -> Result<(ResponseMeta, reqwest::Response), Error> {
+        self.run(call, retries, span, |response| async { Ok(response) })
+            .await
+    }
+
+    /// The attempt loop, in `span`, which records how it failed. `finish` completes a
+    /// successful attempt (reads the body, say); its failures keep the response's status and
+    /// IDs and go to the retry policy like the attempt's own.
     async fn run<T, F, Fut>(
         &self,
         call: &Call<'_>,
         retries: &mut Retries,
+        span: &Span,
+        finish: F,
+    ) -> Result<(ResponseMeta, T), Error>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: Future<Output = Result<T, BodyError>>,
+    {
+        let result = self.run_attempts(call, retries, span, finish).await;
+        if let Err(err) = &result {
+            telemetry::record_error(span, err);
+        }
+        result
+    }
+
+    async fn run_attempts<T, F, Fut>(
+        &self,
+        call: &Call<'_>,
+        retries: &mut Retries,
+        span: &Span,
         finish: F,
     ) -> Result<(ResponseMeta, T), Error>
     where
@@ -124,15 +170,7 @@ impl Transport {
         let url = self.url(call)?;
         let mut headers = self.config.default_headers.clone();
         call.options.apply_headers(&mut headers)?;
-        let span = tracing::info_span!(
-            "anthropic_aws.request",
-            method = %call.method,
-            path = url.path(),
-            status = field::Empty,
-            attempts = field::Empty,
-            aws_request_id = field::Empty,
-            anthropic_request_id = field::Empty,
-        );
+        telemetry::record_target(span, &url);
         async {
             let mut attempts = 0;
             loop {
@@ -161,7 +199,7 @@ impl Transport {
                 }
                 let signer = match &self.auth {
                     Auth::SigV4(signer) => Some(signer),
-                    Auth::ApiKey(_) => None,
+                    Auth::ApiKey(_) | Auth::None => None,
                 };
                 match retries.next(&err, signer.is_some(), false) {
                     Next::GiveUp => return Err(err),
@@ -190,7 +228,7 @@ impl Transport {
                 }
             }
         }
-        .instrument(span)
+        .instrument(span.clone())
         .await
     }
 
@@ -237,6 +275,13 @@ impl Transport {
         headers.insert(ACCEPT, HeaderValue::from_static(accept));
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
         headers.insert(RETRY_COUNT_HEADER, HeaderValue::from(retries));
+        if let Some(prepare) = &self.config.request_hook {
+            prepare(&mut RequestParts::new(
+                &mut request,
+                retries,
+                call.streamed.is_some(),
+            ));
+        }
         self.auth.authorize(&mut request).await?;
 
         let timeout = self.timeout(&call.options);
@@ -290,14 +335,7 @@ impl Transport {
             });
         }
         let ids = RequestIds::from_headers(response.headers());
-        let span = Span::current();
-        span.record("status", status.as_u16());
-        if let Some(id) = ids.aws() {
-            span.record("aws_request_id", id);
-        }
-        if let Some(id) = ids.anthropic() {
-            span.record("anthropic_request_id", id);
-        }
+        telemetry::record_response(&Span::current(), status.as_u16(), &ids);
         tracing::debug!(
             status = status.as_u16(),
             aws_request_id = ids.aws(),
