@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime};
 use crate::batches::Store;
 use crate::faults::Fault;
 use crate::files::FileStore;
+use crate::skills::SkillStore;
 use crate::ids::IdGen;
 use crate::recorded::RecordedRequest;
 use crate::request_log::RequestLog;
@@ -94,6 +95,8 @@ pub(crate) struct Shared {
     pub(crate) batches: Store,
     /// The files.
     pub(crate) files: FileStore,
+    /// The skills.
+    pub(crate) skills: SkillStore,
 }
 
 impl Shared {
@@ -112,6 +115,7 @@ impl Shared {
             state: Mutex::new(State::default()),
             batches,
             files,
+            skills: SkillStore::new(IdGen::new().key()),
         }
     }
 

@@ -29,6 +29,7 @@ mod store;
 mod upload;
 
 pub(crate) use content::ContentBody;
+pub(crate) use cursor::Cursors;
 pub use content::synthetic_byte;
 pub use info::FileInfo;
 pub(crate) use options::{DEFAULT_MIME_TYPE, FileOptions};
