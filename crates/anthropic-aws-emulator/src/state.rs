@@ -10,12 +10,12 @@ use std::time::{Duration, SystemTime};
 use crate::batches::Store;
 use crate::faults::Fault;
 use crate::files::FileStore;
-use crate::skills::SkillStore;
 use crate::ids::IdGen;
 use crate::recorded::RecordedRequest;
 use crate::request_log::RequestLog;
 use crate::scenario::Scenario;
 use crate::sigv4::CredentialStore;
+use crate::skills::SkillStore;
 
 /// The emulator's notion of "now", relative to the real clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,8 +9,8 @@ use anthropic_aws::types::{SkillListParams, SkillVersionListParams};
 use futures_util::{Stream, TryStreamExt};
 use serde::Serialize;
 
-pub use self::args::{SkillsCommand, VersionsCommand};
 use self::args::{FilesArgs, ListArgs, VersionListArgs};
+pub use self::args::{SkillsCommand, VersionsCommand};
 use crate::args::{Format, Global};
 use crate::connect::{client, ids};
 use crate::errors::CliError;
@@ -40,7 +40,11 @@ pub async fn run(global: &Global, command: SkillsCommand) -> Result<(), CliError
         SkillsCommand::Delete(args) => {
             let client = client(global).await?;
             let deleted = client.skills().delete(args.id()).await?;
-            ids(global, deleted.aws_request_id(), deleted.anthropic_request_id());
+            ids(
+                global,
+                deleted.aws_request_id(),
+                deleted.anthropic_request_id(),
+            );
             out.value(&*deleted)
         }
     }
@@ -58,7 +62,11 @@ pub async fn run_versions(global: &Global, command: VersionsCommand) -> Result<(
                 .versions()
                 .create(args.skill.id(), upload)
                 .await?;
-            ids(global, version.aws_request_id(), version.anthropic_request_id());
+            ids(
+                global,
+                version.aws_request_id(),
+                version.anthropic_request_id(),
+            );
             out.value(&*version)
         }
         VersionsCommand::List(args) => list_versions(global, out, &args).await,
@@ -66,14 +74,22 @@ pub async fn run_versions(global: &Global, command: VersionsCommand) -> Result<(
             let client = client(global).await?;
             let versions = client.skills().versions();
             let version = versions.retrieve(&args.skill_id, args.version()).await?;
-            ids(global, version.aws_request_id(), version.anthropic_request_id());
+            ids(
+                global,
+                version.aws_request_id(),
+                version.anthropic_request_id(),
+            );
             out.value(&*version)
         }
         VersionsCommand::Delete(args) => {
             let client = client(global).await?;
             let versions = client.skills().versions();
             let deleted = versions.delete(&args.skill_id, args.version()).await?;
-            ids(global, deleted.aws_request_id(), deleted.anthropic_request_id());
+            ids(
+                global,
+                deleted.aws_request_id(),
+                deleted.anthropic_request_id(),
+            );
             out.value(&*deleted)
         }
     }

@@ -204,7 +204,10 @@ impl SkillStore {
     fn find(skill: &SkillEntry, version: &str) -> Result<u64, ApiError> {
         let number = match version {
             "latest" => skill.versions.keys().next_back().copied(),
-            v => v.parse::<u64>().ok().filter(|n| skill.versions.contains_key(n)),
+            v => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| skill.versions.contains_key(n)),
         };
         number.ok_or_else(|| {
             ApiError::not_found(format!(

@@ -104,7 +104,9 @@ fn check(
         let top = name.split('/').next().unwrap_or_default();
         let bad = name.starts_with('/')
             || !name.contains('/')
-            || name.split('/').any(|s| s.is_empty() || s == "." || s == "..");
+            || name
+                .split('/')
+                .any(|s| s.is_empty() || s == "." || s == "..");
         if bad {
             return Err(invalid(format!(
                 "files: '{name}' must be a relative path under the skill's top-level directory"
@@ -177,7 +179,9 @@ mod tests {
     fn body(parts: &[(&str, Option<&str>, &str)]) -> Bytes {
         let mut out = String::new();
         for (name, filename, data) in parts {
-            out.push_str(&format!("--B\r\nContent-Disposition: form-data; name=\"{name}\""));
+            out.push_str(&format!(
+                "--B\r\nContent-Disposition: form-data; name=\"{name}\""
+            ));
             if let Some(f) = filename {
                 out.push_str(&format!("; filename=\"{f}\""));
             }
@@ -209,7 +213,10 @@ mod tests {
         let cases: Vec<(Vec<(&str, Option<&str>, &str)>, &str)> = vec![
             (vec![("display_title", None, "t")], "at least one"),
             (vec![("files", Some("my-skill/x.md"), "x")], "SKILL.md"),
-            (vec![("files", Some("my-skill/sub/SKILL.md"), MD)], "SKILL.md"),
+            (
+                vec![("files", Some("my-skill/sub/SKILL.md"), MD)],
+                "SKILL.md",
+            ),
             (vec![("files", Some("SKILL.md"), MD)], "relative path"),
             (
                 vec![
@@ -224,7 +231,10 @@ mod tests {
         ];
         for (parts, needle) in cases {
             let err = parse(&body(&parts), FORM).err().map(|e| e.message);
-            assert!(err.as_deref().is_some_and(|m| m.contains(needle)), "{needle}: {err:?}");
+            assert!(
+                err.as_deref().is_some_and(|m| m.contains(needle)),
+                "{needle}: {err:?}"
+            );
         }
         let err = parse(&body(&[]), Some("application/json")).err();
         assert!(err.is_some_and(|e| e.message.contains("multipart")));
