@@ -191,6 +191,8 @@ mod tests {
         Bytes::from(out)
     }
 
+    type Parts<'a> = Vec<(&'a str, Option<&'a str>, &'a str)>;
+
     const FORM: Option<&str> = Some("multipart/form-data; boundary=B");
     const MD: &str = "---\nname: my-skill\ndescription: Does things\n---\n# Body";
 
@@ -210,7 +212,7 @@ mod tests {
 
     #[test]
     fn bad_uploads_are_refused_with_the_reason() {
-        let cases: Vec<(Vec<(&str, Option<&str>, &str)>, &str)> = vec![
+        let cases: Vec<(Parts<'_>, &str)> = vec![
             (vec![("display_title", None, "t")], "at least one"),
             (vec![("files", Some("my-skill/x.md"), "x")], "SKILL.md"),
             (
