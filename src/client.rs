@@ -13,7 +13,7 @@ use secrecy::SecretString;
 use crate::auth::Auth;
 use crate::config::{AuthSource, EnvLookup, Options, SdkDefaults, process_env};
 use crate::error::Error;
-use crate::resources::{Files, Messages, Models, RawRequest};
+use crate::resources::{Files, Messages, Models, RawRequest, Skills};
 use crate::transport::Transport;
 
 /// A client for Claude Platform on AWS. Cheap to clone: clones share one connection pool and
@@ -62,6 +62,20 @@ impl Client {
     /// The Files API: `upload`, `list`, `retrieve_metadata`, `delete`, `download`.
     pub fn files(&self) -> Files<'_> {
         Files::new(&self.transport)
+    }
+
+    /// Agent Skills: `create` (from a folder or files), `list`, `retrieve`, `delete`, and
+    /// `versions()`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use anthropic_aws::resources::SkillUpload;
+    /// let skill = client.skills().create(SkillUpload::dir("my-skill")).await?;
+    /// println!("{}", skill.id);
+    /// # Ok(()) }
+    /// ```
+    pub fn skills(&self) -> Skills<'_> {
+        Skills::new(&self.transport)
     }
 
     /// A signed call to any route, for what this client does not model yet (Agents,

@@ -1,4 +1,5 @@
-//! One accessor per API family: [`Messages`] (with [`Batches`]), [`Models`] and [`Files`];
+//! One accessor per API family: [`Messages`] (with [`Batches`]), [`Models`], [`Files`] and
+//! [`Skills`] (with [`SkillVersions`]);
 //! Messages and Models each have a raw twin that returns status, headers, body bytes and both
 //! request IDs before parsing; and [`RawRequest`], a signed call to any route.
 
@@ -6,8 +7,10 @@ mod batches;
 mod files;
 mod messages;
 mod models;
+mod multipart;
 mod paging;
 mod raw;
+mod skills;
 
 pub use batches::{
     BATCH_MAX_REQUEST_BYTES, BATCH_MAX_REQUESTS, BatchResults, BatchRunner, Batches,
@@ -17,3 +20,4 @@ pub use files::{FILES_MAX_BYTES, FileUpload, Files, PART_SUFFIX};
 pub use messages::{MESSAGES_MAX_REQUEST_BYTES, Messages, RawMessages};
 pub use models::{Models, RawModels};
 pub use raw::RawRequest;
+pub use skills::{SkillUpload, SkillVersions, Skills};

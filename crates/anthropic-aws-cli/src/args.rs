@@ -190,6 +190,12 @@ pub enum Command {
     /// Files: upload, list, retrieve-metadata, delete, download (alias: files).
     #[command(name = "beta:files", visible_alias = "files", subcommand)]
     BetaFiles(crate::files::FilesCommand),
+    /// Agent Skills: create (from a folder or files), list, retrieve, delete.
+    #[command(name = "beta:skills", subcommand)]
+    BetaSkills(crate::skills::SkillsCommand),
+    /// Versions of a skill: create, list, retrieve, delete.
+    #[command(name = "beta:skills:versions", subcommand)]
+    BetaSkillsVersions(crate::skills::VersionsCommand),
     /// Serve a local Claude Platform on AWS to point apps and CI at.
     Emulator(crate::emulator::EmulatorArgs),
 }

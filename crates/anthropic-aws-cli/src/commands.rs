@@ -29,6 +29,8 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
         Command::Emulator(args) => crate::emulator::run(args).await,
         Command::MessagesBatches(command) => crate::batches::run(global, command).await,
         Command::BetaFiles(command) => crate::files::run(global, command).await,
+        Command::BetaSkills(command) => crate::skills::run(global, command).await,
+        Command::BetaSkillsVersions(command) => crate::skills::run_versions(global, command).await,
         Command::Messages(MessagesCommand::Create(args)) => {
             let (params, stream) = input::create_params(&args)?;
             if stream && global.format == Some(Format::Raw) {

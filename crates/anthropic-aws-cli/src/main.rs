@@ -25,6 +25,7 @@ mod input;
 mod output;
 mod progress;
 mod seconds;
+mod skills;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -163,6 +163,11 @@ impl EmulatorHandle {
         self.inner.shared.files.upload_count()
     }
 
+    /// How many skills, and versions of them all, are kept.
+    pub fn skill_counts(&self) -> (usize, usize) {
+        self.inner.shared.skills.counts()
+    }
+
     /// Every file not deleted, oldest first.
     pub fn files(&self) -> Vec<FileInfo> {
         self.inner.shared.files.infos()

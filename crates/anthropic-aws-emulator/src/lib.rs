@@ -30,6 +30,13 @@
 //!   adds a file of any size whose bytes ([`synthetic_byte`]) are generated
 //!   while sent; [`EmulatorHandle::files`] ([`FileInfo`]) and
 //!   [`EmulatorHandle::file_upload_count`] show them to tests;
+//! * it keeps Agent Skills (`POST /v1/skills` as `multipart/form-data`,
+//!   list paged by cursor, `GET` and `DELETE /v1/skills/{id}`, and the same
+//!   four under `/v1/skills/{id}/versions`): an upload must have every file
+//!   under one top-level directory with a `SKILL.md` in it, at most
+//!   [`SKILLS_MAX_UPLOAD_BYTES`]; only metadata and file names and sizes
+//!   are kept; a skill with versions cannot be deleted;
+//!   [`EmulatorHandle::skill_counts`] shows them to tests;
 //! * `POST /v1/messages` with `"stream": true` answers with server-sent
 //!   events (`message_start`, `content_block_start`, `ping`,
 //!   `content_block_delta`s, `content_block_stop`, `message_delta`,
@@ -98,6 +105,7 @@ mod responses;
 mod scenario;
 mod server;
 pub mod sigv4;
+mod skills;
 mod state;
 mod stream;
 pub mod time;
@@ -109,3 +117,4 @@ pub use files::{FileInfo, synthetic_byte};
 pub use handle::EmulatorHandle;
 pub use recorded::{AuthOutcome, RecordedRequest, RequestAuth};
 pub use sigv4::CredentialStore;
+pub use skills::MAX_UPLOAD_BYTES as SKILLS_MAX_UPLOAD_BYTES;

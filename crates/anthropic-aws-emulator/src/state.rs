@@ -15,6 +15,7 @@ use crate::recorded::RecordedRequest;
 use crate::request_log::RequestLog;
 use crate::scenario::Scenario;
 use crate::sigv4::CredentialStore;
+use crate::skills::SkillStore;
 
 /// The emulator's notion of "now", relative to the real clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +95,8 @@ pub(crate) struct Shared {
     pub(crate) batches: Store,
     /// The files.
     pub(crate) files: FileStore,
+    /// The skills.
+    pub(crate) skills: SkillStore,
 }
 
 impl Shared {
@@ -112,6 +115,7 @@ impl Shared {
             state: Mutex::new(State::default()),
             batches,
             files,
+            skills: SkillStore::new(IdGen::new().key()),
         }
     }
 

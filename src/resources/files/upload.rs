@@ -2,9 +2,7 @@
 //! `file`, streamed from its source in bounded memory with an exact `Content-Length`. With
 //! SigV4 the payload hash is computed first, in a streaming pass over the exact multipart bytes.
 
-use std::collections::hash_map::RandomState;
 use std::fmt;
-use std::hash::{BuildHasher, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,6 +15,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 use crate::error::{Error, FileError};
+use crate::resources::multipart::{escape_quoted, random_boundary};
 use crate::transport::{OpenBody, StreamedBody};
 
 /// How many bytes of the source are read at a time.
@@ -269,28 +268,6 @@ impl Framing {
     fn content_type(&self) -> String {
         format!("multipart/form-data; boundary={}", self.boundary)
     }
-}
-
-/// A filename inside a quoted header parameter, escaped as browsers do (WHATWG): `"` as
-/// `%22`, CR as `%0D`, LF as `%0A`.
-fn escape_quoted(name: &str) -> String {
-    name.replace('"', "%22")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// 32 random hex digits after a fixed prefix; long enough never to occur in the file.
-fn random_boundary() -> String {
-    let word = || {
-        let mut hasher = RandomState::new().build_hasher();
-        hasher.write_u64(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos() as u64),
-        );
-        hasher.finish()
-    };
-    format!("anthropic-aws-{:016x}{:016x}", word(), word())
 }
 
 /// Opens readers over the file and checks each yields exactly `len` bytes.

@@ -30,6 +30,7 @@ mod upload;
 
 pub(crate) use content::ContentBody;
 pub use content::synthetic_byte;
+pub(crate) use cursor::Cursors;
 pub use info::FileInfo;
 pub(crate) use options::{DEFAULT_MIME_TYPE, FileOptions};
 pub(crate) use store::{FileStore, NewFile, PageQuery, new_file_id};

@@ -11,7 +11,9 @@ use crate::state::Shared;
 use super::effects::Effects;
 use super::received::{MAX_BODY_BYTES, Received};
 use super::reply::Reply;
-use super::routes::{batches, files, messages, models};
+use crate::skills::MAX_BODY_BYTES as MAX_SKILL_BODY_BYTES;
+
+use super::routes::{batches, files, messages, models, skills};
 
 /// A handler: the shared state, the request, what the scenario and the
 /// fault queue ask of the answer, and the path parameters (`{name}`
@@ -130,6 +132,54 @@ const ROUTES: &[Route] = &[
         method: "GET",
         pattern: "/v1/models/{model_id}",
         handler: models::get,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
+    },
+    Route {
+        method: "POST",
+        pattern: "/v1/skills",
+        handler: skills::create,
+        body: BodyRule::Buffered(MAX_SKILL_BODY_BYTES),
+    },
+    Route {
+        method: "GET",
+        pattern: "/v1/skills",
+        handler: skills::list,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
+    },
+    Route {
+        method: "GET",
+        pattern: "/v1/skills/{skill_id}",
+        handler: skills::get,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
+    },
+    Route {
+        method: "DELETE",
+        pattern: "/v1/skills/{skill_id}",
+        handler: skills::delete,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
+    },
+    Route {
+        method: "POST",
+        pattern: "/v1/skills/{skill_id}/versions",
+        handler: skills::create_version,
+        body: BodyRule::Buffered(MAX_SKILL_BODY_BYTES),
+    },
+    Route {
+        method: "GET",
+        pattern: "/v1/skills/{skill_id}/versions",
+        handler: skills::list_versions,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
+    },
+    Route {
+        method: "GET",
+        pattern: "/v1/skills/{skill_id}/versions/{version}",
+        handler: skills::get_version,
+        body: BodyRule::Buffered(MAX_BODY_BYTES),
+    },
+    Route {
+        method: "DELETE",
+        pattern: "/v1/skills/{skill_id}/versions/{version}",
+        handler: skills::delete_version,
         body: BodyRule::Buffered(MAX_BODY_BYTES),
     },
 ];

@@ -5,3 +5,4 @@ pub(super) mod batches;
 pub(super) mod files;
 pub(super) mod messages;
 pub(super) mod models;
+pub(super) mod skills;

@@ -1,0 +1,429 @@
+//! Agent Skills under `/v1/skills` (beta `skills-2025-10-02`): create a skill from a folder or
+//! files (multipart, streamed from disk and signed without holding the files), list (one page
+//! or every page, by cursor), retrieve, delete; and its versions.
+
+mod upload;
+
+use std::sync::Arc;
+
+use futures_core::Stream;
+use futures_util::{StreamExt, TryStreamExt, stream};
+use http::Method;
+
+use crate::error::Error;
+use crate::request_options::RequestOptions;
+use crate::response::{RawResponse, Response};
+use crate::transport::{Call, Transport};
+use crate::types::{
+    DeletedSkill, DeletedSkillVersion, Skill, SkillList, SkillListParams, SkillVersion,
+    SkillVersionList, SkillVersionListParams,
+};
+
+pub use upload::SkillUpload;
+
+/// The beta the official SDKs send with every Skills call.
+const SKILLS_BETA: &str = "skills-2025-10-02";
+
+/// The Skills API, from [`Client::skills`](crate::Client::skills).
+#[derive(Clone)]
+pub struct Skills<'c> {
+    transport: &'c Arc<Transport>,
+    options: RequestOptions,
+}
+
+impl<'c> Skills<'c> {
+    pub(crate) fn new(transport: &'c Arc<Transport>) -> Self {
+        Self {
+            transport,
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// The same API with per-request overrides of timeouts and retries.
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The versions of skills.
+    pub fn versions(&self) -> SkillVersions<'c> {
+        SkillVersions {
+            transport: self.transport,
+            options: self.options.clone(),
+        }
+    }
+
+    /// Creates a skill from its files (`POST /v1/skills`, multipart/form-data: `display_title`
+    /// and one `files[]` part a file); its first version is made from them.
+    ///
+    /// The body is streamed from disk with an exact `Content-Length`; with SigV4 a first pass
+    /// computes the payload hash, and each attempt (a retry too) reads the files again.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use anthropic_aws::resources::SkillUpload;
+    /// let skill = client
+    ///     .skills()
+    ///     .create(SkillUpload::dir("skills/report-writer").display_title("Report writer"))
+    ///     .await?;
+    /// println!("{} version {:?}", skill.id, skill.latest_version);
+    /// # Ok(()) }
+    /// ```
+    pub async fn create(&self, upload: SkillUpload) -> Result<Response<Skill>, Error> {
+        let path = ["v1", "skills"];
+        upload_call(self.transport, &self.options, &path, upload, true).await
+    }
+
+    /// One page of skills (`GET /v1/skills?limit=&page=&source=`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use anthropic_aws::types::SkillListParams;
+    /// let page = client.skills().list(&SkillListParams::new().source("custom")).await?;
+    /// for skill in &page.data {
+    ///     println!("{} {:?}", skill.id, skill.display_title);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn list(&self, params: &SkillListParams) -> Result<Response<SkillList>, Error> {
+        let query = params.query_pairs();
+        get_page(self.transport, &self.options, &["v1", "skills"], query).await
+    }
+
+    /// Every page from `params` on, fetched as the stream is read (each next page asked for
+    /// with the previous one's `next_page`); the stream ends after the first error.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use futures_util::TryStreamExt;
+    /// let mut pages = client.skills().list_pages(&Default::default());
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("{} skills", page.data.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn list_pages(
+        &self,
+        params: &SkillListParams,
+    ) -> impl Stream<Item = Result<Response<SkillList>, Error>> + Send + Unpin + 'static {
+        let transport = Arc::clone(self.transport);
+        let options = self.options.clone();
+        cursor_pages(params.clone(), move |params: SkillListParams| {
+            let transport = Arc::clone(&transport);
+            let options = options.clone();
+            async move {
+                let query = params.query_pairs();
+                get_page::<SkillList>(&transport, &options, &["v1", "skills"], query).await
+            }
+        })
+    }
+
+    /// Every skill from `params` on, page after page (see [`list_pages`](Self::list_pages)).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use futures_util::TryStreamExt;
+    /// let skills: Vec<_> = client.skills().list_all(&Default::default()).try_collect().await?;
+    /// println!("{} skills", skills.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list_all(
+        &self,
+        params: &SkillListParams,
+    ) -> impl Stream<Item = Result<Skill, Error>> + Send + Unpin + 'static {
+        self.list_pages(params)
+            .map_ok(|page| stream::iter(page.into_inner().data.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
+    /// One skill (`GET /v1/skills/{id}`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// let skill = client.skills().retrieve("skill_01").await?;
+    /// println!("{:?} (AWS request ID {:?})", skill.display_title, skill.aws_request_id());
+    /// # Ok(()) }
+    /// ```
+    pub async fn retrieve(&self, skill_id: &str) -> Result<Response<Skill>, Error> {
+        let path = ["v1", "skills", skill_id];
+        send(self.transport, &self.options, Method::GET, &path).await
+    }
+
+    /// Deletes a skill (`DELETE /v1/skills/{id}`); the platform refuses while it has versions.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// let deleted = client.skills().delete("skill_01").await?;
+    /// assert_eq!(deleted.kind, "skill_deleted");
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete(&self, skill_id: &str) -> Result<Response<DeletedSkill>, Error> {
+        let path = ["v1", "skills", skill_id];
+        send(self.transport, &self.options, Method::DELETE, &path).await
+    }
+}
+
+/// The versions of skills, from [`Skills::versions`].
+#[derive(Clone)]
+pub struct SkillVersions<'c> {
+    transport: &'c Arc<Transport>,
+    options: RequestOptions,
+}
+
+impl SkillVersions<'_> {
+    /// Creates a version of a skill from its files (`POST /v1/skills/{id}/versions`); the
+    /// upload's display title is not sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use anthropic_aws::resources::SkillUpload;
+    /// let version = client
+    ///     .skills()
+    ///     .versions()
+    ///     .create("skill_01", SkillUpload::dir("skills/report-writer"))
+    ///     .await?;
+    /// println!("version {} of {}", version.version, version.skill_id);
+    /// # Ok(()) }
+    /// ```
+    pub async fn create(
+        &self,
+        skill_id: &str,
+        upload: SkillUpload,
+    ) -> Result<Response<SkillVersion>, Error> {
+        let path = ["v1", "skills", skill_id, "versions"];
+        upload_call(self.transport, &self.options, &path, upload, false).await
+    }
+
+    /// One page of a skill's versions (`GET /v1/skills/{id}/versions?limit=&page=`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// let page = client.skills().versions().list("skill_01", &Default::default()).await?;
+    /// println!("{} versions, next page {:?}", page.data.len(), page.next_page);
+    /// # Ok(()) }
+    /// ```
+    pub async fn list(
+        &self,
+        skill_id: &str,
+        params: &SkillVersionListParams,
+    ) -> Result<Response<SkillVersionList>, Error> {
+        let path = ["v1", "skills", skill_id, "versions"];
+        get_page(self.transport, &self.options, &path, params.query_pairs()).await
+    }
+
+    /// Every version of a skill from `params` on, page after page, as a stream of versions.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use futures_util::TryStreamExt;
+    /// let all: Vec<_> = client
+    ///     .skills()
+    ///     .versions()
+    ///     .list_all("skill_01", &Default::default())
+    ///     .try_collect()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_all(
+        &self,
+        skill_id: &str,
+        params: &SkillVersionListParams,
+    ) -> impl Stream<Item = Result<SkillVersion, Error>> + Send + Unpin + 'static {
+        let transport = Arc::clone(self.transport);
+        let options = self.options.clone();
+        let skill_id = skill_id.to_owned();
+        cursor_pages(params.clone(), move |params: SkillVersionListParams| {
+            let transport = Arc::clone(&transport);
+            let options = options.clone();
+            let skill_id = skill_id.clone();
+            async move {
+                let path = ["v1", "skills", skill_id.as_str(), "versions"];
+                let query = params.query_pairs();
+                get_page::<SkillVersionList>(&transport, &options, &path, query).await
+            }
+        })
+        .map_ok(|page| stream::iter(page.into_inner().data.into_iter().map(Ok)))
+        .try_flatten()
+    }
+
+    /// One version (`GET /v1/skills/{id}/versions/{version}`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// let v = client.skills().versions().retrieve("skill_01", "1759178010641129").await?;
+    /// println!("{}: {}", v.name, v.description);
+    /// # Ok(()) }
+    /// ```
+    pub async fn retrieve(
+        &self,
+        skill_id: &str,
+        version: &str,
+    ) -> Result<Response<SkillVersion>, Error> {
+        let path = ["v1", "skills", skill_id, "versions", version];
+        send(self.transport, &self.options, Method::GET, &path).await
+    }
+
+    /// Deletes a version (`DELETE /v1/skills/{id}/versions/{version}`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// let deleted = client.skills().versions().delete("skill_01", "1759178010641129").await?;
+    /// assert_eq!(deleted.kind, "skill_version_deleted");
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete(
+        &self,
+        skill_id: &str,
+        version: &str,
+    ) -> Result<Response<DeletedSkillVersion>, Error> {
+        let path = ["v1", "skills", skill_id, "versions", version];
+        send(self.transport, &self.options, Method::DELETE, &path).await
+    }
+}
+
+/// A cursor-paged list's page.
+trait CursorPage {
+    fn next_page(&self) -> Option<&str>;
+}
+
+impl CursorPage for SkillList {
+    fn next_page(&self) -> Option<&str> {
+        self.next_page.as_deref()
+    }
+}
+
+impl CursorPage for SkillVersionList {
+    fn next_page(&self) -> Option<&str> {
+        self.next_page.as_deref()
+    }
+}
+
+/// The parameters of a cursor-paged list.
+trait CursorParams: Clone {
+    fn page(&self) -> Option<&str>;
+    fn with_page(self, page: &str) -> Self;
+}
+
+impl CursorParams for SkillListParams {
+    fn page(&self) -> Option<&str> {
+        self.page.as_deref()
+    }
+    fn with_page(self, page: &str) -> Self {
+        SkillListParams::page(self, page)
+    }
+}
+
+impl CursorParams for SkillVersionListParams {
+    fn page(&self) -> Option<&str> {
+        self.page.as_deref()
+    }
+    fn with_page(self, page: &str) -> Self {
+        SkillVersionListParams::page(self, page)
+    }
+}
+
+/// The parameters of the page after `page`, or `None` when it was the last (no cursor, or the
+/// same cursor again).
+fn next_params<P: CursorParams, T: CursorPage>(params: &P, page: &T) -> Option<P> {
+    let cursor = page.next_page().filter(|c| !c.is_empty())?;
+    if params.page() == Some(cursor) {
+        return None;
+    }
+    Some(params.clone().with_page(cursor))
+}
+
+/// Every page from `params` on, each fetched by `fetch` as the stream is read.
+fn cursor_pages<P, T, F, Fut>(
+    params: P,
+    fetch: F,
+) -> impl Stream<Item = Result<Response<T>, Error>> + Send + Unpin + 'static
+where
+    P: CursorParams + Send + 'static,
+    T: CursorPage + Send + 'static,
+    F: Fn(P) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Response<T>, Error>> + Send + 'static,
+{
+    stream::unfold(Some(params), move |next| {
+        let fetched = next.map(|params| (params.clone(), fetch(params)));
+        async move {
+            let (params, call) = fetched?;
+            match call.await {
+                Err(e) => Some((Err(e), None)),
+                Ok(page) => {
+                    let following = next_params(&params, &*page);
+                    Some((Ok(page), following))
+                }
+            }
+        }
+    })
+    .boxed()
+}
+
+async fn upload_call<T: serde::de::DeserializeOwned>(
+    transport: &Transport,
+    options: &RequestOptions,
+    path: &[&str],
+    upload: SkillUpload,
+    with_title: bool,
+) -> Result<Response<T>, Error> {
+    let multipart = upload.into_multipart(with_title).await?;
+    tracing::debug!(bytes = multipart.len(), "uploading skill files");
+    let body = multipart.into_body(transport.signs_payload()).await?;
+    let mut call = Call {
+        method: Method::POST,
+        ..Call::get(path, options)
+    };
+    call.streamed = Some(body);
+    call.beta = Some(SKILLS_BETA);
+    let (meta, body) = transport.send(call).await?;
+    RawResponse::new(meta, body).parse()
+}
+
+async fn get_page<T: serde::de::DeserializeOwned>(
+    transport: &Transport,
+    options: &RequestOptions,
+    path: &[&str],
+    query: Vec<(&'static str, String)>,
+) -> Result<Response<T>, Error> {
+    let mut call = Call::get(path, options);
+    call.query = query;
+    call.beta = Some(SKILLS_BETA);
+    let (meta, body) = transport.send(call).await?;
+    RawResponse::new(meta, body).parse()
+}
+
+async fn send<T: serde::de::DeserializeOwned>(
+    transport: &Transport,
+    options: &RequestOptions,
+    method: Method,
+    path: &[&str],
+) -> Result<Response<T>, Error> {
+    let mut call = Call {
+        method,
+        ..Call::get(path, options)
+    };
+    call.beta = Some(SKILLS_BETA);
+    let (meta, body) = transport.send(call).await?;
+    RawResponse::new(meta, body).parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_follows_next_page_and_stops_on_a_repeat() {
+        let page = |next: Option<&str>| SkillList {
+            next_page: next.map(str::to_owned),
+            ..Default::default()
+        };
+        let params = SkillListParams::new().limit(2).source("custom");
+        let next = next_params(&params, &page(Some("page_2"))).unwrap();
+        assert_eq!(next.page.as_deref(), Some("page_2"));
+        assert_eq!(next.limit, Some(2));
+        assert_eq!(next.source, params.source);
+        assert!(next_params(&params, &page(None)).is_none());
+        assert!(next_params(&next, &page(Some("page_2"))).is_none());
+        assert!(next_params(&params, &page(Some(""))).is_none());
+    }
+}
