@@ -6,12 +6,10 @@ use std::path::Path;
 
 use anthropic_aws::resources::SkillUpload;
 use anthropic_aws::types::{SkillListParams, SkillVersionListParams};
-use futures_util::{Stream, TryStreamExt};
-use serde::Serialize;
 
 use self::args::{FilesArgs, ListArgs, VersionListArgs};
 pub use self::args::{SkillsCommand, VersionsCommand};
-use crate::args::{Format, Global};
+use crate::args::Global;
 use crate::connect::{client, ids};
 use crate::errors::CliError;
 use crate::output::Output;
@@ -133,7 +131,7 @@ async fn list(global: &Global, out: Output<'_>, args: &ListArgs) -> Result<(), C
     params.source = args.source.as_deref().map(Into::into);
     let client = client(global).await?;
     let items = client.skills().list_all(&params);
-    print_items(out, items, args.max_items).await
+    out.items(items, args.max_items).await
 }
 
 async fn list_versions(
@@ -149,33 +147,5 @@ async fn list_versions(
         .skills()
         .versions()
         .list_all(args.skill.id(), &params);
-    print_items(out, items, args.max_items).await
-}
-
-/// Every item (or `max` of them): `jsonl` prints one a line as pages arrive, other formats
-/// one `{"data": [...]}` at the end.
-async fn print_items<T, S>(out: Output<'_>, items: S, max: Option<u64>) -> Result<(), CliError>
-where
-    T: Serialize,
-    S: Stream<Item = Result<T, anthropic_aws::Error>> + Unpin,
-{
-    let mut items = items;
-    let max = max.unwrap_or(u64::MAX);
-    let mut kept = Vec::new();
-    let mut seen = 0u64;
-    while seen < max {
-        let Some(item) = items.try_next().await? else {
-            break;
-        };
-        seen += 1;
-        if out.format == Format::Jsonl {
-            out.value(&item)?;
-        } else {
-            kept.push(item);
-        }
-    }
-    if out.format == Format::Jsonl {
-        return Ok(());
-    }
-    out.value(&serde_json::json!({ "data": kept }))
+    out.items(items, args.max_items).await
 }
