@@ -38,8 +38,11 @@ pub enum VersionsCommand {
     /// List a skill's versions: every page unless --max-items says fewer.
     List(VersionListArgs),
     /// Show one version (GET /v1/skills/{id}/versions/{version}).
+    // `--version` names the skill version here, not the tool's own version flag.
+    #[command(disable_version_flag = true)]
     Retrieve(VersionArgs),
     /// Delete one version (DELETE /v1/skills/{id}/versions/{version}).
+    #[command(disable_version_flag = true)]
     Delete(VersionArgs),
 }
 
