@@ -330,3 +330,17 @@ pub fn error_format_from_raw_args(args: &[std::ffi::OsString]) -> ErrorFormat {
     }
     chosen
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every subcommand's arguments are consistent (unique names, valid defaults, known
+    /// conflicts): clap checks the whole tree here instead of panicking on first use.
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}
