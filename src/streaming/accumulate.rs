@@ -274,11 +274,14 @@ impl MessageAccumulator {
             (ContentBlockDelta::SignatureDelta { signature }, ContentBlock::Thinking(b)) => {
                 b.signature.clone_from(signature);
             }
-            (ContentBlockDelta::InputJsonDelta { partial_json }, ContentBlock::ToolUse(_)) => {
+            (
+                ContentBlockDelta::InputJsonDelta { partial_json },
+                ContentBlock::ToolUse(_) | ContentBlock::ServerToolUse(_),
+            ) => {
                 state.json.push_str(partial_json);
                 state.has_json = true;
             }
-            // An unknown block with an `input` (server_tool_use, mcp_tool_use,
+            // An unknown block with an `input` (mcp_tool_use,
             // ...) streams it like tool_use.
             (ContentBlockDelta::InputJsonDelta { partial_json }, ContentBlock::Other(v))
                 if v.get("input").is_some() =>
@@ -328,6 +331,15 @@ fn set_input(
             Err(e) => {
                 return Err(StreamProtocolError::new(format!(
                     "content block {index} (tool_use `{}`, id `{}`): the streamed input is not valid JSON: {e}",
+                    tool.name, tool.id
+                )));
+            }
+        },
+        ContentBlock::ServerToolUse(tool) => match parsed {
+            Ok(input) => tool.input = input,
+            Err(e) => {
+                return Err(StreamProtocolError::new(format!(
+                    "content block {index} (server_tool_use `{}`, id `{}`): the streamed input is not valid JSON: {e}",
                     tool.name, tool.id
                 )));
             }

@@ -6,8 +6,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{
-    Base64Source, CacheControl, CitationsConfig, DocumentSource, FileSource, ImageSource,
-    MessageContent, TextSource, UrlSource,
+    Base64Source, BashCodeExecutionToolResultBlock, CacheControl, CitationsConfig,
+    CodeExecutionToolResultBlock, ContainerUploadBlock, DocumentSource, FileSource, ImageSource,
+    MessageContent, SearchResultBlockParam, ServerToolUseBlock,
+    TextEditorCodeExecutionToolResultBlock, TextSource, ToolSearchToolResultBlock, UrlSource,
+    WebFetchToolResultBlock, WebSearchToolResultBlock,
 };
 
 /// A text block in a request (`"type": "text"`); also the element type of a
@@ -259,8 +262,8 @@ pub struct RedactedThinkingBlockParam {
 tagged_enum! {
     /// A content block in a request message, tagged by `"type"`.
     ///
-    /// `Other` carries any block this crate does not model (search results,
-    /// server tool results, new block types, ...) as raw JSON, sent as-is.
+    /// `Other` carries any block this crate does not model (new block types, ...) as raw
+    /// JSON, sent as-is.
     ///
     /// ```
     /// use anthropic_aws::types::{CacheControl, ContentBlockParam};
@@ -295,6 +298,24 @@ tagged_enum! {
         "thinking" => Thinking(ThinkingBlockParam),
         /// `"redacted_thinking"`.
         "redacted_thinking" => RedactedThinking(RedactedThinkingBlockParam),
+        /// `"search_result"`.
+        "search_result" => SearchResult(SearchResultBlockParam),
+        /// `"server_tool_use"`.
+        "server_tool_use" => ServerToolUse(ServerToolUseBlock),
+        /// `"web_search_tool_result"`.
+        "web_search_tool_result" => WebSearchToolResult(WebSearchToolResultBlock),
+        /// `"web_fetch_tool_result"`.
+        "web_fetch_tool_result" => WebFetchToolResult(WebFetchToolResultBlock),
+        /// `"code_execution_tool_result"`.
+        "code_execution_tool_result" => CodeExecutionToolResult(CodeExecutionToolResultBlock),
+        /// `"bash_code_execution_tool_result"`.
+        "bash_code_execution_tool_result" => BashCodeExecutionToolResult(BashCodeExecutionToolResultBlock),
+        /// `"text_editor_code_execution_tool_result"`.
+        "text_editor_code_execution_tool_result" => TextEditorCodeExecutionToolResult(TextEditorCodeExecutionToolResultBlock),
+        /// `"tool_search_tool_result"`.
+        "tool_search_tool_result" => ToolSearchToolResult(ToolSearchToolResultBlock),
+        /// `"container_upload"`.
+        "container_upload" => ContainerUpload(ContainerUploadBlock),
     }
 }
 
@@ -374,6 +395,39 @@ impl ContentBlockParam {
             Self::Document(b) => b.cache_control(cache_control).into(),
             Self::ToolUse(b) => b.cache_control(cache_control).into(),
             Self::ToolResult(b) => b.cache_control(cache_control).into(),
+            Self::SearchResult(b) => b.cache_control(cache_control).into(),
+            Self::ServerToolUse(mut b) => {
+                b.cache_control = Some(cache_control);
+                b.into()
+            }
+            Self::WebSearchToolResult(mut b) => {
+                b.cache_control = Some(cache_control);
+                b.into()
+            }
+            Self::WebFetchToolResult(mut b) => {
+                b.cache_control = Some(cache_control);
+                b.into()
+            }
+            Self::CodeExecutionToolResult(mut b) => {
+                b.cache_control = Some(cache_control);
+                b.into()
+            }
+            Self::BashCodeExecutionToolResult(mut b) => {
+                b.cache_control = Some(cache_control);
+                b.into()
+            }
+            Self::TextEditorCodeExecutionToolResult(mut b) => {
+                b.cache_control = Some(cache_control);
+                b.into()
+            }
+            Self::ToolSearchToolResult(mut b) => {
+                b.cache_control = Some(cache_control);
+                b.into()
+            }
+            Self::ContainerUpload(mut b) => {
+                b.cache_control = Some(cache_control);
+                b.into()
+            }
             Self::Thinking(mut b) => {
                 b.extra.insert(
                     "cache_control".to_owned(),
