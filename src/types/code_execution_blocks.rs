@@ -319,17 +319,17 @@ deserialize_with_extra!(BashCodeExecutionResultBlock {
 deserialize_with_extra!(TextEditorViewResultBlock {
     "content" => content: required,
     "file_type" => file_type: required,
-    "num_lines" => num_lines: default,
-    "start_line" => start_line: default,
-    "total_lines" => total_lines: default,
+    "num_lines" => num_lines: nullable,
+    "start_line" => start_line: nullable,
+    "total_lines" => total_lines: nullable,
 });
 deserialize_with_extra!(TextEditorCreateResultBlock { "is_file_update" => is_file_update: required });
 deserialize_with_extra!(TextEditorStrReplaceResultBlock {
-    "lines" => lines: default,
-    "old_start" => old_start: default,
-    "old_lines" => old_lines: default,
-    "new_start" => new_start: default,
-    "new_lines" => new_lines: default,
+    "lines" => lines: nullable,
+    "old_start" => old_start: nullable,
+    "old_lines" => old_lines: nullable,
+    "new_start" => new_start: nullable,
+    "new_lines" => new_lines: nullable,
 });
 deserialize_with_extra!(ToolReferenceBlock {
     "tool_name" => tool_name: required,

@@ -588,10 +588,10 @@ mod tests {
 
     #[test]
     fn unknown_request_block_is_kept_and_sent_verbatim() {
-        let raw = json!({"type": "search_result", "source": "s", "title": "t", "content": []});
+        let raw = json!({"type": "some_future_block", "source": "s", "title": "t", "content": []});
         let block: ContentBlockParam = serde_json::from_value(raw.clone()).unwrap();
         assert_eq!(block, ContentBlockParam::Other(raw.clone()));
-        assert_eq!(block.type_name(), Some("search_result"));
+        assert_eq!(block.type_name(), Some("some_future_block"));
         assert_eq!(serde_json::to_value(&block).unwrap(), raw);
     }
 

@@ -394,7 +394,7 @@ impl SearchResultBlockParam {
 
 deserialize_with_extra!(ServerToolResultError {
     "error_code" => error_code: required,
-    "error_message" => error_message: default,
+    "error_message" => error_message: nullable,
 });
 deserialize_with_extra!(DirectCaller {});
 deserialize_with_extra!(CodeExecutionCaller { "tool_id" => tool_id: required });
@@ -403,30 +403,30 @@ deserialize_with_extra!(ServerToolUseBlock {
     "id" => id: required,
     "name" => name: required,
     "input" => input: required,
-    "caller" => caller: default,
+    "caller" => caller: nullable,
     "cache_control" => cache_control: default,
 });
 deserialize_with_extra!(WebSearchResultBlock {
     "url" => url: required,
     "title" => title: required,
     "encrypted_content" => encrypted_content: required,
-    "page_age" => page_age: default,
+    "page_age" => page_age: nullable,
 });
 deserialize_with_extra!(WebSearchToolResultBlock {
     "tool_use_id" => tool_use_id: required,
     "content" => content: required,
-    "caller" => caller: default,
+    "caller" => caller: nullable,
     "cache_control" => cache_control: default,
 });
 deserialize_with_extra!(WebFetchResultBlock {
     "url" => url: required,
     "content" => content: required,
-    "retrieved_at" => retrieved_at: default,
+    "retrieved_at" => retrieved_at: nullable,
 });
 deserialize_with_extra!(WebFetchToolResultBlock {
     "tool_use_id" => tool_use_id: required,
     "content" => content: required,
-    "caller" => caller: default,
+    "caller" => caller: nullable,
     "cache_control" => cache_control: default,
 });
 deserialize_with_extra!(ContainerUploadBlock {
