@@ -118,8 +118,9 @@ impl From<ContainerConfig> for ContainerParam {
 pub struct Container {
     /// The container's ID; pass it as the next request's `container` to reuse it.
     pub id: String,
-    /// When the container expires (RFC 3339).
-    pub expires_at: String,
+    /// When the container expires (RFC 3339; always sent by the API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
     /// The skills loaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skills: Option<Vec<ContainerSkill>>,
@@ -135,7 +136,7 @@ deserialize_with_extra!(ContainerSkill {
 });
 deserialize_with_extra!(Container {
     "id" => id: required,
-    "expires_at" => expires_at: default,
+    "expires_at" => expires_at: nullable,
     "skills" => skills: nullable,
 });
 impl_extra_field!(ContainerConfig);
