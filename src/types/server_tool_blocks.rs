@@ -10,7 +10,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{CacheControl, CitationsConfig, ContentBlockParam, DocumentBlockParam};
+use super::{CacheControl, CitationsConfig, ContentBlockParam, DocumentSource};
 
 open_string_enum! {
     /// The server tool a [`ServerToolUseBlock`] calls.
@@ -248,11 +248,27 @@ pub struct WebSearchToolResultBlock {
     pub extra: Map<String, Value>,
 }
 
+/// A document as a response carries it (`"type": "document"`): a fetched PDF or page.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct DocumentBlock {
+    /// The document's data.
+    pub source: DocumentSource,
+    /// The document's title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Whether citations are on for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citations: Option<CitationsConfig>,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 tagged_enum! {
     /// The document a web fetch retrieved (`content` of a [`WebFetchResultBlock`]).
     pub enum WebFetchDocument {
         /// `"document"`: a PDF or plain text.
-        "document" => Document(DocumentBlockParam),
+        "document" => Document(DocumentBlock),
     }
 }
 
@@ -417,6 +433,11 @@ deserialize_with_extra!(WebSearchToolResultBlock {
     "content" => content: required,
     "caller" => caller: nullable,
     "cache_control" => cache_control: default,
+});
+deserialize_with_extra!(DocumentBlock {
+    "source" => source: required,
+    "title" => title: nullable,
+    "citations" => citations: nullable,
 });
 deserialize_with_extra!(WebFetchResultBlock {
     "url" => url: required,
