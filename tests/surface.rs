@@ -58,26 +58,44 @@ fn typed_names(block: &ContentBlock) -> Vec<String> {
                 CodeExecutionToolResultContent::Error(_) => &Vec::new(),
                 CodeExecutionToolResultContent::Other(v) => panic!("{v}"),
             };
-            assert!(files.iter().all(|f| matches!(f, CodeExecutionOutput::File(_))));
+            assert!(
+                files
+                    .iter()
+                    .all(|f| matches!(f, CodeExecutionOutput::File(_)))
+            );
             names.push(b.content.type_name().unwrap().into());
         }
         ContentBlock::BashCodeExecutionToolResult(b) => {
             if let BashCodeExecutionToolResultContent::Result(r) = &b.content {
-                assert!(r.content.iter().all(|f| matches!(f, BashCodeExecutionOutput::File(_))));
+                assert!(
+                    r.content
+                        .iter()
+                        .all(|f| matches!(f, BashCodeExecutionOutput::File(_)))
+                );
             }
-            assert!(!matches!(b.content, BashCodeExecutionToolResultContent::Other(_)));
+            assert!(!matches!(
+                b.content,
+                BashCodeExecutionToolResultContent::Other(_)
+            ));
             names.push(b.content.type_name().unwrap().into());
         }
         ContentBlock::TextEditorCodeExecutionToolResult(b) => {
             if let TextEditorCodeExecutionToolResultContent::View(v) = &b.content {
                 assert!(!matches!(v.file_type, TextEditorFileType::Other(_)));
             }
-            assert!(!matches!(b.content, TextEditorCodeExecutionToolResultContent::Other(_)));
+            assert!(!matches!(
+                b.content,
+                TextEditorCodeExecutionToolResultContent::Other(_)
+            ));
             names.push(b.content.type_name().unwrap().into());
         }
         ContentBlock::ToolSearchToolResult(b) => {
             if let ToolSearchToolResultContent::Result(r) = &b.content {
-                assert!(r.tool_references.iter().all(|t| matches!(t, ToolReference::Tool(_))));
+                assert!(
+                    r.tool_references
+                        .iter()
+                        .all(|t| matches!(t, ToolReference::Tool(_)))
+                );
             }
             assert!(!matches!(b.content, ToolSearchToolResultContent::Other(_)));
             names.push(b.content.type_name().unwrap().into());
@@ -98,11 +116,20 @@ fn every_fixture_block_decodes_typed_and_round_trips() {
         }
         // Only the `null`s of typed fields are kept aside (to serialize back as received).
         for (extra, typed) in [
-            (&message.extra, &["container", "stop_details", "context_management"][..]),
-            (&message.usage.extra, &["inference_geo", "cache_creation", "server_tool_use"][..]),
+            (
+                &message.extra,
+                &["container", "stop_details", "context_management"][..],
+            ),
+            (
+                &message.usage.extra,
+                &["inference_geo", "cache_creation", "server_tool_use"][..],
+            ),
         ] {
             for (key, value) in extra {
-                assert!(typed.contains(&key.as_str()) && value.is_null(), "untyped `{key}`: {value}");
+                assert!(
+                    typed.contains(&key.as_str()) && value.is_null(),
+                    "untyped `{key}`: {value}"
+                );
             }
         }
     }
@@ -146,23 +173,34 @@ fn response_fields_are_typed() {
     let usage = &web.usage;
     assert_eq!(usage.inference_geo.as_deref(), Some("us"));
     let tools = usage.server_tool_use.as_ref().unwrap();
-    assert_eq!((tools.web_search_requests, tools.web_fetch_requests), (Some(2), Some(3)));
+    assert_eq!(
+        (tools.web_search_requests, tools.web_fetch_requests),
+        (Some(2), Some(3))
+    );
     assert_eq!(web.container, None);
     assert_eq!(web.stop_details, None);
 
     let cache = code.usage.cache_creation.as_ref().unwrap();
     assert_eq!(
-        (cache.ephemeral_5m_input_tokens, cache.ephemeral_1h_input_tokens),
+        (
+            cache.ephemeral_5m_input_tokens,
+            cache.ephemeral_1h_input_tokens
+        ),
         (Some(100), Some(4000))
     );
     let container = code.container.as_ref().unwrap();
     assert_eq!(container.id, "container_011CNha8iCJcU1wXNR6q4V8w");
-    assert_eq!(container.expires_at.as_deref(), Some("2026-10-21T12:30:00Z"));
+    assert_eq!(
+        container.expires_at.as_deref(),
+        Some("2026-10-21T12:30:00Z")
+    );
     let skills = container.skills.as_ref().unwrap();
     assert_eq!(skills[0].kind, ContainerSkillType::Anthropic);
     assert_eq!(skills[1].kind, ContainerSkillType::Custom);
     let edits = &code.context_management.as_ref().unwrap().applied_edits;
-    assert!(matches!(&edits[0], AppliedContextEdit::ClearToolUses(e) if e.cleared_tool_uses == Some(4)));
+    assert!(
+        matches!(&edits[0], AppliedContextEdit::ClearToolUses(e) if e.cleared_tool_uses == Some(4))
+    );
     assert!(
         matches!(&edits[1], AppliedContextEdit::ClearThinking(e) if e.cleared_thinking_turns == Some(2))
     );
@@ -170,7 +208,9 @@ fn response_fields_are_typed() {
         panic!("{:?}", code.content.get(5))
     };
     assert_eq!(bash.name, ServerToolName::BashCodeExecution);
-    assert!(matches!(&bash.caller, Some(ToolCaller::CodeExecution20250825(c)) if c.tool_id == "srvtoolu_01CE"));
+    assert!(
+        matches!(&bash.caller, Some(ToolCaller::CodeExecution20250825(c)) if c.tool_id == "srvtoolu_01CE")
+    );
 
     assert_eq!(refusal.stop_reason, Some(StopReason::Refusal));
     let Some(StopDetails::Refusal(details)) = &refusal.stop_details else {
@@ -185,14 +225,19 @@ fn fixture_blocks_go_back_as_typed_request_blocks() {
     let raw = fixture();
     for message in raw.as_array().unwrap() {
         let blocks = message["content"].as_array().unwrap();
-        let params: Vec<ContentBlockParam> = serde_json::from_value(Value::Array(blocks.clone())).unwrap();
+        let params: Vec<ContentBlockParam> =
+            serde_json::from_value(Value::Array(blocks.clone())).unwrap();
         for p in &params {
             assert!(!matches!(p, ContentBlockParam::Other(_)), "{p:?}");
         }
-        assert_eq!(serde_json::to_value(&params).unwrap(), Value::Array(blocks.clone()));
+        assert_eq!(
+            serde_json::to_value(&params).unwrap(),
+            Value::Array(blocks.clone())
+        );
 
         let decoded: Message = serde_json::from_value(message.clone()).unwrap();
-        let converted: Vec<ContentBlockParam> = decoded.content.into_iter().map(Into::into).collect();
+        let converted: Vec<ContentBlockParam> =
+            decoded.content.into_iter().map(Into::into).collect();
         assert_eq!(converted, params);
     }
 }
@@ -204,11 +249,19 @@ fn unknown_server_tool_shapes_stay_raw() {
         "content": {"type": "brand_new_result", "x": 1}
     }))
     .unwrap();
-    let ContentBlock::CodeExecutionToolResult(b) = &block else { panic!("{block:?}") };
-    assert_eq!(b.content, CodeExecutionToolResultContent::Other(json!({"type": "brand_new_result", "x": 1})));
+    let ContentBlock::CodeExecutionToolResult(b) = &block else {
+        panic!("{block:?}")
+    };
+    assert_eq!(
+        b.content,
+        CodeExecutionToolResultContent::Other(json!({"type": "brand_new_result", "x": 1}))
+    );
     let error: ServerToolResultError =
         serde_json::from_value(json!({"error_code": "brand_new_code"})).unwrap();
-    assert_eq!(error.error_code, ServerToolErrorCode::Other("brand_new_code".into()));
+    assert_eq!(
+        error.error_code,
+        ServerToolErrorCode::Other("brand_new_code".into())
+    );
     let raw = json!({"type": "web_search_tool_result", "tool_use_id": "t", "content": {"type": "new_error"}});
     let block: ContentBlock = serde_json::from_value(raw.clone()).unwrap();
     assert!(matches!(&block, ContentBlock::WebSearchToolResult(b)
@@ -273,7 +326,8 @@ fn web_fetch_tool_definitions() {
         json!({"type": "web_fetch_20260309", "name": "web_fetch", "use_cache": false}),
     );
     check_tool(
-        WebFetchTool::new(WebFetchToolVersion::V20260318).response_inclusion(ResponseInclusion::Full),
+        WebFetchTool::new(WebFetchToolVersion::V20260318)
+            .response_inclusion(ResponseInclusion::Full),
         json!({"type": "web_fetch_20260318", "name": "web_fetch", "response_inclusion": "full"}),
     );
     check_tool(
@@ -285,15 +339,31 @@ fn web_fetch_tool_definitions() {
 #[test]
 fn code_execution_tool_definitions() {
     for (version, wire) in [
-        (CodeExecutionToolVersion::V20250522, "code_execution_20250522"),
-        (CodeExecutionToolVersion::V20250825, "code_execution_20250825"),
-        (CodeExecutionToolVersion::V20260120, "code_execution_20260120"),
-        (CodeExecutionToolVersion::V20260521, "code_execution_20260521"),
+        (
+            CodeExecutionToolVersion::V20250522,
+            "code_execution_20250522",
+        ),
+        (
+            CodeExecutionToolVersion::V20250825,
+            "code_execution_20250825",
+        ),
+        (
+            CodeExecutionToolVersion::V20260120,
+            "code_execution_20260120",
+        ),
+        (
+            CodeExecutionToolVersion::V20260521,
+            "code_execution_20260521",
+        ),
     ] {
-        check_tool(CodeExecutionTool::new(version), json!({"type": wire, "name": "code_execution"}));
+        check_tool(
+            CodeExecutionTool::new(version),
+            json!({"type": wire, "name": "code_execution"}),
+        );
     }
     check_tool(
-        CodeExecutionTool::new(CodeExecutionToolVersion::V20250825).cache_control(CacheControl::ephemeral()),
+        CodeExecutionTool::new(CodeExecutionToolVersion::V20250825)
+            .cache_control(CacheControl::ephemeral()),
         json!({"type": "code_execution_20250825", "name": "code_execution", "cache_control": {"type": "ephemeral"}}),
     );
 }
@@ -333,13 +403,22 @@ fn memory_tool_definition() {
 #[test]
 fn tool_search_tool_definitions() {
     for (version, name) in [
-        (ToolSearchToolVersion::Bm25V20251119, "tool_search_tool_bm25"),
+        (
+            ToolSearchToolVersion::Bm25V20251119,
+            "tool_search_tool_bm25",
+        ),
         (ToolSearchToolVersion::Bm25, "tool_search_tool_bm25"),
-        (ToolSearchToolVersion::RegexV20251119, "tool_search_tool_regex"),
+        (
+            ToolSearchToolVersion::RegexV20251119,
+            "tool_search_tool_regex",
+        ),
         (ToolSearchToolVersion::Regex, "tool_search_tool_regex"),
     ] {
         let wire = version.as_str().to_owned();
-        check_tool(ToolSearchTool::new(version), json!({"type": wire, "name": name}));
+        check_tool(
+            ToolSearchTool::new(version),
+            json!({"type": wire, "name": name}),
+        );
     }
 }
 
@@ -348,33 +427,52 @@ fn unknown_tool_versions_and_custom_tools_are_kept() {
     let raw = json!({"type": "web_search_20990101", "name": "web_search", "new_knob": 1});
     let tool: ToolParam = serde_json::from_value(raw.clone()).unwrap();
     assert_eq!(tool, ToolParam::Other(raw));
-    let custom: ToolParam = serde_json::from_value(json!({"name": "f", "input_schema": {"type": "object"}})).unwrap();
+    let custom: ToolParam =
+        serde_json::from_value(json!({"name": "f", "input_schema": {"type": "object"}})).unwrap();
     assert!(matches!(custom, ToolParam::Custom(ref t) if t.name == "f"));
-    let err = serde_json::from_value::<ToolParam>(json!({"type": "web_fetch_20250910", "name": "web_fetch", "max_uses": "x"}))
-        .unwrap_err();
-    assert!(err.to_string().contains("invalid `web_fetch_20250910` tool"), "{err}");
+    let err = serde_json::from_value::<ToolParam>(
+        json!({"type": "web_fetch_20250910", "name": "web_fetch", "max_uses": "x"}),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("invalid `web_fetch_20250910` tool"),
+        "{err}"
+    );
 }
 
 #[test]
 fn request_top_level_fields_serialize_as_the_api_expects() {
-    let params = MessageCreateParams::new("claude-opus-4-8", 1024, vec![MessageParam::user("Make slides")])
-        .inference_geo("us")
-        .cache_control(CacheControl::ephemeral())
-        .container(ContainerParam::skills([
-            ContainerSkill::new(ContainerSkillType::Anthropic, "pptx").version("latest"),
-            ContainerSkill::new("custom", "skill_01AbC"),
-        ]))
-        .context_management(ContextManagement::new([
-            ClearToolUsesEdit {
-                trigger: Some(json!({"type": "input_tokens", "value": 30000})),
-                keep: Some(json!({"type": "tool_uses", "value": 3})),
-                ..ClearToolUsesEdit::default()
-            }
-            .into(),
-            ClearThinkingEdit { keep: Some(json!("all")), ..ClearThinkingEdit::default() }.into(),
-            CompactEdit { pause_after_compaction: Some(true), ..CompactEdit::default() }.into(),
-        ]))
-        .tool(CodeExecutionTool::new(CodeExecutionToolVersion::V20250825));
+    let params = MessageCreateParams::new(
+        "claude-opus-4-8",
+        1024,
+        vec![MessageParam::user("Make slides")],
+    )
+    .inference_geo("us")
+    .cache_control(CacheControl::ephemeral())
+    .container(ContainerParam::skills([
+        ContainerSkill::new(ContainerSkillType::Anthropic, "pptx").version("latest"),
+        ContainerSkill::new("custom", "skill_01AbC"),
+    ]))
+    .context_management(ContextManagement::new([
+        ClearToolUsesEdit {
+            trigger: Some(json!({"type": "input_tokens", "value": 30000})),
+            keep: Some(json!({"type": "tool_uses", "value": 3})),
+            ..ClearToolUsesEdit::default()
+        }
+        .into(),
+        ClearThinkingEdit {
+            keep: Some(json!("all")),
+            ..ClearThinkingEdit::default()
+        }
+        .into(),
+        CompactEdit {
+            pause_after_compaction: Some(true),
+            ..CompactEdit::default()
+        }
+        .into(),
+    ]))
+    .tool(CodeExecutionTool::new(CodeExecutionToolVersion::V20250825));
     let expected = json!({
         "model": "claude-opus-4-8", "max_tokens": 1024,
         "messages": [{"role": "user", "content": "Make slides"}],
@@ -401,7 +499,10 @@ fn request_top_level_fields_serialize_as_the_api_expects() {
     assert_eq!(back.inference_geo.as_deref(), Some("us"));
     assert_eq!(back, params);
     let by_id = MessageCreateParams::new("m", 1, vec![]).container("container_01");
-    assert_eq!(serde_json::to_value(&by_id).unwrap()["container"], "container_01");
+    assert_eq!(
+        serde_json::to_value(&by_id).unwrap()["container"],
+        "container_01"
+    );
     let body = serde_json::to_string(&back).unwrap();
     assert_eq!(body.matches("\"inference_geo\"").count(), 1);
 }

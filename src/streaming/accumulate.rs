@@ -398,7 +398,9 @@ fn merge_message_delta(message: &mut Message, event: &MessageDeltaEvent) {
                     message.context_management = Some(edits);
                     message.extra.remove("context_management");
                 }
-                Err(e) => tracing::debug!(error = %e, "context_management in a message_delta does not decode; ignored"),
+                Err(e) => {
+                    tracing::debug!(error = %e, "context_management in a message_delta does not decode; ignored")
+                }
             }
         } else if !MESSAGE_FIELDS.contains(&key.as_str()) {
             message.extra.insert(key.clone(), value.clone());
@@ -650,7 +652,11 @@ mod tests {
         assert_eq!(message.usage.cache_read_input_tokens, Some(3));
         assert_eq!(message.usage.cache_creation_input_tokens, Some(2));
         assert_eq!(
-            message.usage.cache_creation.as_ref().map(|c| c.ephemeral_5m_input_tokens),
+            message
+                .usage
+                .cache_creation
+                .as_ref()
+                .map(|c| c.ephemeral_5m_input_tokens),
             Some(Some(4))
         );
         assert!(!message.usage.extra.contains_key("brand_new"));

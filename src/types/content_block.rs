@@ -6,10 +6,9 @@ use serde_json::{Map, Value};
 
 use super::{
     BashCodeExecutionToolResultBlock, CodeExecutionToolResultBlock, ContainerUploadBlock,
-    ContentBlockParam, RedactedThinkingBlockParam, ServerToolUseBlock,
-    TextEditorCodeExecutionToolResultBlock, TextBlockParam, ThinkingBlockParam,
-    ToolSearchToolResultBlock, ToolUseBlockParam, WebFetchToolResultBlock,
-    WebSearchToolResultBlock,
+    ContentBlockParam, RedactedThinkingBlockParam, ServerToolUseBlock, TextBlockParam,
+    TextEditorCodeExecutionToolResultBlock, ThinkingBlockParam, ToolSearchToolResultBlock,
+    ToolUseBlockParam, WebFetchToolResultBlock, WebSearchToolResultBlock,
 };
 
 /// Text the model produced (`"type": "text"`).

@@ -160,4 +160,9 @@ deserialize_with_extra!(AppliedThinkingEdit {
     "cleared_thinking_turns" => cleared_thinking_turns: nullable,
 });
 deserialize_with_extra!(AppliedContextEdits { "applied_edits" => applied_edits: default });
-impl_extra_field!(ClearToolUsesEdit, ClearThinkingEdit, CompactEdit, ContextManagement);
+impl_extra_field!(
+    ClearToolUsesEdit,
+    ClearThinkingEdit,
+    CompactEdit,
+    ContextManagement
+);

@@ -377,7 +377,11 @@ mod tests {
         assert_eq!(parsed.extra["brand_new"], json!({"id": "b1"}));
         assert_eq!(parsed.usage.extra["brand_new_count"], 7);
         assert_eq!(
-            parsed.usage.cache_creation.as_ref().map(|c| c.ephemeral_5m_input_tokens),
+            parsed
+                .usage
+                .cache_creation
+                .as_ref()
+                .map(|c| c.ephemeral_5m_input_tokens),
             Some(Some(2))
         );
         assert_eq!(parsed.container.as_ref().map(|c| c.id.as_str()), Some("c1"));

@@ -303,17 +303,21 @@ mod tests {
             &message.content[2],
             ContentBlock::Other(v) if v["tool_use_id"] == "srvtoolu_1"
         ));
+        assert_eq!(message.content[2].type_name(), Some("mcp_tool_result"));
         assert_eq!(
-            message.content[2].type_name(),
-            Some("mcp_tool_result")
+            message.container.as_ref().map(|c| c.id.as_str()),
+            Some("c_1")
         );
-        assert_eq!(message.container.as_ref().map(|c| c.id.as_str()), Some("c_1"));
         assert_eq!(message.extra["future_top_level"], json!([1, 2, 3]));
         assert_eq!(message.usage.cache_read_input_tokens, Some(12));
         assert_eq!(message.usage.service_tier, Some(UsageServiceTier::Standard));
         assert_eq!(message.usage.inference_geo.as_deref(), Some("us"));
         assert_eq!(
-            message.usage.server_tool_use.as_ref().and_then(|s| s.web_search_requests),
+            message
+                .usage
+                .server_tool_use
+                .as_ref()
+                .and_then(|s| s.web_search_requests),
             Some(1)
         );
         assert!(message.usage.cache_creation.is_some());

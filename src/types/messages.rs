@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use super::macros::json_kind;
 use super::{
-    CacheControl, ContainerParam, ContentBlockParam, ContextManagement, Effort, Message,
-    Metadata, OutputConfig, ServiceTier, SystemPrompt, ThinkingConfig, ToolChoice, ToolParam,
+    CacheControl, ContainerParam, ContentBlockParam, ContextManagement, Effort, Message, Metadata,
+    OutputConfig, ServiceTier, SystemPrompt, ThinkingConfig, ToolChoice, ToolParam,
 };
 
 open_string_enum! {
@@ -416,7 +416,7 @@ mod tests {
             .description("Weather for a city")
             .strict(true),
         )
-        .tool(json!({"type": "web_search_20250305", "name": "web_search", "max_uses": 3}))
+        .tool(crate::types::WebSearchTool::new("web_search_20250305").max_uses(3))
         .tool_choice(ToolChoice::auto().disable_parallel_tool_use(true))
         .thinking(ThinkingConfig::enabled(1024).display(ThinkingDisplay::Omitted))
         .effort(Effort::High)

@@ -167,7 +167,10 @@ mod tests {
         assert_eq!(page.data.len(), 1);
         assert_eq!(page.data[0].kind, "model");
         assert_eq!(page.data[0].max_input_tokens, Some(1_000_000));
-        let thinking = page.data[0].capabilities.as_ref().and_then(|c| c.thinking.as_ref());
+        let thinking = page.data[0]
+            .capabilities
+            .as_ref()
+            .and_then(|c| c.thinking.as_ref());
         assert_eq!(thinking.map(|t| t.supported), Some(true));
         assert_eq!(page.first_id.as_deref(), Some("claude-opus-4-8"));
         assert_eq!(page.last_id, None);

@@ -184,19 +184,40 @@ impl<'de> Deserialize<'de> for ToolParam {
             serde_json::from_value(value)
                 .map(Self::Custom)
                 .map_err(|e| D::Error::custom(format_args!("invalid custom tool: {e}")))
-        } else if !matches!(WebSearchToolVersion::from(kind.as_str()), WebSearchToolVersion::Other(_)) {
+        } else if !matches!(
+            WebSearchToolVersion::from(kind.as_str()),
+            WebSearchToolVersion::Other(_)
+        ) {
             typed(value, &kind, Self::WebSearch)
-        } else if !matches!(WebFetchToolVersion::from(kind.as_str()), WebFetchToolVersion::Other(_)) {
+        } else if !matches!(
+            WebFetchToolVersion::from(kind.as_str()),
+            WebFetchToolVersion::Other(_)
+        ) {
             typed(value, &kind, Self::WebFetch)
-        } else if !matches!(CodeExecutionToolVersion::from(kind.as_str()), CodeExecutionToolVersion::Other(_)) {
+        } else if !matches!(
+            CodeExecutionToolVersion::from(kind.as_str()),
+            CodeExecutionToolVersion::Other(_)
+        ) {
             typed(value, &kind, Self::CodeExecution)
-        } else if !matches!(BashToolVersion::from(kind.as_str()), BashToolVersion::Other(_)) {
+        } else if !matches!(
+            BashToolVersion::from(kind.as_str()),
+            BashToolVersion::Other(_)
+        ) {
             typed(value, &kind, Self::Bash)
-        } else if !matches!(TextEditorToolVersion::from(kind.as_str()), TextEditorToolVersion::Other(_)) {
+        } else if !matches!(
+            TextEditorToolVersion::from(kind.as_str()),
+            TextEditorToolVersion::Other(_)
+        ) {
             typed(value, &kind, Self::TextEditor)
-        } else if !matches!(MemoryToolVersion::from(kind.as_str()), MemoryToolVersion::Other(_)) {
+        } else if !matches!(
+            MemoryToolVersion::from(kind.as_str()),
+            MemoryToolVersion::Other(_)
+        ) {
             typed(value, &kind, Self::Memory)
-        } else if !matches!(ToolSearchToolVersion::from(kind.as_str()), ToolSearchToolVersion::Other(_)) {
+        } else if !matches!(
+            ToolSearchToolVersion::from(kind.as_str()),
+            ToolSearchToolVersion::Other(_)
+        ) {
             typed(value, &kind, Self::ToolSearch)
         } else {
             Ok(Self::Other(value))
@@ -346,19 +367,22 @@ mod tests {
     fn custom_tool_has_no_type_and_server_tool_is_verbatim() {
         let tools = vec![
             ToolParam::from(Tool::new("f", json!({"type": "object"}))),
-            ToolParam::from(json!({"type": "web_search_20250305", "name": "web_search"})),
+            ToolParam::from(json!({"type": "web_search_20990101", "name": "web_search"})),
+            ToolParam::from(WebSearchTool::new(WebSearchToolVersion::V20250305)),
         ];
         let value = serde_json::to_value(&tools).unwrap();
         assert_eq!(
             value,
             json!([
                 {"name": "f", "input_schema": {"type": "object"}},
+                {"type": "web_search_20990101", "name": "web_search"},
                 {"type": "web_search_20250305", "name": "web_search"}
             ])
         );
         let back: Vec<ToolParam> = serde_json::from_value(value).unwrap();
         assert_eq!(back, tools);
         assert_eq!(back[1].name(), Some("web_search"));
+        assert_eq!(back[2].name(), Some("web_search"));
     }
 
     #[test]
