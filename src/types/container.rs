@@ -1,8 +1,11 @@
 //! The code execution container: which one a request uses and which skills it loads
-//! ([`ContainerParam`]), and the one a response ran in ([`Container`]).
+//! ([`ContainerParam`]), the one a response ran in ([`Container`]), and files put into it
+//! ([`ContainerUploadBlock`]).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use super::CacheControl;
 
 open_string_enum! {
     /// Who provides a skill loaded into a container.
@@ -129,6 +132,33 @@ pub struct Container {
     pub extra: Map<String, Value>,
 }
 
+/// A file placed into the code execution container (`"type": "container_upload"`).
+#[derive(Serialize, Debug, Clone, PartialEq, Default)]
+pub struct ContainerUploadBlock {
+    /// The uploaded file's ID (Files API).
+    pub file_id: String,
+    /// Prompt-cache breakpoint (requests only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControl>,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl ContainerUploadBlock {
+    /// Uploads the file `file_id` into the container.
+    pub fn new(file_id: impl Into<String>) -> Self {
+        Self {
+            file_id: file_id.into(),
+            ..Self::default()
+        }
+    }
+}
+
+deserialize_with_extra!(ContainerUploadBlock {
+    "file_id" => file_id: required,
+    "cache_control" => cache_control: default,
+});
 deserialize_with_extra!(ContainerSkill {
     "type" => kind: required,
     "skill_id" => skill_id: required,

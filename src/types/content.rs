@@ -319,6 +319,15 @@ tagged_enum! {
     }
 }
 
+/// Sets the `cache_control` field of a block struct and wraps it back.
+macro_rules! with_cache_control {
+    ($block:ident, $cache_control:ident) => {{
+        let mut block = $block;
+        block.cache_control = Some($cache_control);
+        block.into()
+    }};
+}
+
 impl ContentBlockParam {
     /// A text block.
     pub fn text(text: impl Into<String>) -> Self {
@@ -396,38 +405,14 @@ impl ContentBlockParam {
             Self::ToolUse(b) => b.cache_control(cache_control).into(),
             Self::ToolResult(b) => b.cache_control(cache_control).into(),
             Self::SearchResult(b) => b.cache_control(cache_control).into(),
-            Self::ServerToolUse(mut b) => {
-                b.cache_control = Some(cache_control);
-                b.into()
-            }
-            Self::WebSearchToolResult(mut b) => {
-                b.cache_control = Some(cache_control);
-                b.into()
-            }
-            Self::WebFetchToolResult(mut b) => {
-                b.cache_control = Some(cache_control);
-                b.into()
-            }
-            Self::CodeExecutionToolResult(mut b) => {
-                b.cache_control = Some(cache_control);
-                b.into()
-            }
-            Self::BashCodeExecutionToolResult(mut b) => {
-                b.cache_control = Some(cache_control);
-                b.into()
-            }
-            Self::TextEditorCodeExecutionToolResult(mut b) => {
-                b.cache_control = Some(cache_control);
-                b.into()
-            }
-            Self::ToolSearchToolResult(mut b) => {
-                b.cache_control = Some(cache_control);
-                b.into()
-            }
-            Self::ContainerUpload(mut b) => {
-                b.cache_control = Some(cache_control);
-                b.into()
-            }
+            Self::ServerToolUse(b) => with_cache_control!(b, cache_control),
+            Self::WebSearchToolResult(b) => with_cache_control!(b, cache_control),
+            Self::WebFetchToolResult(b) => with_cache_control!(b, cache_control),
+            Self::CodeExecutionToolResult(b) => with_cache_control!(b, cache_control),
+            Self::BashCodeExecutionToolResult(b) => with_cache_control!(b, cache_control),
+            Self::TextEditorCodeExecutionToolResult(b) => with_cache_control!(b, cache_control),
+            Self::ToolSearchToolResult(b) => with_cache_control!(b, cache_control),
+            Self::ContainerUpload(b) => with_cache_control!(b, cache_control),
             Self::Thinking(mut b) => {
                 b.extra.insert(
                     "cache_control".to_owned(),

@@ -40,11 +40,14 @@ mod model_capabilities;
 mod models;
 mod options;
 mod server_tool_blocks;
+#[macro_use]
 mod server_tools;
 mod sources;
 pub(crate) mod stream_decode;
 mod stream_events;
 mod tools;
+mod web_tool_blocks;
+mod web_tools;
 
 pub use batches::*;
 pub use cache_control::*;
@@ -66,3 +69,5 @@ pub use server_tools::*;
 pub use sources::*;
 pub use stream_events::*;
 pub use tools::*;
+pub use web_tool_blocks::*;
+pub use web_tools::*;
