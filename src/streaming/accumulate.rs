@@ -275,11 +275,14 @@ impl MessageAccumulator {
             (ContentBlockDelta::SignatureDelta { signature }, ContentBlock::Thinking(b)) => {
                 b.signature.clone_from(signature);
             }
-            (ContentBlockDelta::InputJsonDelta { partial_json }, ContentBlock::ToolUse(_)) => {
+            (
+                ContentBlockDelta::InputJsonDelta { partial_json },
+                ContentBlock::ToolUse(_) | ContentBlock::ServerToolUse(_),
+            ) => {
                 state.json.push_str(partial_json);
                 state.has_json = true;
             }
-            // An unknown block with an `input` (server_tool_use, mcp_tool_use,
+            // An unknown block with an `input` (mcp_tool_use,
             // ...) streams it like tool_use.
             (ContentBlockDelta::InputJsonDelta { partial_json }, ContentBlock::Other(v))
                 if v.get("input").is_some() =>
@@ -333,6 +336,15 @@ fn set_input(
                 )));
             }
         },
+        ContentBlock::ServerToolUse(tool) => match parsed {
+            Ok(input) => tool.input = input,
+            Err(e) => {
+                return Err(StreamProtocolError::new(format!(
+                    "content block {index} (server_tool_use `{}`, id `{}`): the streamed input is not valid JSON: {e}",
+                    tool.name, tool.id
+                )));
+            }
+        },
         ContentBlock::Other(Value::Object(map)) => match parsed {
             Ok(input) => {
                 map.insert("input".to_owned(), input);
@@ -349,7 +361,7 @@ fn set_input(
 }
 
 /// Top-level fields of [`Message`], which must not go into its `extra`.
-const MESSAGE_FIELDS: [&str; 8] = [
+const MESSAGE_FIELDS: [&str; 10] = [
     "id",
     "type",
     "role",
@@ -358,6 +370,8 @@ const MESSAGE_FIELDS: [&str; 8] = [
     "stop_reason",
     "stop_sequence",
     "usage",
+    "stop_details",
+    "container",
 ];
 
 /// Applies a `message_delta`'s usage to the usage so far: each count present replaces the
@@ -381,6 +395,12 @@ pub(crate) fn merge_usage(total: &mut Usage, usage: &MessageDeltaUsage) {
     if let Some(counts) = &usage.server_tool_use {
         total.server_tool_use = Some(counts.clone());
     }
+    if let Some(cache_creation) = &usage.cache_creation {
+        total.cache_creation = Some(cache_creation.clone());
+    }
+    if let Some(geo) = &usage.inference_geo {
+        total.inference_geo = Some(geo.clone());
+    }
     for (key, value) in &usage.extra {
         if !value.is_null() {
             total.extra.insert(key.clone(), value.clone());
@@ -398,8 +418,26 @@ fn merge_message_delta(message: &mut Message, event: &MessageDeltaEvent) {
     if let Some(sequence) = &delta.stop_sequence {
         message.stop_sequence = Some(sequence.clone());
     }
+    if let Some(details) = &delta.stop_details {
+        message.stop_details = Some(details.clone());
+        message.extra.remove("stop_details");
+    }
+    if let Some(container) = &delta.container {
+        message.container = Some(container.clone());
+        message.extra.remove("container");
+    }
     for (key, value) in &delta.extra {
-        if !MESSAGE_FIELDS.contains(&key.as_str()) {
+        if key == "context_management" {
+            match serde_json::from_value(value.clone()) {
+                Ok(edits) => {
+                    message.context_management = Some(edits);
+                    message.extra.remove("context_management");
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "context_management in a message_delta does not decode; ignored")
+                }
+            }
+        } else if !MESSAGE_FIELDS.contains(&key.as_str()) {
             message.extra.insert(key.clone(), value.clone());
         }
     }
@@ -512,7 +550,7 @@ mod tests {
                 {"type": "text", "text": "Let me check the weather in Paris, \u{e9}t\u{e9} \u{1F324}.",
                  "citations": [{"type": "char_location", "cited_text": "Paris", "document_index": 0, "start_char_index": 0, "end_char_index": 5}]},
                 {"type": "server_tool_use", "id": "srvtoolu_01", "name": "web_search", "input": {"query": "paris weather"}},
-                {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_01", "content": [{"type": "web_search_result", "url": "https://x"}]},
+                {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_01", "content": [{"type": "web_search_result", "url": "https://x", "title": "X", "encrypted_content": "Eq", "page_age": null}]},
                 {"type": "tool_use", "id": "toolu_01A09q90qw90lq917835lq9", "name": "get_weather",
                  "input": {"location": "Paris, France", "unit": "celsius", "days": [1, 2, 3], "nested": {"a": null, "b": "\"quoted\""}}},
                 {"type": "tool_use", "id": "toolu_02", "name": "no_args", "input": {}}
@@ -619,11 +657,16 @@ mod tests {
         assert_eq!(message.usage.cache_read_input_tokens, Some(3));
         assert_eq!(message.usage.cache_creation_input_tokens, Some(2));
         assert_eq!(
-            message.usage.extra["cache_creation"],
-            json!({"ephemeral_5m_input_tokens": 4})
+            message
+                .usage
+                .cache_creation
+                .as_ref()
+                .map(|c| c.ephemeral_5m_input_tokens),
+            Some(Some(4))
         );
         assert!(!message.usage.extra.contains_key("brand_new"));
-        assert_eq!(message.extra["container"], json!({"id": "c"}));
+        assert_eq!(message.container.as_ref().map(|c| c.id.as_str()), Some("c"));
+        assert!(!message.extra.contains_key("container"));
     }
 
     #[test]

@@ -6,8 +6,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{
-    Base64Source, CacheControl, CitationsConfig, DocumentSource, FileSource, ImageSource,
-    MessageContent, TextSource, UrlSource,
+    Base64Source, BashCodeExecutionToolResultBlock, CacheControl, CitationsConfig,
+    CodeExecutionToolResultBlock, ContainerUploadBlock, DocumentSource, FileSource, ImageSource,
+    MessageContent, SearchResultBlockParam, ServerToolUseBlock,
+    TextEditorCodeExecutionToolResultBlock, TextSource, ToolSearchToolResultBlock, UrlSource,
+    WebFetchToolResultBlock, WebSearchToolResultBlock,
 };
 
 /// A text block in a request (`"type": "text"`); also the element type of a
@@ -259,8 +262,8 @@ pub struct RedactedThinkingBlockParam {
 tagged_enum! {
     /// A content block in a request message, tagged by `"type"`.
     ///
-    /// `Other` carries any block this crate does not model (search results,
-    /// server tool results, new block types, ...) as raw JSON, sent as-is.
+    /// `Other` carries any block this crate does not model (new block types, ...) as raw
+    /// JSON, sent as-is.
     ///
     /// ```
     /// use anthropic_aws::types::{CacheControl, ContentBlockParam};
@@ -295,7 +298,34 @@ tagged_enum! {
         "thinking" => Thinking(ThinkingBlockParam),
         /// `"redacted_thinking"`.
         "redacted_thinking" => RedactedThinking(RedactedThinkingBlockParam),
+        /// `"search_result"`.
+        "search_result" => SearchResult(SearchResultBlockParam),
+        /// `"server_tool_use"`.
+        "server_tool_use" => ServerToolUse(ServerToolUseBlock),
+        /// `"web_search_tool_result"`.
+        "web_search_tool_result" => WebSearchToolResult(WebSearchToolResultBlock),
+        /// `"web_fetch_tool_result"`.
+        "web_fetch_tool_result" => WebFetchToolResult(WebFetchToolResultBlock),
+        /// `"code_execution_tool_result"`.
+        "code_execution_tool_result" => CodeExecutionToolResult(CodeExecutionToolResultBlock),
+        /// `"bash_code_execution_tool_result"`.
+        "bash_code_execution_tool_result" => BashCodeExecutionToolResult(BashCodeExecutionToolResultBlock),
+        /// `"text_editor_code_execution_tool_result"`.
+        "text_editor_code_execution_tool_result" => TextEditorCodeExecutionToolResult(TextEditorCodeExecutionToolResultBlock),
+        /// `"tool_search_tool_result"`.
+        "tool_search_tool_result" => ToolSearchToolResult(ToolSearchToolResultBlock),
+        /// `"container_upload"`.
+        "container_upload" => ContainerUpload(ContainerUploadBlock),
     }
+}
+
+/// Sets the `cache_control` field of a block struct and wraps it back.
+macro_rules! with_cache_control {
+    ($block:ident, $cache_control:ident) => {{
+        let mut block = $block;
+        block.cache_control = Some($cache_control);
+        block.into()
+    }};
 }
 
 impl ContentBlockParam {
@@ -374,6 +404,15 @@ impl ContentBlockParam {
             Self::Document(b) => b.cache_control(cache_control).into(),
             Self::ToolUse(b) => b.cache_control(cache_control).into(),
             Self::ToolResult(b) => b.cache_control(cache_control).into(),
+            Self::SearchResult(b) => b.cache_control(cache_control).into(),
+            Self::ServerToolUse(b) => with_cache_control!(b, cache_control),
+            Self::WebSearchToolResult(b) => with_cache_control!(b, cache_control),
+            Self::WebFetchToolResult(b) => with_cache_control!(b, cache_control),
+            Self::CodeExecutionToolResult(b) => with_cache_control!(b, cache_control),
+            Self::BashCodeExecutionToolResult(b) => with_cache_control!(b, cache_control),
+            Self::TextEditorCodeExecutionToolResult(b) => with_cache_control!(b, cache_control),
+            Self::ToolSearchToolResult(b) => with_cache_control!(b, cache_control),
+            Self::ContainerUpload(b) => with_cache_control!(b, cache_control),
             Self::Thinking(mut b) => {
                 b.extra.insert(
                     "cache_control".to_owned(),
@@ -534,10 +573,10 @@ mod tests {
 
     #[test]
     fn unknown_request_block_is_kept_and_sent_verbatim() {
-        let raw = json!({"type": "search_result", "source": "s", "title": "t", "content": []});
+        let raw = json!({"type": "some_future_block", "source": "s", "title": "t", "content": []});
         let block: ContentBlockParam = serde_json::from_value(raw.clone()).unwrap();
         assert_eq!(block, ContentBlockParam::Other(raw.clone()));
-        assert_eq!(block.type_name(), Some("search_result"));
+        assert_eq!(block.type_name(), Some("some_future_block"));
         assert_eq!(serde_json::to_value(&block).unwrap(), raw);
     }
 

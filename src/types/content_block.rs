@@ -5,8 +5,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{
-    ContentBlockParam, RedactedThinkingBlockParam, TextBlockParam, ThinkingBlockParam,
-    ToolUseBlockParam,
+    BashCodeExecutionToolResultBlock, CodeExecutionToolResultBlock, ContainerUploadBlock,
+    ContentBlockParam, RedactedThinkingBlockParam, ServerToolUseBlock, TextBlockParam,
+    TextEditorCodeExecutionToolResultBlock, ThinkingBlockParam, ToolSearchToolResultBlock,
+    ToolUseBlockParam, WebFetchToolResultBlock, WebSearchToolResultBlock,
 };
 
 /// Text the model produced (`"type": "text"`).
@@ -63,9 +65,8 @@ tagged_enum! {
     /// A content block of a response [`Message`](super::Message), tagged by
     /// `"type"`.
     ///
-    /// Blocks of any other type (`server_tool_use`, `web_search_tool_result`,
-    /// new ones) decode into `Other` with their raw JSON, so decoding never
-    /// fails on a block type this crate does not know.
+    /// Blocks of any other type (`mcp_tool_use`, new ones) decode into `Other` with their
+    /// raw JSON, so decoding never fails on a block type this crate does not know.
     pub enum ContentBlock {
         /// `"text"`.
         "text" => Text(TextBlock),
@@ -75,6 +76,22 @@ tagged_enum! {
         "redacted_thinking" => RedactedThinking(RedactedThinkingBlock),
         /// `"tool_use"`.
         "tool_use" => ToolUse(ToolUseBlock),
+        /// `"server_tool_use"`.
+        "server_tool_use" => ServerToolUse(ServerToolUseBlock),
+        /// `"web_search_tool_result"`.
+        "web_search_tool_result" => WebSearchToolResult(WebSearchToolResultBlock),
+        /// `"web_fetch_tool_result"`.
+        "web_fetch_tool_result" => WebFetchToolResult(WebFetchToolResultBlock),
+        /// `"code_execution_tool_result"`.
+        "code_execution_tool_result" => CodeExecutionToolResult(CodeExecutionToolResultBlock),
+        /// `"bash_code_execution_tool_result"`.
+        "bash_code_execution_tool_result" => BashCodeExecutionToolResult(BashCodeExecutionToolResultBlock),
+        /// `"text_editor_code_execution_tool_result"`.
+        "text_editor_code_execution_tool_result" => TextEditorCodeExecutionToolResult(TextEditorCodeExecutionToolResultBlock),
+        /// `"tool_search_tool_result"`.
+        "tool_search_tool_result" => ToolSearchToolResult(ToolSearchToolResultBlock),
+        /// `"container_upload"`.
+        "container_upload" => ContainerUpload(ContainerUploadBlock),
     }
 }
 
@@ -126,6 +143,16 @@ impl From<ContentBlock> for ContentBlockParam {
                 cache_control: None,
                 extra: b.extra,
             }),
+            ContentBlock::ServerToolUse(b) => Self::ServerToolUse(b),
+            ContentBlock::WebSearchToolResult(b) => Self::WebSearchToolResult(b),
+            ContentBlock::WebFetchToolResult(b) => Self::WebFetchToolResult(b),
+            ContentBlock::CodeExecutionToolResult(b) => Self::CodeExecutionToolResult(b),
+            ContentBlock::BashCodeExecutionToolResult(b) => Self::BashCodeExecutionToolResult(b),
+            ContentBlock::TextEditorCodeExecutionToolResult(b) => {
+                Self::TextEditorCodeExecutionToolResult(b)
+            }
+            ContentBlock::ToolSearchToolResult(b) => Self::ToolSearchToolResult(b),
+            ContentBlock::ContainerUpload(b) => Self::ContainerUpload(b),
             ContentBlock::Other(value) => Self::Other(value),
         }
     }
@@ -153,7 +180,7 @@ mod tests {
         .unwrap();
         assert_eq!(blocks[2].as_text(), Some("hi"));
         assert_eq!(blocks[3].as_tool_use().map(|t| t.name.as_str()), Some("f"));
-        assert_eq!(blocks[4].type_name(), Some("server_tool_use"));
+        assert!(matches!(&blocks[4], ContentBlock::ServerToolUse(b) if b.id == "srvtoolu_1"));
         let params: Vec<ContentBlockParam> = blocks.into_iter().map(Into::into).collect();
         assert_eq!(
             serde_json::to_value(&params).unwrap(),

@@ -200,7 +200,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<A> {
 /// the listed fields by their wire names, every other field into `extra` (what
 /// `#[serde(flatten)]` does, without buffering the object first). A field marked `default`
 /// reads as `Default::default()` when absent; a `required` one is an error. A field listed
-/// twice is an error, as with `#[derive(Deserialize)]`.
+/// twice is an error, as with `#[derive(Deserialize)]`. A `nullable` field (an `Option`)
+/// reads `null` as `None` and keeps `"field": null` in `extra`, so the object serializes
+/// back as it came.
 macro_rules! deserialize_with_extra {
     ($name:ident { $( $wire:literal => $field:ident: $presence:ident ),* $(,)? }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
@@ -249,7 +251,7 @@ macro_rules! deserialize_with_extra {
                                         if $field.is_some() {
                                             return Err(<A::Error as ::serde::de::Error>::duplicate_field($wire));
                                         }
-                                        $field = Some(map.next_value()?);
+                                        $field = deserialize_with_extra!(@read $presence map extra $wire);
                                     }
                                 )*
                                 Field::__Extra(name) => {
@@ -268,6 +270,21 @@ macro_rules! deserialize_with_extra {
                 deserializer.deserialize_map(StructVisitor)
             }
         }
+    };
+    (@read nullable $map:ident $extra:ident $wire:literal) => {
+        match $map.next_value::<Option<_>>()? {
+            Some(value) => Some(Some(value)),
+            None => {
+                $extra.insert($wire.to_owned(), ::serde_json::Value::Null);
+                Some(None)
+            }
+        }
+    };
+    (@read $presence:ident $map:ident $extra:ident $wire:literal) => {
+        Some($map.next_value()?)
+    };
+    (@take nullable $field:ident $wire:literal) => {
+        $field.flatten()
     };
     (@take required $field:ident $wire:literal) => {
         match $field {
@@ -353,13 +370,21 @@ mod tests {
     fn structs_keep_unknown_fields_and_refuse_missing_or_repeated_ones() {
         let mut raw = message();
         raw["container"] = json!({"id": "c1"});
+        raw["brand_new"] = json!({"id": "b1"});
         raw["usage"]["cache_creation"] = json!({"ephemeral_5m_input_tokens": 2});
+        raw["usage"]["brand_new_count"] = json!(7);
         let parsed: Message = serde_json::from_value(raw.clone()).unwrap();
-        assert_eq!(parsed.extra["container"], json!({"id": "c1"}));
+        assert_eq!(parsed.extra["brand_new"], json!({"id": "b1"}));
+        assert_eq!(parsed.usage.extra["brand_new_count"], 7);
         assert_eq!(
-            parsed.usage.extra["cache_creation"]["ephemeral_5m_input_tokens"],
-            2
+            parsed
+                .usage
+                .cache_creation
+                .as_ref()
+                .map(|c| c.ephemeral_5m_input_tokens),
+            Some(Some(2))
         );
+        assert_eq!(parsed.container.as_ref().map(|c| c.id.as_str()), Some("c1"));
         assert_eq!(serde_json::to_value(&parsed).unwrap(), raw);
 
         let mut missing = message();

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{ContentBlock, Role, ToolUseBlock};
+use super::{AppliedContextEdits, Container, ContentBlock, Role, ToolUseBlock};
 
 open_string_enum! {
     /// Why the model stopped generating.
@@ -37,6 +37,72 @@ open_string_enum! {
     }
 }
 
+/// Prompt-cache writes by time-to-live (`usage.cache_creation`).
+#[derive(Serialize, Debug, Clone, PartialEq, Default)]
+pub struct CacheCreation {
+    /// Input tokens written with the five-minute time-to-live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ephemeral_5m_input_tokens: Option<u64>,
+    /// Input tokens written with the one-hour time-to-live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ephemeral_1h_input_tokens: Option<u64>,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Server tool requests made (`usage.server_tool_use`).
+#[derive(Serialize, Debug, Clone, PartialEq, Default)]
+pub struct ServerToolUsage {
+    /// Web searches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_search_requests: Option<u64>,
+    /// Web fetches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_fetch_requests: Option<u64>,
+    /// Fields not modeled here (other tools' counts), kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+open_string_enum! {
+    /// The policy area of a refusal (`category` of [`RefusalStopDetails`]).
+    pub enum RefusalCategory {
+        /// `"cyber"`.
+        Cyber => "cyber",
+        /// `"bio"`.
+        Bio => "bio",
+        /// `"frontier_llm"`.
+        FrontierLlm => "frontier_llm",
+        /// `"reasoning_extraction"`.
+        ReasoningExtraction => "reasoning_extraction",
+        /// `"general_harms"`.
+        GeneralHarms => "general_harms",
+    }
+}
+
+/// Why the model refused (`"type": "refusal"`).
+#[derive(Serialize, Debug, Clone, PartialEq, Default)]
+pub struct RefusalStopDetails {
+    /// The policy area, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<RefusalCategory>,
+    /// A human-readable explanation, when available (not guaranteed stable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+tagged_enum! {
+    /// More about why generation stopped (`stop_details` of a [`Message`]).
+    pub enum StopDetails {
+        /// `"refusal"`.
+        "refusal" => Refusal(RefusalStopDetails),
+    }
+}
+
 /// Token usage of a request (billing and rate-limit counts).
 ///
 /// Optional counts are omitted when re-serialized if absent; a `null`
@@ -58,10 +124,16 @@ pub struct Usage {
     /// The capacity the request was served with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_tier: Option<UsageServiceTier>,
-    /// Server-tool request counts (e.g. `{"web_search_requests": 1}`), raw.
+    /// Server tool requests made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server_tool_use: Option<Value>,
-    /// Fields not modeled here (`cache_creation`, ...), kept as received.
+    pub server_tool_use: Option<ServerToolUsage>,
+    /// Prompt-cache writes by time-to-live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_creation: Option<CacheCreation>,
+    /// Where inference ran (data residency, e.g. `"us"` or `"global"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inference_geo: Option<String>,
+    /// Fields not modeled here (`output_tokens_details`, ...), kept as received.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -114,7 +186,16 @@ pub struct Message {
     pub stop_sequence: Option<String>,
     /// Token usage.
     pub usage: Usage,
-    /// Fields not modeled here (`container`, ...), kept as received.
+    /// More about why generation stopped (refusals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_details: Option<StopDetails>,
+    /// The container the server tools ran in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<Container>,
+    /// The context edits applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_management: Option<AppliedContextEdits>,
+    /// Fields not modeled here, kept as received.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -140,7 +221,21 @@ deserialize_with_extra!(Usage {
     "cache_creation_input_tokens" => cache_creation_input_tokens: default,
     "cache_read_input_tokens" => cache_read_input_tokens: default,
     "service_tier" => service_tier: default,
-    "server_tool_use" => server_tool_use: default,
+    "server_tool_use" => server_tool_use: nullable,
+    "cache_creation" => cache_creation: nullable,
+    "inference_geo" => inference_geo: nullable,
+});
+deserialize_with_extra!(CacheCreation {
+    "ephemeral_5m_input_tokens" => ephemeral_5m_input_tokens: default,
+    "ephemeral_1h_input_tokens" => ephemeral_1h_input_tokens: default,
+});
+deserialize_with_extra!(ServerToolUsage {
+    "web_search_requests" => web_search_requests: default,
+    "web_fetch_requests" => web_fetch_requests: default,
+});
+deserialize_with_extra!(RefusalStopDetails {
+    "category" => category: nullable,
+    "explanation" => explanation: nullable,
 });
 deserialize_with_extra!(Message {
     "id" => id: required,
@@ -151,6 +246,9 @@ deserialize_with_extra!(Message {
     "stop_reason" => stop_reason: default,
     "stop_sequence" => stop_sequence: default,
     "usage" => usage: required,
+    "stop_details" => stop_details: nullable,
+    "container" => container: nullable,
+    "context_management" => context_management: nullable,
 });
 
 #[cfg(test)]
@@ -167,7 +265,7 @@ mod tests {
             "content": [
                 {"type": "thinking", "thinking": "Let me see.", "signature": "EqQB"},
                 {"type": "text", "text": "It is ", "citations": [{"type": "char_location", "cited_text": "x"}]},
-                {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": [{"k": 1}]},
+                {"type": "mcp_tool_result", "tool_use_id": "srvtoolu_1", "content": [{"k": 1}]},
                 {"type": "text", "text": "sunny."},
                 {"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {"city": "Paris"}}
             ],
@@ -184,7 +282,7 @@ mod tests {
                 "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
                 "inference_geo": "us"
             },
-            "container": {"id": "c_1"},
+            "container": {"id": "c_1", "expires_at": "2026-10-21T00:00:00Z"},
             "future_top_level": [1, 2, 3]
         })
     }
@@ -205,16 +303,24 @@ mod tests {
             &message.content[2],
             ContentBlock::Other(v) if v["tool_use_id"] == "srvtoolu_1"
         ));
+        assert_eq!(message.content[2].type_name(), Some("mcp_tool_result"));
         assert_eq!(
-            message.content[2].type_name(),
-            Some("web_search_tool_result")
+            message.container.as_ref().map(|c| c.id.as_str()),
+            Some("c_1")
         );
-        assert_eq!(message.extra["container"], json!({"id": "c_1"}));
         assert_eq!(message.extra["future_top_level"], json!([1, 2, 3]));
         assert_eq!(message.usage.cache_read_input_tokens, Some(12));
         assert_eq!(message.usage.service_tier, Some(UsageServiceTier::Standard));
-        assert_eq!(message.usage.extra["inference_geo"], json!("us"));
-        assert!(message.usage.extra.contains_key("cache_creation"));
+        assert_eq!(message.usage.inference_geo.as_deref(), Some("us"));
+        assert_eq!(
+            message
+                .usage
+                .server_tool_use
+                .as_ref()
+                .and_then(|s| s.web_search_requests),
+            Some(1)
+        );
+        assert!(message.usage.cache_creation.is_some());
 
         assert_eq!(message.text(), "It is sunny.");
         let calls: Vec<_> = message.tool_uses().map(|t| t.name.as_str()).collect();

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use super::macros::json_kind;
 use super::{
-    ContentBlockParam, Effort, Message, Metadata, OutputConfig, ServiceTier, SystemPrompt,
-    ThinkingConfig, ToolChoice, ToolParam,
+    CacheControl, ContainerParam, ContentBlockParam, ContextManagement, Effort, Message, Metadata,
+    OutputConfig, ServiceTier, SystemPrompt, ThinkingConfig, ToolChoice, ToolParam,
 };
 
 open_string_enum! {
@@ -221,6 +221,18 @@ pub struct MessageCreateParams {
     /// Priority or standard capacity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_tier: Option<ServiceTier>,
+    /// Where inference may run (data residency, e.g. `"us"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inference_geo: Option<String>,
+    /// A prompt-cache breakpoint for the whole request (automatic caching).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControl>,
+    /// The code execution container to use, and the skills to load into it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<ContainerParam>,
+    /// Edits the platform applies to the context (clearing, compaction).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_management: Option<ContextManagement>,
     /// Whether to stream the response. Set by the client's streaming call,
     /// not by users: leave it `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -246,6 +258,10 @@ impl MessageCreateParams {
             stop_sequences: None,
             metadata: None,
             service_tier: None,
+            inference_geo: None,
+            cache_control: None,
+            container: None,
+            context_management: None,
             stream: None,
             extra: Map::new(),
         }
@@ -331,6 +347,34 @@ impl MessageCreateParams {
         self
     }
 
+    /// Sets where inference may run (data residency, e.g. `"us"`).
+    #[must_use]
+    pub fn inference_geo(mut self, geo: impl Into<String>) -> Self {
+        self.inference_geo = Some(geo.into());
+        self
+    }
+
+    /// Sets a prompt-cache breakpoint for the whole request.
+    #[must_use]
+    pub fn cache_control(mut self, cache_control: CacheControl) -> Self {
+        self.cache_control = Some(cache_control);
+        self
+    }
+
+    /// Sets the container (an ID to reuse, or [`ContainerParam::skills`]).
+    #[must_use]
+    pub fn container(mut self, container: impl Into<ContainerParam>) -> Self {
+        self.container = Some(container.into());
+        self
+    }
+
+    /// Sets the context management edits.
+    #[must_use]
+    pub fn context_management(mut self, context_management: ContextManagement) -> Self {
+        self.context_management = Some(context_management);
+        self
+    }
+
     /// Whether the request is marked for streaming (set by the client).
     pub fn is_stream(&self) -> bool {
         self.stream == Some(true)
@@ -372,7 +416,7 @@ mod tests {
             .description("Weather for a city")
             .strict(true),
         )
-        .tool(json!({"type": "web_search_20250305", "name": "web_search", "max_uses": 3}))
+        .tool(crate::types::WebSearchTool::new("web_search_20250305").max_uses(3))
         .tool_choice(ToolChoice::auto().disable_parallel_tool_use(true))
         .thinking(ThinkingConfig::enabled(1024).display(ThinkingDisplay::Omitted))
         .effort(Effort::High)

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::ModelCapabilities;
+
 /// A model (`GET /v1/models/{model_id}`, or an entry of a [`ModelPage`]).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 pub struct ModelInfo {
@@ -15,8 +17,16 @@ pub struct ModelInfo {
     /// Object type (`type` in the JSON); always `"model"`.
     #[serde(rename = "type")]
     pub kind: String,
-    /// Fields not modeled here (`max_input_tokens`, `max_tokens`,
-    /// `capabilities`, ...), kept as received.
+    /// The most input tokens (context window) the model accepts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_input_tokens: Option<u64>,
+    /// The most output tokens (`max_tokens`) the model accepts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_tokens: Option<u64>,
+    /// What the model supports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<ModelCapabilities>,
+    /// Fields not modeled here (lifecycle fields the API may add, ...), kept as received.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -156,7 +166,12 @@ mod tests {
         let page: ModelPage = serde_json::from_value(raw.clone()).unwrap();
         assert_eq!(page.data.len(), 1);
         assert_eq!(page.data[0].kind, "model");
-        assert_eq!(page.data[0].extra["max_input_tokens"], json!(1000000));
+        assert_eq!(page.data[0].max_input_tokens, Some(1_000_000));
+        let thinking = page.data[0]
+            .capabilities
+            .as_ref()
+            .and_then(|c| c.thinking.as_ref());
+        assert_eq!(thinking.map(|t| t.supported), Some(true));
         assert_eq!(page.first_id.as_deref(), Some("claude-opus-4-8"));
         assert_eq!(page.last_id, None);
         assert_eq!(serde_json::to_value(&page).unwrap(), raw);

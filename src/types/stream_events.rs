@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::macros::Tagged;
-use super::{ContentBlock, ContentBlockDelta, Message, StopReason, UsageServiceTier};
+use super::{
+    CacheCreation, Container, ContentBlock, ContentBlockDelta, Message, ServerToolUsage,
+    StopDetails, StopReason, UsageServiceTier,
+};
 
 /// `message_start`: the message, with empty `content` and the usage so far.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -76,7 +79,7 @@ pub struct MessageDeltaEvent {
 }
 
 /// The `delta` of a `message_delta` event.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Debug, Clone, PartialEq, Default)]
 pub struct MessageDelta {
     /// Why generation stopped. Serialized as `null` when `None`.
     #[serde(default)]
@@ -85,8 +88,13 @@ pub struct MessageDelta {
     /// when `None`.
     #[serde(default)]
     pub stop_sequence: Option<String>,
-    /// Other top-level fields of the message that changed (`container`,
-    /// ...), kept as received.
+    /// More about why generation stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_details: Option<StopDetails>,
+    /// The container the server tools ran in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<Container>,
+    /// Other top-level fields of the message that changed, kept as received.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -113,9 +121,15 @@ pub struct MessageDeltaUsage {
     /// The capacity the request was served with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_tier: Option<UsageServiceTier>,
-    /// Server-tool request counts (e.g. `{"web_search_requests": 1}`), raw.
+    /// Server tool requests made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server_tool_use: Option<Value>,
+    pub server_tool_use: Option<ServerToolUsage>,
+    /// Prompt-cache writes by time-to-live, if sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_creation: Option<CacheCreation>,
+    /// Where inference ran, if sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inference_geo: Option<String>,
     /// Fields not modeled here, kept as received.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -230,3 +244,10 @@ impl Serialize for MessageStreamEvent {
         }
     }
 }
+
+deserialize_with_extra!(MessageDelta {
+    "stop_reason" => stop_reason: default,
+    "stop_sequence" => stop_sequence: default,
+    "stop_details" => stop_details: nullable,
+    "container" => container: nullable,
+});

@@ -3,7 +3,11 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::CacheControl;
+use super::{
+    BashTool, BashToolVersion, CacheControl, CodeExecutionTool, CodeExecutionToolVersion,
+    MemoryTool, MemoryToolVersion, TextEditorTool, TextEditorToolVersion, ToolSearchTool,
+    ToolSearchToolVersion, WebFetchTool, WebFetchToolVersion, WebSearchTool, WebSearchToolVersion,
+};
 
 /// A client tool the model may call: a name, a description and a JSON schema
 /// for its input.
@@ -62,15 +66,30 @@ impl Tool {
     }
 }
 
-/// An entry of the `tools` list: a custom [`Tool`], or any other tool (server
-/// tools such as `{"type": "web_search_20250305", ...}`) as raw JSON.
+/// An entry of the `tools` list: a custom [`Tool`], a server tool definition, or any other
+/// tool as raw JSON.
 ///
-/// Decoding: an object without `type`, or with `"type": "custom"`, is a
-/// `Custom` tool; anything else is `Other`.
+/// Decoding: an object without `type`, or with `"type": "custom"`, is a `Custom` tool; a
+/// `type` naming a version of a server tool this crate knows decodes into that tool; anything
+/// else is `Other`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ToolParam {
     /// A client tool.
     Custom(Tool),
+    /// `web_search_*`.
+    WebSearch(WebSearchTool),
+    /// `web_fetch_*`.
+    WebFetch(WebFetchTool),
+    /// `code_execution_*`.
+    CodeExecution(CodeExecutionTool),
+    /// `bash_*`.
+    Bash(BashTool),
+    /// `text_editor_*`.
+    TextEditor(TextEditorTool),
+    /// `memory_*`.
+    Memory(MemoryTool),
+    /// `tool_search_tool_*`.
+    ToolSearch(ToolSearchTool),
     /// Any other tool definition, sent as-is.
     Other(Value),
 }
@@ -80,16 +99,41 @@ impl ToolParam {
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::Custom(tool) => Some(&tool.name),
+            Self::WebSearch(tool) => Some(&tool.name),
+            Self::WebFetch(tool) => Some(&tool.name),
+            Self::CodeExecution(tool) => Some(&tool.name),
+            Self::Bash(tool) => Some(&tool.name),
+            Self::TextEditor(tool) => Some(&tool.name),
+            Self::Memory(tool) => Some(&tool.name),
+            Self::ToolSearch(tool) => Some(&tool.name),
             Self::Other(value) => value.get("name").and_then(Value::as_str),
         }
     }
 }
 
-impl From<Tool> for ToolParam {
-    fn from(tool: Tool) -> Self {
-        Self::Custom(tool)
-    }
+/// `From` each tool definition into its variant.
+macro_rules! tool_param_from {
+    ($($ty:ident => $variant:ident),* $(,)?) => {
+        $(
+            impl From<$ty> for ToolParam {
+                fn from(tool: $ty) -> Self {
+                    Self::$variant(tool)
+                }
+            }
+        )*
+    };
 }
+
+tool_param_from!(
+    Tool => Custom,
+    WebSearchTool => WebSearch,
+    WebFetchTool => WebFetch,
+    CodeExecutionTool => CodeExecution,
+    BashTool => Bash,
+    TextEditorTool => TextEditor,
+    MemoryTool => Memory,
+    ToolSearchTool => ToolSearch,
+);
 
 /// Raw JSON becomes `Other`, sent verbatim.
 impl From<Value> for ToolParam {
@@ -102,6 +146,13 @@ impl Serialize for ToolParam {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Custom(tool) => tool.serialize(serializer),
+            Self::WebSearch(tool) => tool.serialize(serializer),
+            Self::WebFetch(tool) => tool.serialize(serializer),
+            Self::CodeExecution(tool) => tool.serialize(serializer),
+            Self::Bash(tool) => tool.serialize(serializer),
+            Self::TextEditor(tool) => tool.serialize(serializer),
+            Self::Memory(tool) => tool.serialize(serializer),
+            Self::ToolSearch(tool) => tool.serialize(serializer),
             Self::Other(value) => value.serialize(serializer),
         }
     }
@@ -111,14 +162,63 @@ impl<'de> Deserialize<'de> for ToolParam {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let value = Value::deserialize(deserializer)?;
-        let custom = match value.get("type") {
-            None => value.is_object(),
-            Some(kind) => kind.as_str() == Some("custom"),
+        let kind = match value.get("type") {
+            None if value.is_object() => Some("custom"),
+            None => None,
+            Some(kind) => kind.as_str(),
         };
-        if custom {
+        let Some(kind) = kind else {
+            return Ok(Self::Other(value));
+        };
+        fn typed<T: serde::de::DeserializeOwned, E: Error>(
+            value: Value,
+            kind: &str,
+            variant: fn(T) -> ToolParam,
+        ) -> Result<ToolParam, E> {
+            serde_json::from_value(value)
+                .map(variant)
+                .map_err(|e| E::custom(format_args!("invalid `{kind}` tool: {e}")))
+        }
+        let kind = kind.to_owned();
+        if kind == "custom" {
             serde_json::from_value(value)
                 .map(Self::Custom)
                 .map_err(|e| D::Error::custom(format_args!("invalid custom tool: {e}")))
+        } else if !matches!(
+            WebSearchToolVersion::from(kind.as_str()),
+            WebSearchToolVersion::Other(_)
+        ) {
+            typed(value, &kind, Self::WebSearch)
+        } else if !matches!(
+            WebFetchToolVersion::from(kind.as_str()),
+            WebFetchToolVersion::Other(_)
+        ) {
+            typed(value, &kind, Self::WebFetch)
+        } else if !matches!(
+            CodeExecutionToolVersion::from(kind.as_str()),
+            CodeExecutionToolVersion::Other(_)
+        ) {
+            typed(value, &kind, Self::CodeExecution)
+        } else if !matches!(
+            BashToolVersion::from(kind.as_str()),
+            BashToolVersion::Other(_)
+        ) {
+            typed(value, &kind, Self::Bash)
+        } else if !matches!(
+            TextEditorToolVersion::from(kind.as_str()),
+            TextEditorToolVersion::Other(_)
+        ) {
+            typed(value, &kind, Self::TextEditor)
+        } else if !matches!(
+            MemoryToolVersion::from(kind.as_str()),
+            MemoryToolVersion::Other(_)
+        ) {
+            typed(value, &kind, Self::Memory)
+        } else if !matches!(
+            ToolSearchToolVersion::from(kind.as_str()),
+            ToolSearchToolVersion::Other(_)
+        ) {
+            typed(value, &kind, Self::ToolSearch)
         } else {
             Ok(Self::Other(value))
         }
@@ -267,19 +367,22 @@ mod tests {
     fn custom_tool_has_no_type_and_server_tool_is_verbatim() {
         let tools = vec![
             ToolParam::from(Tool::new("f", json!({"type": "object"}))),
-            ToolParam::from(json!({"type": "web_search_20250305", "name": "web_search"})),
+            ToolParam::from(json!({"type": "web_search_20990101", "name": "web_search"})),
+            ToolParam::from(WebSearchTool::new(WebSearchToolVersion::V20250305)),
         ];
         let value = serde_json::to_value(&tools).unwrap();
         assert_eq!(
             value,
             json!([
                 {"name": "f", "input_schema": {"type": "object"}},
+                {"type": "web_search_20990101", "name": "web_search"},
                 {"type": "web_search_20250305", "name": "web_search"}
             ])
         );
         let back: Vec<ToolParam> = serde_json::from_value(value).unwrap();
         assert_eq!(back, tools);
         assert_eq!(back[1].name(), Some("web_search"));
+        assert_eq!(back[2].name(), Some("web_search"));
     }
 
     #[test]
