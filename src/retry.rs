@@ -389,6 +389,26 @@ mod tests {
     }
 
     #[test]
+    fn retry_after_60_is_honoured_and_61_falls_back_to_backoff() {
+        let err =
+            |secs: &'static str| -> Error { api_error(429, &[("retry-after", secs)], "").into() };
+        let mut retries = Retries::new(2);
+        assert_eq!(
+            retries.next(&err("60"), true, false),
+            Next::RetryAfter(Duration::from_secs(60))
+        );
+        // Past the 60 s ceiling the header is ignored: the second retry's backoff, 1 s less
+        // up to 25 % jitter.
+        let Next::RetryAfter(fallback) = retries.next(&err("61"), true, false) else {
+            panic!("a 429 is retried")
+        };
+        assert!(
+            (Duration::from_millis(750)..=Duration::from_secs(1)).contains(&fallback),
+            "{fallback:?}"
+        );
+    }
+
+    #[test]
     fn retryable_follows_x_should_retry() {
         assert!(api_error(529, &[], "").is_retryable());
         assert!(api_error(409, &[], "").is_retryable());

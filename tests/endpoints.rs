@@ -198,15 +198,21 @@ async fn a_non_json_success_body_is_a_decode_error_with_ids() {
 
 #[tokio::test]
 async fn a_dead_endpoint_is_a_connection_error() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    let client = signed_client_at(format!("http://{addr}")).await;
+    // A bound port with nobody listening refuses reliably (no race with another process).
+    let (_reserved, url) = refusing_address();
+    let client = signed_client_at(url).await;
     let err = client.models().get(MODEL).await.unwrap_err();
-    assert!(
-        matches!(err, anthropic_aws::Error::Connection { .. }),
-        "{err:?}"
-    );
+    match &err {
+        anthropic_aws::Error::Connection {
+            status,
+            request_ids,
+            ..
+        } => {
+            assert_eq!(*status, None);
+            assert!(request_ids.is_none(), "no response, no IDs");
+        }
+        other => panic!("expected a connection error, got {other:?}"),
+    }
     assert!(err.is_retryable());
 }
 

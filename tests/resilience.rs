@@ -62,14 +62,29 @@ async fn overloaded_twice_then_success_takes_three_attempts() {
         })
         .collect();
     assert_eq!(counts, ["0", "1", "2"]);
-    let dates: Vec<_> = platform
-        .requests()
+    // Signed afresh: each attempt signs its own retry count, so the signatures all differ
+    // (a signature reused from the first attempt would not cover the new count).
+    let requests = platform.requests();
+    let signatures: Vec<_> = requests
         .iter()
-        .map(|r| r.header("x-amz-date").map(str::to_owned))
+        .map(|r| {
+            let auth = r.header("authorization").expect("signed");
+            let at = auth.find("Signature=").expect("a signature");
+            auth[at..].to_owned()
+        })
         .collect();
-    assert!(
-        dates.iter().all(Option::is_some),
-        "every attempt is signed afresh"
+    for (i, r) in requests.iter().enumerate() {
+        assert!(
+            signed_headers(r).contains(&"x-stainless-retry-count".to_owned()),
+            "attempt {i} does not sign its retry count"
+        );
+    }
+    assert_ne!(signatures[0], signatures[1]);
+    assert_ne!(signatures[1], signatures[2]);
+    assert_ne!(signatures[0], signatures[2]);
+    assert_eq!(
+        requests[2].status, 200,
+        "the last attempt passed verification"
     );
 }
 
@@ -104,11 +119,11 @@ async fn retry_after_seconds_is_respected() {
     );
     client.messages().create(&hello()).await.unwrap();
     let waited = gap(&platform, 0, 1);
+    // A lower bound only: the wait is the behaviour, a loaded machine may add to it.
     assert!(
         waited >= Duration::from_millis(1900),
         "waited only {waited:?}"
     );
-    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
 }
 
 #[tokio::test]
@@ -126,7 +141,8 @@ async fn retry_after_ms_is_respected_and_beats_retry_after() {
         waited >= Duration::from_millis(290),
         "waited only {waited:?}"
     );
-    assert!(waited < Duration::from_secs(3), "waited {waited:?}");
+    // That `retry-after-ms` wins over `retry-after` is pinned without a clock in
+    // `retry::tests::server_delay_prefers_milliseconds`; no upper bound on wall time here.
 }
 
 #[tokio::test]
@@ -344,7 +360,18 @@ async fn a_body_cut_mid_way_is_retried_or_reported() {
         .create(&hello())
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
+    let sent = last_request(&platform);
+    match &err {
+        Error::Connection { status, .. } => assert_eq!(status.map(|s| s.as_u16()), Some(200)),
+        other => panic!("expected a connection error, got {other:?}"),
+    }
+    // The headers had arrived: the error carries that response's IDs.
+    assert_eq!(err.aws_request_id(), Some(sent.aws_request_id.as_str()));
+    assert_eq!(
+        err.anthropic_request_id(),
+        sent.anthropic_request_id.as_deref()
+    );
+    assert!(err.anthropic_request_id().is_some());
 }
 
 #[tokio::test]

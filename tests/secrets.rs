@@ -105,9 +105,18 @@ async fn nothing_secret_in_debug_display_errors_or_logs() {
         logged.contains("anthropic_aws.request"),
         "the calls were logged: {logged}"
     );
-    assert!(
-        logged.contains("aws_request_id"),
-        "the logs carry the request IDs: {logged}"
-    );
+    // The logs carry the request IDs' values, not only the field name: every answer's.
+    let requests = platform.requests();
+    assert!(!requests.is_empty());
+    for sent in &requests {
+        assert!(
+            logged.contains(&sent.aws_request_id),
+            "the logs miss {}: {logged}",
+            sent.aws_request_id
+        );
+        if let Some(anthropic) = &sent.anthropic_request_id {
+            assert!(logged.contains(anthropic), "the logs miss {anthropic}");
+        }
+    }
     assert_clean("the logs", &logged);
 }

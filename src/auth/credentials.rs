@@ -210,7 +210,7 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 
-    /// Takes a while to answer, so that callers overlap.
+    /// Takes a while to answer (in paused time), so that callers overlap.
     #[derive(Debug)]
     struct Slow(Arc<AtomicUsize>);
 
@@ -233,7 +233,9 @@ mod tests {
         }
     }
 
-    #[tokio::test]
+    // Paused time: the provider's pause only ends once every task is idle, i.e. once all
+    // eight have called `refresh` and wait; no wall-clock sleep decides the overlap.
+    #[tokio::test(start_paused = true)]
     async fn concurrent_forced_refreshes_share_one_fetch() {
         let calls = Arc::new(AtomicUsize::new(0));
         let cache = Arc::new(CredentialsCache::new(SharedCredentialsProvider::new(Slow(

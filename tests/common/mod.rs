@@ -87,3 +87,28 @@ pub fn signed_headers(request: &RecordedRequest) -> Vec<String> {
 }
 
 pub mod hostile;
+
+/// An address that refuses every connection, reliably: a port bound (so nobody else can take
+/// it) with nobody listening. Keep the socket alive while the address is in use.
+pub fn refusing_address() -> (tokio::net::TcpSocket, String) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("an address"))
+        .expect("bind");
+    let url = format!("http://{}", socket.local_addr().expect("local address"));
+    (socket, url)
+}
+
+/// An address where connecting never completes: a listener with a backlog of zero whose one
+/// queue place is taken by a connection nobody accepts, so Linux drops further SYNs. Keep
+/// both values alive while the address is in use.
+pub fn unconnectable_address() -> ((tokio::net::TcpListener, std::net::TcpStream), String) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("an address"))
+        .expect("bind");
+    let listener = socket.listen(0).expect("listen");
+    let addr = listener.local_addr().expect("local address");
+    let filler = std::net::TcpStream::connect(addr).expect("the one queue place");
+    ((listener, filler), format!("http://{addr}"))
+}

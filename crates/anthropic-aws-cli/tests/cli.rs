@@ -571,7 +571,7 @@ async fn every_aws_front_door_type_in_the_json_error_line() {
             Value::Null,
             "{code}: Anthropic never saw it"
         );
-        assert!(line["retries"].is_u64(), "{code}");
+        assert_eq!(line["retries"], 0, "{code}: --max-retries 0");
         assert!(
             line["error"]["message"]
                 .as_str()
@@ -662,9 +662,7 @@ async fn local_failures_in_the_json_error_line() {
     assert_eq!(platform.request_count(), 1, "only the decode case was sent");
 
     // Nobody listening.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let closed_url = format!("http://{}", closed.local_addr().expect("addr"));
-    drop(closed);
+    let (_reserved, closed_url) = refusing_address();
     let connection = Cli::signed(&platform)
         .args(create_args())
         .args([

@@ -43,7 +43,19 @@ pub(crate) const AWS_ERROR_NAMESPACE: &str =
 /// // A slow server (for client timeouts), and a body that stops halfway:
 /// let slow = Fault::slow(std::time::Duration::from_secs(2));
 /// let cut = Fault::cut_body();
-/// # let _ = (overloaded, throttled, gateway, limited, slow, cut);
+///
+/// assert!(matches!(overloaded, Fault::Anthropic { status: 529, ref error_type, .. } if error_type == "overloaded_error"));
+/// assert!(matches!(throttled, Fault::AwsFrontDoor { status: 429, ref error_type, .. } if error_type == "ThrottlingException"));
+/// assert!(matches!(gateway, Fault::Raw { status: 502, ref headers, .. }
+///     if headers == &[("content-type".to_owned(), "text/html; charset=utf-8".to_owned())]));
+/// let Fault::Anthropic { headers, .. } = limited else { panic!("not an Anthropic error") };
+/// assert_eq!(headers, [
+///     ("retry-after-ms".to_owned(), "250".to_owned()),
+///     ("x-should-retry".to_owned(), "true".to_owned()),
+/// ]);
+/// assert_eq!(slow, Fault::Slow(std::time::Duration::from_secs(2)));
+/// // Headers only go on answers that have them.
+/// assert_eq!(cut.with_header("retry-after", "1"), Fault::CutBody);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
@@ -243,7 +255,17 @@ impl From<StreamScript> for Fault {
 ///         .unknown_event()
 ///         .delay_between_events(Duration::from_millis(5)),
 /// );
-/// # let _ = (overloaded, cut, awkward);
+///
+/// // Each method sets its own aspect and leaves the others alone, in any order.
+/// let script = StreamScript::new().cut_after(3).chunk_size(1);
+/// assert_eq!(script, StreamScript::new().chunk_size(1).cut_after(3));
+/// assert_eq!(cut, Fault::Stream(StreamScript::new().cut_after(3)));
+/// assert_ne!(overloaded, Fault::stream(StreamScript::new()));
+/// let Fault::Stream(awkward) = awkward else { panic!("not a stream fault") };
+/// let shown = format!("{awkward:?}");
+/// for aspect in ["chunk_size: Some(1)", r#"line_ending: "\r\n""#, "unknown_event: true", "delay: Some(5ms)"] {
+///     assert!(shown.contains(aspect), "{shown}");
+/// }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamScript {

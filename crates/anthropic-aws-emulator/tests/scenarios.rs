@@ -206,15 +206,15 @@ async fn times_n_fails_n_requests_then_succeeds() {
 async fn delay_ms_slows_any_answer() {
     let delay = Duration::from_millis(200);
     let emu = start().await;
-    for scenario in ["delay-ms=200", "delay-ms=200;status=529"] {
+    for (scenario, status) in [("delay-ms=200", 200), ("delay-ms=200;status=529", 529)] {
         let began = Instant::now();
         let answer = header_form(&emu, scenario, hello()).await;
         assert!(began.elapsed() >= delay, "{scenario}");
-        assert!(answer.status == 200 || answer.status == 529);
+        assert_eq!(answer.status, status, "{scenario}");
         let began = Instant::now();
         let answer = model_form(&emu, scenario).await;
         assert!(began.elapsed() >= delay, "{scenario}");
-        assert!(answer.status == 200 || answer.status == 529);
+        assert_eq!(answer.status, status, "{scenario}");
     }
     // With times=1 only the first one is slow.
     let began = Instant::now();
@@ -264,8 +264,13 @@ async fn non_json_bodies() {
         assert!(answer.body.is_empty());
     }
     let emu = start().await;
-    header_form(&emu, "body=garbage", hello()).await;
-    header_form(&emu, "body=html;status=502", hello()).await;
+    assert_eq!(header_form(&emu, "body=garbage", hello()).await.status, 200);
+    let html = header_form(&emu, "body=html;status=502", hello()).await;
+    assert_eq!(html.status, 502);
+    assert_eq!(
+        html.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     let verdicts: Vec<String> = emu.requests().into_iter().map(|r| r.verdict).collect();
     assert_eq!(verdicts, ["body_garbage", "api_error"]);
 }

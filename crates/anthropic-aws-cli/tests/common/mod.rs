@@ -42,3 +42,14 @@ pub fn last_request(platform: &EmulatorHandle) -> RecordedRequest {
         .pop()
         .expect("the platform received a request")
 }
+
+/// An address that refuses every connection, reliably: a port bound (so nobody else can take
+/// it) with nobody listening. Keep the socket alive while the address is in use.
+pub fn refusing_address() -> (tokio::net::TcpSocket, String) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("an address"))
+        .expect("bind");
+    let url = format!("http://{}", socket.local_addr().expect("local address"));
+    (socket, url)
+}
