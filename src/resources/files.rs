@@ -9,9 +9,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use futures_core::Stream;
-use futures_util::{StreamExt, TryStreamExt, stream};
+use futures_util::{TryStreamExt, stream};
 use http::Method;
 
+use super::cursor_paging::cursor_pages;
 use crate::error::Error;
 use crate::request_options::RequestOptions;
 use crate::response::{RawResponse, Response};
@@ -136,21 +137,11 @@ impl<'c> Files<'c> {
     ) -> impl Stream<Item = Result<Response<FileList>, Error>> + Send + Unpin + 'static {
         let transport = Arc::clone(self.transport);
         let options = self.options.clone();
-        stream::unfold(Some(params.clone()), move |next| {
+        cursor_pages(params.clone(), move |params: FileListParams| {
             let transport = Arc::clone(&transport);
             let options = options.clone();
-            async move {
-                let params = next?;
-                match list_page(&transport, &options, &params).await {
-                    Err(e) => Some((Err(e), None)),
-                    Ok(page) => {
-                        let following = next_page_params(&params, &page);
-                        Some((Ok(page), following))
-                    }
-                }
-            }
+            async move { list_page(&transport, &options, &params).await }
         })
-        .boxed()
     }
 
     /// Every file from `params` on, page after page (see [`list_pages`](Self::list_pages)).
@@ -272,34 +263,4 @@ async fn list_page(
     call.beta = Some(FILES_BETA);
     let (meta, body) = transport.send(call).await?;
     RawResponse::new(meta, body).parse()
-}
-
-/// The parameters of the page after `page`, or `None` when it was the last (no cursor, or the
-/// same cursor again).
-fn next_page_params(params: &FileListParams, page: &FileList) -> Option<FileListParams> {
-    let cursor = page.next_page.as_deref().filter(|c| !c.is_empty())?;
-    if params.page.as_deref() == Some(cursor) {
-        return None;
-    }
-    Some(params.clone().page(cursor))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paging_follows_next_page() {
-        let page = |next: Option<&str>| FileList {
-            next_page: next.map(str::to_owned),
-            ..Default::default()
-        };
-        let params = FileListParams::new().limit(2);
-        let next = next_page_params(&params, &page(Some("page_2"))).unwrap();
-        assert_eq!(next.page.as_deref(), Some("page_2"));
-        assert_eq!(next.limit, Some(2));
-        assert!(next_page_params(&params, &page(None)).is_none());
-        assert!(next_page_params(&next, &page(Some("page_2"))).is_none());
-        assert!(next_page_params(&params, &page(Some(""))).is_none());
-    }
 }

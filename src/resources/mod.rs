@@ -4,6 +4,7 @@
 //! request IDs before parsing; and [`RawRequest`], a signed call to any route.
 
 mod batches;
+mod cursor_paging;
 mod files;
 mod messages;
 mod models;

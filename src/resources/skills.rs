@@ -7,9 +7,10 @@ mod upload;
 use std::sync::Arc;
 
 use futures_core::Stream;
-use futures_util::{StreamExt, TryStreamExt, stream};
+use futures_util::{TryStreamExt, stream};
 use http::Method;
 
+use super::cursor_paging::cursor_pages;
 use crate::error::Error;
 use crate::request_options::RequestOptions;
 use crate::response::{RawResponse, Response};
@@ -281,84 +282,6 @@ impl SkillVersions<'_> {
     }
 }
 
-/// A cursor-paged list's page.
-trait CursorPage {
-    fn next_page(&self) -> Option<&str>;
-}
-
-impl CursorPage for SkillList {
-    fn next_page(&self) -> Option<&str> {
-        self.next_page.as_deref()
-    }
-}
-
-impl CursorPage for SkillVersionList {
-    fn next_page(&self) -> Option<&str> {
-        self.next_page.as_deref()
-    }
-}
-
-/// The parameters of a cursor-paged list.
-trait CursorParams: Clone {
-    fn page(&self) -> Option<&str>;
-    fn with_page(self, page: &str) -> Self;
-}
-
-impl CursorParams for SkillListParams {
-    fn page(&self) -> Option<&str> {
-        self.page.as_deref()
-    }
-    fn with_page(self, page: &str) -> Self {
-        SkillListParams::page(self, page)
-    }
-}
-
-impl CursorParams for SkillVersionListParams {
-    fn page(&self) -> Option<&str> {
-        self.page.as_deref()
-    }
-    fn with_page(self, page: &str) -> Self {
-        SkillVersionListParams::page(self, page)
-    }
-}
-
-/// The parameters of the page after `page`, or `None` when it was the last (no cursor, or the
-/// same cursor again).
-fn next_params<P: CursorParams, T: CursorPage>(params: &P, page: &T) -> Option<P> {
-    let cursor = page.next_page().filter(|c| !c.is_empty())?;
-    if params.page() == Some(cursor) {
-        return None;
-    }
-    Some(params.clone().with_page(cursor))
-}
-
-/// Every page from `params` on, each fetched by `fetch` as the stream is read.
-fn cursor_pages<P, T, F, Fut>(
-    params: P,
-    fetch: F,
-) -> impl Stream<Item = Result<Response<T>, Error>> + Send + Unpin + 'static
-where
-    P: CursorParams + Send + 'static,
-    T: CursorPage + Send + 'static,
-    F: Fn(P) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Response<T>, Error>> + Send + 'static,
-{
-    stream::unfold(Some(params), move |next| {
-        let fetched = next.map(|params| (params.clone(), fetch(params)));
-        async move {
-            let (params, call) = fetched?;
-            match call.await {
-                Err(e) => Some((Err(e), None)),
-                Ok(page) => {
-                    let following = next_params(&params, &*page);
-                    Some((Ok(page), following))
-                }
-            }
-        }
-    })
-    .boxed()
-}
-
 async fn upload_call<T: serde::de::DeserializeOwned>(
     transport: &Transport,
     options: &RequestOptions,
@@ -405,25 +328,4 @@ async fn send<T: serde::de::DeserializeOwned>(
     call.beta = Some(SKILLS_BETA);
     let (meta, body) = transport.send(call).await?;
     RawResponse::new(meta, body).parse()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paging_follows_next_page_and_stops_on_a_repeat() {
-        let page = |next: Option<&str>| SkillList {
-            next_page: next.map(str::to_owned),
-            ..Default::default()
-        };
-        let params = SkillListParams::new().limit(2).source("custom");
-        let next = next_params(&params, &page(Some("page_2"))).unwrap();
-        assert_eq!(next.page.as_deref(), Some("page_2"));
-        assert_eq!(next.limit, Some(2));
-        assert_eq!(next.source, params.source);
-        assert!(next_params(&params, &page(None)).is_none());
-        assert!(next_params(&next, &page(Some("page_2"))).is_none());
-        assert!(next_params(&params, &page(Some(""))).is_none());
-    }
 }

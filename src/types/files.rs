@@ -1,6 +1,7 @@
 //! The Files API: [`FileMetadata`], [`FileListParams`], the cursor-paged [`FileList`] and
 //! [`DeletedFile`].
 
+use super::paging::CursorListParams;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -34,8 +35,7 @@ pub struct FileMetadata {
     pub extra: Map<String, Value>,
 }
 
-/// Query parameters of `GET /v1/files`: pages by cursor (`page`, from a previous
-/// [`FileList::next_page`]).
+/// Query parameters of `GET /v1/files`: a [`CursorListParams`].
 ///
 /// ```
 /// use anthropic_aws::types::FileListParams;
@@ -45,49 +45,7 @@ pub struct FileMetadata {
 ///     vec![("limit", "50".to_string()), ("page", "page_02".to_string())]
 /// );
 /// ```
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
-pub struct FileListParams {
-    /// Page size.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u32>,
-    /// The cursor of the page to return: a previous page's `next_page`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<String>,
-}
-
-impl FileListParams {
-    /// No parameters: the first page, with the default size.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `limit`.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Sets `page`.
-    #[must_use]
-    pub fn page(mut self, page: impl Into<String>) -> Self {
-        self.page = Some(page.into());
-        self
-    }
-
-    /// The set parameters as `(name, value)` pairs, `limit` then `page`; values are not
-    /// percent-encoded.
-    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::with_capacity(2);
-        if let Some(limit) = self.limit {
-            pairs.push(("limit", limit.to_string()));
-        }
-        if let Some(page) = &self.page {
-            pairs.push(("page", page.clone()));
-        }
-        pairs
-    }
-}
+pub type FileListParams = CursorListParams;
 
 /// One page of `GET /v1/files`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]

@@ -39,6 +39,7 @@ mod messages;
 mod model_capabilities;
 mod models;
 mod options;
+mod paging;
 mod server_tool_blocks;
 #[macro_use]
 mod server_tools;
@@ -65,6 +66,7 @@ pub use messages::*;
 pub use model_capabilities::*;
 pub use models::*;
 pub use options::*;
+pub use paging::*;
 pub use server_tool_blocks::*;
 pub use server_tools::*;
 pub use skills::*;

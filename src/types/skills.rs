@@ -2,6 +2,7 @@
 //! [`SkillVersionList`]) with [`SkillListParams`] / [`SkillVersionListParams`], and the
 //! answers of deletes ([`DeletedSkill`], [`DeletedSkillVersion`]).
 
+use super::paging::CursorListParams;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -148,55 +149,14 @@ impl SkillListParams {
     }
 }
 
-/// Query parameters of `GET /v1/skills/{id}/versions`.
+/// Query parameters of `GET /v1/skills/{id}/versions`: a [`CursorListParams`].
 ///
 /// ```
 /// use anthropic_aws::types::SkillVersionListParams;
 /// let params = SkillVersionListParams::new().limit(5).page("page_02");
 /// assert_eq!(params.query_pairs().len(), 2);
 /// ```
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
-pub struct SkillVersionListParams {
-    /// Page size (1–1000; the platform's default is 20).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u32>,
-    /// The cursor of the page to return: a previous page's `next_page`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<String>,
-}
-
-impl SkillVersionListParams {
-    /// No parameters: the first page, with the default size.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `limit`.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Sets `page`.
-    #[must_use]
-    pub fn page(mut self, page: impl Into<String>) -> Self {
-        self.page = Some(page.into());
-        self
-    }
-
-    /// The set parameters as `(name, value)` pairs; values are not percent-encoded.
-    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::with_capacity(2);
-        if let Some(limit) = self.limit {
-            pairs.push(("limit", limit.to_string()));
-        }
-        if let Some(page) = &self.page {
-            pairs.push(("page", page.clone()));
-        }
-        pairs
-    }
-}
+pub type SkillVersionListParams = CursorListParams;
 
 /// One page of `GET /v1/skills`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
