@@ -286,27 +286,12 @@ pub struct ListArgs {
     pub before_id: Option<String>,
 }
 
-/// A model, positional or as `--model-id`.
-#[derive(Debug, Args)]
-pub struct GetArgs {
-    /// Model ID or alias, e.g. claude-opus-4-8
-    #[arg(value_name = "ID", required_unless_present = "model_id")]
-    pub id: Option<String>,
-
-    /// The model ID (as the `ant` CLI names it)
-    #[arg(long, value_name = "ID", conflicts_with = "id")]
-    pub model_id: Option<String>,
-}
-
-impl GetArgs {
-    /// The ID, however it was given (clap makes sure one was).
-    pub fn id(&self) -> &str {
-        self.id
-            .as_deref()
-            .or(self.model_id.as_deref())
-            .unwrap_or_default()
-    }
-}
+crate::id_args::id_args!(
+    /// A model, positional or as `--model-id`.
+    GetArgs,
+    model_id,
+    "Model ID or alias, e.g. claude-opus-4-8"
+);
 
 /// The `--format-error` given on the command line, looked up by hand so that even a command
 /// line clap rejects is reported in the requested shape.

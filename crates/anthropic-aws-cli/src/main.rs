@@ -21,6 +21,7 @@ mod debug;
 mod emulator;
 mod errors;
 mod files;
+mod id_args;
 mod input;
 mod output;
 mod progress;

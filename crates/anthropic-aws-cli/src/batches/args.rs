@@ -58,27 +58,12 @@ pub struct CreateArgs {
     pub inference_geo: Option<String>,
 }
 
-/// A batch ID, positional or as `--message-batch-id`.
-#[derive(Debug, Args)]
-pub struct BatchIdArgs {
-    /// The batch ID, msgbatch_…
-    #[arg(value_name = "ID", required_unless_present = "message_batch_id")]
-    pub id: Option<String>,
-
-    /// The batch ID (as the `ant` CLI names it)
-    #[arg(long, value_name = "ID", conflicts_with = "id")]
-    pub message_batch_id: Option<String>,
-}
-
-impl BatchIdArgs {
-    /// The ID, however it was given (clap makes sure one was).
-    pub fn id(&self) -> &str {
-        self.id
-            .as_deref()
-            .or(self.message_batch_id.as_deref())
-            .unwrap_or_default()
-    }
-}
+crate::id_args::id_args!(
+    /// A batch ID, positional or as `--message-batch-id`.
+    BatchIdArgs,
+    message_batch_id,
+    "The batch ID, msgbatch_…"
+);
 
 /// `list`.
 #[derive(Debug, Args)]

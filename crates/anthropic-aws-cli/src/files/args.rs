@@ -70,27 +70,12 @@ pub struct ListArgs {
     pub page: Option<String>,
 }
 
-/// A file ID, positional or as `--file-id`.
-#[derive(Debug, Args)]
-pub struct FileIdArgs {
-    /// The file ID, file_…
-    #[arg(value_name = "ID", required_unless_present = "file_id")]
-    pub id: Option<String>,
-
-    /// The file ID (as the `ant` CLI names it)
-    #[arg(long, value_name = "ID", conflicts_with = "id")]
-    pub file_id: Option<String>,
-}
-
-impl FileIdArgs {
-    /// The ID, however it was given (clap makes sure one was).
-    pub fn id(&self) -> &str {
-        self.id
-            .as_deref()
-            .or(self.file_id.as_deref())
-            .unwrap_or_default()
-    }
-}
+crate::id_args::id_args!(
+    /// A file ID, positional or as `--file-id`.
+    FileIdArgs,
+    file_id,
+    "The file ID, file_…"
+);
 
 /// `download`.
 #[derive(Debug, Args)]

@@ -85,27 +85,12 @@ pub struct ListArgs {
     pub source: Option<String>,
 }
 
-/// A skill ID, positional or as `--skill-id`.
-#[derive(Debug, Args)]
-pub struct SkillIdArgs {
-    /// The skill ID, skill_…
-    #[arg(value_name = "ID", required_unless_present = "skill_id")]
-    pub id: Option<String>,
-
-    /// The skill ID (as the `ant` CLI names it)
-    #[arg(long, value_name = "ID", conflicts_with = "id")]
-    pub skill_id: Option<String>,
-}
-
-impl SkillIdArgs {
-    /// The ID, however it was given (clap makes sure one was).
-    pub fn id(&self) -> &str {
-        self.id
-            .as_deref()
-            .or(self.skill_id.as_deref())
-            .unwrap_or_default()
-    }
-}
+crate::id_args::id_args!(
+    /// A skill ID, positional or as `--skill-id`.
+    SkillIdArgs,
+    skill_id,
+    "The skill ID, skill_…"
+);
 
 /// `versions create`.
 #[derive(Debug, Args)]
