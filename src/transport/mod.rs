@@ -8,6 +8,8 @@
 
 mod body;
 mod call;
+mod classify;
+mod http_client;
 mod streamed;
 pub(crate) mod telemetry;
 
@@ -15,9 +17,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, USER_AGENT};
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderValue};
 use reqwest::Url;
-use reqwest::redirect;
 use tracing::{Instrument, Span};
 
 use crate::auth::{Auth, Authorize, OutgoingRequest};
@@ -31,6 +32,7 @@ use crate::retry::{Next, Retries};
 use crate::wire::WireEvent;
 use body::{BodyError, read_capped, read_success_body};
 pub(crate) use call::Call;
+use http_client::http_client;
 pub(crate) use streamed::{OpenBody, StreamedBody};
 pub(crate) use telemetry::GenAi;
 
@@ -386,64 +388,6 @@ impl Transport {
         }
         Ok(url)
     }
-
-    /// A successful body that could not be read: too large, or the transport failed while
-    /// reading it. Either way the error keeps the response's status and request IDs.
-    fn body_error(&self, e: BodyError, options: &RequestOptions, meta: &ResponseMeta) -> Error {
-        let status = meta.status();
-        let request_ids = meta.request_ids().clone();
-        match e {
-            BodyError::TooLarge { declared } => Error::ResponseTooLarge {
-                limit: MAX_RESPONSE_BYTES,
-                declared,
-                status,
-                request_ids,
-            },
-            BodyError::Transport(e) => {
-                self.transport_error(e, options, Some((status, request_ids)))
-            }
-        }
-    }
-
-    /// Classifies a transport failure: which timeout fired, or a connection problem. `after`:
-    /// the status and request IDs, when the response headers had arrived.
-    pub(crate) fn transport_error(
-        &self,
-        e: reqwest::Error,
-        options: &RequestOptions,
-        after: Option<(StatusCode, RequestIds)>,
-    ) -> Error {
-        let (status, request_ids) = after.unzip();
-        let connect_timeout = options
-            .connect_timeout
-            .unwrap_or(self.config.connect_timeout);
-        let (kind, timeout) = match (e.is_timeout(), e.is_connect()) {
-            (true, true) => (TimeoutKind::Connect, connect_timeout),
-            (true, false) => (TimeoutKind::Request, self.timeout(options)),
-            (false, connect) => {
-                let message = if connect {
-                    format!("could not connect to {}", self.config.base_url)
-                } else if status.is_some() {
-                    "the connection broke while the response body was read".to_owned()
-                } else {
-                    "the connection failed before a complete response arrived".to_owned()
-                };
-                return Error::Connection {
-                    message,
-                    source: Box::new(e),
-                    status,
-                    request_ids,
-                };
-            }
-        };
-        Error::Timeout {
-            kind,
-            timeout,
-            source: Some(Box::new(e)),
-            status,
-            request_ids,
-        }
-    }
 }
 
 /// Adds `beta` to the `anthropic-beta` header (a comma-separated list), unless it is there.
@@ -460,17 +404,4 @@ fn add_beta(headers: &mut http::HeaderMap, beta: &'static str) {
     if let Ok(value) = value {
         headers.insert("anthropic-beta", value);
     }
-}
-
-/// The one HTTP client: never follows a redirect (a 3xx becomes [`Error::Redirect`]), keeps
-/// connections alive as the official SDKs do.
-fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
-        .redirect(redirect::Policy::none())
-        .connect_timeout(connect_timeout)
-        .tcp_keepalive(Duration::from_secs(60))
-        .tcp_keepalive_interval(Duration::from_secs(60))
-        .tcp_keepalive_retries(5)
-        .build()
-        .map_err(|e| Error::config(format!("the HTTP client cannot be built: {e}")))
 }
