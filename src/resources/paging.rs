@@ -9,7 +9,7 @@ use futures_util::{StreamExt, stream};
 
 use crate::error::Error;
 use crate::response::Response;
-use crate::types::{BatchListParams, ListModelsParams, MessageBatchPage, ModelPage};
+use crate::types::{IdListParams, MessageBatchPage, ModelPage};
 
 /// A page of an ID-paged list.
 pub(crate) trait IdPage {
@@ -78,7 +78,7 @@ pub(crate) fn next_params<P: IdPageParams, T: IdPage>(
 }
 
 macro_rules! id_paged {
-    ($page:ty, $params:ty) => {
+    ($page:ty) => {
         impl IdPage for $page {
             fn has_more(&self) -> bool {
                 self.has_more
@@ -93,26 +93,26 @@ macro_rules! id_paged {
                 self.last_id.as_deref()
             }
         }
-
-        impl IdPageParams for $params {
-            fn before_id(&self) -> Option<&str> {
-                self.before_id.as_deref()
-            }
-            fn after_id(&self) -> Option<&str> {
-                self.after_id.as_deref()
-            }
-            fn set_before_id(&mut self, id: String) {
-                self.before_id = Some(id);
-            }
-            fn set_after_id(&mut self, id: String) {
-                self.after_id = Some(id);
-            }
-        }
     };
 }
 
-id_paged!(ModelPage, ListModelsParams);
-id_paged!(MessageBatchPage, BatchListParams);
+impl IdPageParams for IdListParams {
+    fn before_id(&self) -> Option<&str> {
+        self.before_id.as_deref()
+    }
+    fn after_id(&self) -> Option<&str> {
+        self.after_id.as_deref()
+    }
+    fn set_before_id(&mut self, id: String) {
+        self.before_id = Some(id);
+    }
+    fn set_after_id(&mut self, id: String) {
+        self.after_id = Some(id);
+    }
+}
+
+id_paged!(ModelPage);
+id_paged!(MessageBatchPage);
 
 #[cfg(test)]
 mod tests {
@@ -136,18 +136,18 @@ mod tests {
 
     #[test]
     fn forwards_continues_after_the_last_id_and_backwards_before_the_first() {
-        let params = ListModelsParams::new().limit(2);
+        let params = IdListParams::new().limit(2);
         let next = next_params(&params, &page(true, &["a", "b"]), false).unwrap();
         assert_eq!(next.after_id.as_deref(), Some("b"));
         assert_eq!(next.limit, Some(2));
-        let back = ListModelsParams::new().before_id("z");
+        let back = IdListParams::new().before_id("z");
         let prev = next_params(&back, &page(true, &["x", "y"]), true).unwrap();
         assert_eq!(prev.before_id.as_deref(), Some("x"));
     }
 
     #[test]
     fn the_last_page_or_an_empty_one_ends_the_list() {
-        let params = ListModelsParams::new();
+        let params = IdListParams::new();
         assert!(next_params(&params, &page(false, &["a"]), false).is_none());
         assert!(next_params(&params, &page(true, &[]), false).is_none());
     }

@@ -1,6 +1,7 @@
 //! The Message Batches API: [`MessageBatch`], [`BatchCreateParams`], [`BatchListParams`],
 //! [`MessageBatchPage`], [`DeletedMessageBatch`] and the per-request [`BatchResult`].
 
+use super::paging::IdListParams;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -163,62 +164,7 @@ impl BatchCreateParams {
 ///     vec![("after_id", "msgbatch_01".to_string()), ("limit", "100".to_string())]
 /// );
 /// ```
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
-pub struct BatchListParams {
-    /// Return the page just before this batch ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before_id: Option<String>,
-    /// Return the page just after this batch ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after_id: Option<String>,
-    /// Page size (the API defaults to 20 and accepts 1 to 1000).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u32>,
-}
-
-impl BatchListParams {
-    /// No parameters: the first page (newest batches), with the default size.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `before_id`.
-    #[must_use]
-    pub fn before_id(mut self, before_id: impl Into<String>) -> Self {
-        self.before_id = Some(before_id.into());
-        self
-    }
-
-    /// Sets `after_id`.
-    #[must_use]
-    pub fn after_id(mut self, after_id: impl Into<String>) -> Self {
-        self.after_id = Some(after_id.into());
-        self
-    }
-
-    /// Sets `limit`.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// The set parameters as `(name, value)` pairs, in the order `before_id`, `after_id`,
-    /// `limit`; values are not percent-encoded.
-    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::with_capacity(3);
-        if let Some(before_id) = &self.before_id {
-            pairs.push(("before_id", before_id.clone()));
-        }
-        if let Some(after_id) = &self.after_id {
-            pairs.push(("after_id", after_id.clone()));
-        }
-        if let Some(limit) = self.limit {
-            pairs.push(("limit", limit.to_string()));
-        }
-        pairs
-    }
-}
+pub type BatchListParams = IdListParams;
 
 /// One page of `GET /v1/messages/batches`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]

@@ -1,5 +1,6 @@
 //! The Models API: [`ModelInfo`], [`ModelPage`] and [`ListModelsParams`].
 
+use super::paging::IdListParams;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -64,63 +65,7 @@ pub struct ModelPage {
 /// );
 /// assert!(ListModelsParams::default().query_pairs().is_empty());
 /// ```
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
-pub struct ListModelsParams {
-    /// Return the page just before this model ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before_id: Option<String>,
-    /// Return the page just after this model ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after_id: Option<String>,
-    /// Page size (the API defaults to 20 and accepts 1 to 1000).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u32>,
-}
-
-impl ListModelsParams {
-    /// No parameters: the first page, with the default size.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `before_id`.
-    #[must_use]
-    pub fn before_id(mut self, before_id: impl Into<String>) -> Self {
-        self.before_id = Some(before_id.into());
-        self
-    }
-
-    /// Sets `after_id`.
-    #[must_use]
-    pub fn after_id(mut self, after_id: impl Into<String>) -> Self {
-        self.after_id = Some(after_id.into());
-        self
-    }
-
-    /// Sets `limit`.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// The set parameters as `(name, value)` pairs for the query string, in
-    /// the order `before_id`, `after_id`, `limit`. Values are not
-    /// percent-encoded.
-    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::with_capacity(3);
-        if let Some(before_id) = &self.before_id {
-            pairs.push(("before_id", before_id.clone()));
-        }
-        if let Some(after_id) = &self.after_id {
-            pairs.push(("after_id", after_id.clone()));
-        }
-        if let Some(limit) = self.limit {
-            pairs.push(("limit", limit.to_string()));
-        }
-        pairs
-    }
-}
+pub type ListModelsParams = IdListParams;
 
 #[cfg(test)]
 mod tests {
