@@ -8,7 +8,7 @@
 use std::fmt;
 
 use aws_types::request_id::RequestId;
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 /// The header carrying the AWS request ID (primary; indexed in CloudTrail).
 pub const AWS_REQUEST_ID_HEADER: &str = "x-amzn-requestid";
@@ -39,7 +39,11 @@ impl RequestIds {
     /// assert_eq!(ids.anthropic(), Some("req_011"));
     /// ```
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        let text = |name: &str| {
+        // Looked up by ready-made names: a `&str` would be parsed on every call.
+        const AWS: HeaderName = HeaderName::from_static(AWS_REQUEST_ID_HEADER);
+        const AWS_FALLBACK: HeaderName = HeaderName::from_static(AWS_REQUEST_ID_FALLBACK_HEADER);
+        const ANTHROPIC: HeaderName = HeaderName::from_static(ANTHROPIC_REQUEST_ID_HEADER);
+        let text = |name: &HeaderName| {
             headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
@@ -48,8 +52,8 @@ impl RequestIds {
                 .map(str::to_owned)
         };
         Self {
-            aws: text(AWS_REQUEST_ID_HEADER).or_else(|| text(AWS_REQUEST_ID_FALLBACK_HEADER)),
-            anthropic: text(ANTHROPIC_REQUEST_ID_HEADER),
+            aws: text(&AWS).or_else(|| text(&AWS_FALLBACK)),
+            anthropic: text(&ANTHROPIC),
         }
     }
 

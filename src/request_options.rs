@@ -2,6 +2,7 @@
 //! official SDKs call `extra_headers`, `extra_query` and `extra_body`, per-request betas,
 //! `workspace_id` and user profile.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -124,6 +125,26 @@ impl RequestOptions {
     /// The extra query parameters, in order.
     pub(crate) fn extra_query(&self) -> impl Iterator<Item = (&str, &str)> {
         self.query.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// The client's `defaults` with this request's headers over them ([`apply_headers`]):
+    /// borrowed as they are when the request sets none, as most do.
+    ///
+    /// [`apply_headers`]: Self::apply_headers
+    pub(crate) fn headers_over<'a>(
+        &self,
+        defaults: &'a HeaderMap,
+    ) -> Result<Cow<'a, HeaderMap>, Error> {
+        let untouched = self.betas.is_empty()
+            && self.workspace_id.is_none()
+            && self.user_profile_id.is_none()
+            && self.headers.is_empty();
+        if untouched {
+            return Ok(Cow::Borrowed(defaults));
+        }
+        let mut headers = defaults.clone();
+        self.apply_headers(&mut headers)?;
+        Ok(Cow::Owned(headers))
     }
 
     /// Writes this request's headers over the client's `headers`: betas appended to the

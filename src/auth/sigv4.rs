@@ -18,6 +18,7 @@ use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, si
 use aws_sigv4::sign::v4;
 use http::header::{AUTHORIZATION, HOST};
 use http::{HeaderName, HeaderValue};
+use url::Position;
 
 use super::credentials::CredentialsCache;
 use super::{Authorize, OutgoingRequest};
@@ -131,15 +132,16 @@ impl Authorize for SigV4 {
 /// The `Host` header exactly as it goes on the wire: the host, plus `:port` when the port is
 /// not the scheme's default (`Url::port` is `None` for a default port).
 fn wire_host(url: &reqwest::Url) -> Result<HeaderValue, Error> {
-    let host = url.host_str().ok_or_else(|| Error::Signing {
-        message: format!("the URL {url} has no host to sign"),
-        source: None,
-    })?;
-    let value = match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
-    };
-    HeaderValue::from_str(&value).map_err(|e| signing_error("the host is not a valid header", e))
+    if url.host_str().is_none() {
+        return Err(Error::Signing {
+            message: format!("the URL {url} has no host to sign"),
+            source: None,
+        });
+    }
+    // The URL's own text from the host to the port: the port is there only when it is not
+    // the scheme's default, exactly as the header goes on the wire.
+    let host = &url[Position::BeforeHost..Position::AfterPort];
+    HeaderValue::from_str(host).map_err(|e| signing_error("the host is not a valid header", e))
 }
 
 fn signing_error(message: &str, source: impl std::error::Error + Send + Sync + 'static) -> Error {

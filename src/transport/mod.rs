@@ -13,11 +13,12 @@ mod http_client;
 mod streamed;
 pub(crate) mod telemetry;
 
+use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, USER_AGENT};
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Url;
 use tracing::{Instrument, Span};
 
@@ -45,8 +46,15 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Plain streaming ([`MessageStream`](crate::MessageStream) events, [`TextStream`](crate::TextStream))
 /// holds one event at a time and has no such bound.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
-const RETRY_COUNT_HEADER: &str = "x-stainless-retry-count";
+const RETRY_COUNT_HEADER: HeaderName = HeaderName::from_static("x-stainless-retry-count");
 const USER_AGENT_VALUE: &str = concat!("anthropic-aws-rust/", env!("CARGO_PKG_VERSION"));
+
+/// One exchange in flight: its response's metadata and what was read of it. The attempt
+/// loop's state (the exchange, signing, the backoff timer) runs to kilobytes, so it lives on
+/// the heap: the future a caller holds, spawns, or keeps in a finished task until it is
+/// joined stays a few words, whatever the call.
+pub(crate) type Exchange<'a, T> =
+    Pin<Box<dyn Future<Output = Result<(ResponseMeta, T), Error>> + Send + 'a>>;
 
 /// Sends calls for one client.
 pub(crate) struct Transport {
@@ -82,21 +90,23 @@ impl Transport {
 
     /// Sends `call` (retrying as the policy allows) and reads the whole successful body; a
     /// body that breaks off is retried like any failed attempt, one over the cap is not.
-    pub(crate) async fn send(&self, call: Call<'_>) -> Result<(ResponseMeta, Bytes), Error> {
-        let span = telemetry::request_span(&call);
-        self.send_in(call, &span).await
+    pub(crate) fn send<'a>(&'a self, call: Call<'a>) -> Exchange<'a, Bytes> {
+        Box::pin(async move {
+            let span = telemetry::request_span(&call);
+            self.read_whole(&call, &span).await
+        })
     }
 
     /// [`send`](Self::send) in `span` (from [`telemetry::request_span`]), for a caller that
     /// records the parsed answer on it.
-    pub(crate) async fn send_in(
-        &self,
-        call: Call<'_>,
-        span: &Span,
-    ) -> Result<(ResponseMeta, Bytes), Error> {
-        let mut retries = self.retries(&call);
+    pub(crate) fn send_in<'a>(&'a self, call: Call<'a>, span: &'a Span) -> Exchange<'a, Bytes> {
+        Box::pin(async move { self.read_whole(&call, span).await })
+    }
+
+    async fn read_whole(&self, call: &Call<'_>, span: &Span) -> Result<(ResponseMeta, Bytes), Error> {
+        let mut retries = self.retries(call);
         let read = |response| read_success_body(response, MAX_RESPONSE_BYTES);
-        self.run(&call, &mut retries, span, read).await
+        self.run(call, &mut retries, span, read).await
     }
 
     /// A fresh retry budget for `call`.
@@ -107,24 +117,26 @@ impl Transport {
     /// Sends `call` and returns the first successful response with its body unread.
     /// `retries` carries what this call has already spent (a restarted stream continues its
     /// budget) and is updated.
-    pub(crate) async fn open(
-        &self,
-        call: &Call<'_>,
-        retries: &mut Retries,
-    ) -> Result<(ResponseMeta, reqwest::Response), Error> {
-        self.open_in(call, retries, &telemetry::request_span(call))
-            .await
+    pub(crate) fn open<'a>(
+        &'a self,
+        call: &'a Call<'a>,
+        retries: &'a mut Retries,
+    ) -> Exchange<'a, reqwest::Response> {
+        Box::pin(async move {
+            let span = telemetry::request_span(call);
+            self.run(call, retries, &span, |response| async { Ok(response) })
+                .await
+        })
     }
 
     /// [`open`](Self::open) in `span`: a stream's, the same across its restarts.
-    pub(crate) async fn open_in(
-        &self,
-        call: &Call<'_>,
-        retries: &mut Retries,
-        span: &Span,
-    ) -> Result<(ResponseMeta, reqwest::Response), Error> {
-        self.run(call, retries, span, |response| async { Ok(response) })
-            .await
+    pub(crate) fn open_in<'a>(
+        &'a self,
+        call: &'a Call<'a>,
+        retries: &'a mut Retries,
+        span: &'a Span,
+    ) -> Exchange<'a, reqwest::Response> {
+        Box::pin(self.run(call, retries, span, |response| async { Ok(response) }))
     }
 
     /// The attempt loop, in `span`, which records how it failed. `finish` completes a
@@ -170,16 +182,15 @@ impl Transport {
             return Err(Error::RequestTooLarge { size, limit });
         }
         let url = self.url(call)?;
-        let mut headers = self.config.default_headers.clone();
-        call.options.apply_headers(&mut headers)?;
+        let headers = call.options.headers_over(&self.config.default_headers)?;
         telemetry::record_target(span, &url);
         async {
             let mut attempts = 0;
             loop {
                 attempts += 1;
-                Span::current().record("attempts", attempts);
+                telemetry::record_attempts(span, attempts);
                 let used = retries.used();
-                let outcome = match self.attempt(call, &url, &headers, used).await {
+                let outcome = match self.attempt(call, &url, &headers, used, span).await {
                     Ok((mut response, ids)) => {
                         // The body is read without the headers: move them, don't copy.
                         let headers = std::mem::take(response.headers_mut());
@@ -243,11 +254,16 @@ impl Transport {
         url: &Url,
         headers: &HeaderMap,
         retries: u32,
+        span: &Span,
     ) -> Result<(reqwest::Response, RequestIds), Error> {
+        // Sized for what the attempt adds (content type, accept, user agent, retry count,
+        // host, date, token, signature, a beta), so that it never grows.
+        let mut own = HeaderMap::with_capacity(headers.len() + 10);
+        own.extend(headers.iter().map(|(name, value)| (name.clone(), value.clone())));
         let mut request = OutgoingRequest {
             method: call.method.clone(),
             url: url.clone(),
-            headers: headers.clone(),
+            headers: own,
             body: call.body.clone().unwrap_or_default(),
             payload_hash: None,
         };
@@ -337,7 +353,7 @@ impl Transport {
             });
         }
         let ids = RequestIds::from_headers(response.headers());
-        telemetry::record_response(&Span::current(), status.as_u16(), &ids);
+        telemetry::record_response(span, status.as_u16(), &ids);
         tracing::debug!(
             status = status.as_u16(),
             aws_request_id = ids.aws(),

@@ -102,6 +102,11 @@ pub(crate) fn request_span(call: &Call<'_>) -> Span {
 
 /// Where the call goes.
 pub(crate) fn record_target(span: &Span, url: &Url) {
+    // A disabled span (no subscriber wants it) takes no record: each one would look its
+    // field up by name among the ~25 above.
+    if span.is_disabled() {
+        return;
+    }
     span.record("path", url.path());
     span.record("url.path", url.path());
     if let Some(host) = url.host_str() {
@@ -112,8 +117,18 @@ pub(crate) fn record_target(span: &Span, url: &Url) {
     }
 }
 
+/// How many attempts the call has made so far.
+pub(crate) fn record_attempts(span: &Span, attempts: u32) {
+    if !span.is_disabled() {
+        span.record("attempts", attempts);
+    }
+}
+
 /// An attempt's status and request IDs, as its headers arrive.
 pub(crate) fn record_response(span: &Span, status: u16, ids: &RequestIds) {
+    if span.is_disabled() {
+        return;
+    }
     span.record("status", status);
     span.record("http.response.status_code", status);
     if let Some(id) = ids.aws() {
@@ -127,6 +142,9 @@ pub(crate) fn record_response(span: &Span, status: u16, ids: &RequestIds) {
 
 /// A whole message: its ID, model and usage.
 pub(crate) fn record_message(span: &Span, message: &Message) {
+    if span.is_disabled() {
+        return;
+    }
     span.record("gen_ai.response.id", message.id.as_str());
     span.record("gen_ai.response.model", message.model.as_str());
     record_usage(span, &message.usage);
@@ -134,6 +152,9 @@ pub(crate) fn record_message(span: &Span, message: &Message) {
 
 /// The usage of a message so far (a stream's, as its events pass by) or in the end.
 pub(crate) fn record_usage(span: &Span, usage: &Usage) {
+    if span.is_disabled() {
+        return;
+    }
     let cache_read = usage.cache_read_input_tokens.unwrap_or(0);
     let cache_creation = usage.cache_creation_input_tokens.unwrap_or(0);
     span.record(
@@ -147,6 +168,9 @@ pub(crate) fn record_usage(span: &Span, usage: &Usage) {
 
 /// A failed call: `error.type` and the OpenTelemetry error status.
 pub(crate) fn record_error(span: &Span, error: &Error) {
+    if span.is_disabled() {
+        return;
+    }
     span.record("error.type", error_type(error));
     span.record("otel.status_code", "ERROR");
 }
