@@ -26,11 +26,16 @@ struct Running(Child);
 impl Running {
     /// Sends SIGTERM and waits for the process to exit.
     fn terminate(&mut self) -> std::process::ExitStatus {
+        self.signal("TERM")
+    }
+
+    /// Sends `SIG{name}` and waits for the process to exit.
+    fn signal(&mut self, name: &str) -> std::process::ExitStatus {
         let sent = Command::new("kill")
-            .args(["-TERM", &self.0.id().to_string()])
+            .args([&format!("-{name}"), &self.0.id().to_string()])
             .status()
             .expect("kill runs");
-        assert!(sent.success(), "kill -TERM failed: {sent}");
+        assert!(sent.success(), "kill -{name} failed: {sent}");
         self.0.wait().expect("the emulator exits")
     }
 }
@@ -264,26 +269,29 @@ fn a_broken_credentials_file_is_a_usage_error() {
 }
 
 #[test]
-fn sigterm_stops_it_cleanly_and_removes_its_files_directory() {
-    let tmpdir = tempfile::tempdir().expect("temp dir");
-    let (mut emulator, _url) = start_with_tmpdir(&["--api-key", "sk-test"], Some(tmpdir.path()));
-    let made: Vec<_> = std::fs::read_dir(tmpdir.path())
-        .expect("read the temp dir")
-        .map(|entry| entry.expect("an entry").file_name())
-        .collect();
-    assert_eq!(made.len(), 1, "{made:?}");
-    assert!(
-        made[0]
-            .to_string_lossy()
-            .starts_with("anthropic-aws-emulator-files-"),
-        "{made:?}"
-    );
-    let status = emulator.terminate();
-    assert!(status.success(), "{status}");
-    let left: Vec<_> = std::fs::read_dir(tmpdir.path())
-        .expect("read the temp dir")
-        .collect();
-    assert!(left.is_empty(), "left behind: {left:?}");
+fn sigterm_and_sigint_stop_it_cleanly_and_remove_its_files_directory() {
+    for signal in ["TERM", "INT"] {
+        let tmpdir = tempfile::tempdir().expect("temp dir");
+        let (mut emulator, _url) =
+            start_with_tmpdir(&["--api-key", "sk-test"], Some(tmpdir.path()));
+        let made: Vec<_> = std::fs::read_dir(tmpdir.path())
+            .expect("read the temp dir")
+            .map(|entry| entry.expect("an entry").file_name())
+            .collect();
+        assert_eq!(made.len(), 1, "{made:?}");
+        assert!(
+            made[0]
+                .to_string_lossy()
+                .starts_with("anthropic-aws-emulator-files-"),
+            "{made:?}"
+        );
+        let status = emulator.signal(signal);
+        assert!(status.success(), "SIG{signal}: {status}");
+        let left: Vec<_> = std::fs::read_dir(tmpdir.path())
+            .expect("read the temp dir")
+            .collect();
+        assert!(left.is_empty(), "SIG{signal} left behind: {left:?}");
+    }
 }
 
 /// Reads what is left of a stopped child's stderr.
