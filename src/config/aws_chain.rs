@@ -109,7 +109,10 @@ pub(crate) fn credentials_lookup(
                     "default AWS chain",
                     "",
                     error_chain(error),
-                    None,
+                    Some(
+                        "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws configure` \
+                         (`aws sso login` for an SSO profile)",
+                    ),
                 )),
             }
             attempts
@@ -192,5 +195,31 @@ fn error_chain(error: &CredentialsError) -> String {
         error.to_string()
     } else {
         parts.join(": ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chain_that_fails_outright_is_reported_as_one_step_with_its_error() {
+        let error = CredentialsError::provider_error("the SSO token expired");
+        let lookup = credentials_lookup(&AuthSource::DefaultChain, &error);
+        assert_eq!(
+            lookup.sources().collect::<Vec<_>>(),
+            ["builder", "ANTHROPIC_AWS_API_KEY", "default AWS chain"]
+        );
+        let chain = lookup.attempt("default AWS chain").unwrap();
+        assert_eq!(chain.outcome(), "the SSO token expired");
+        assert!(chain.fix().unwrap().contains("aws sso login"));
+    }
+
+    #[test]
+    fn a_profile_reports_only_the_profile() {
+        let error = CredentialsError::not_loaded("profile `claude` not found");
+        let lookup = credentials_lookup(&AuthSource::Profile("claude".into()), &error);
+        assert_eq!(lookup.sources().collect::<Vec<_>>(), ["profile `claude`"]);
+        assert_eq!(lookup.attempts()[0].outcome(), "profile `claude` not found");
     }
 }
