@@ -48,17 +48,59 @@ fn no_credentials_anywhere_sends_nothing() {
         let params = MessageCreateParams::new(common::MODEL, 16, vec![MessageParam::user("hi")]);
         let err = client.messages().create(&params).await.unwrap_err();
         assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
+        // The message is made from the sources really consulted, in the documented order:
+        // the builder, ANTHROPIC_AWS_API_KEY, then the AWS default chain's providers.
+        let lookup = err
+            .credentials_lookup()
+            .expect("the error says what it tried");
+        assert_eq!(
+            lookup.sources().collect::<Vec<_>>(),
+            [
+                "builder",
+                "ANTHROPIC_AWS_API_KEY",
+                "Environment",
+                "Profile",
+                "WebIdentityToken",
+                "EcsContainer",
+                "Ec2InstanceMetadata",
+            ]
+        );
         let shown = err.to_string();
-        for place in [
-            "ANTHROPIC_AWS_API_KEY",
-            "AWS_ACCESS_KEY_ID",
-            "SSO",
-            "instance metadata",
-        ] {
+        let mut at = 0;
+        for attempt in lookup.attempts() {
+            let found = shown[at..]
+                .find(attempt.source())
+                .unwrap_or_else(|| panic!("{} missing or out of order: {shown}", attempt.source()));
+            at += found;
             assert!(
-                shown.contains(place),
-                "the error should say it looked at {place}: {shown}"
+                !attempt.outcome().is_empty() && shown[at..].contains(attempt.outcome()),
+                "{}: {} not shown in {shown}",
+                attempt.source(),
+                attempt.outcome()
             );
+        }
+        // What each source said is the source's own answer, not a fixed sentence.
+        let outcome = |source: &str| lookup.attempt(source).unwrap().outcome().to_owned();
+        assert_eq!(outcome("ANTHROPIC_AWS_API_KEY"), "not set");
+        assert_eq!(outcome("Environment"), "environment variable not set");
+        assert!(
+            outcome("WebIdentityToken").contains("AWS_WEB_IDENTITY_TOKEN_FILE"),
+            "{shown}"
+        );
+        // AWS_EC2_METADATA_DISABLED=true: instance metadata is reported as turned off.
+        let imds = outcome("Ec2InstanceMetadata");
+        assert!(
+            imds.contains("disabled") && imds.contains("AWS_EC2_METADATA_DISABLED"),
+            "{imds}"
+        );
+        // What to do next.
+        for next in [
+            "set ANTHROPIC_AWS_API_KEY",
+            "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+            "`aws configure`",
+            "`aws sso login`",
+        ] {
+            assert!(shown.contains(next), "the error should say {next}: {shown}");
         }
         assert_eq!(platform.request_count(), 0, "nothing was sent");
 

@@ -9,6 +9,7 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use tokio::sync::Mutex;
 
+use crate::config::{AuthSource, credentials_lookup};
 use crate::error::Error;
 
 /// Credentials are refreshed this long before they expire.
@@ -21,6 +22,8 @@ const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
 /// `fetching` lock, which makes it single-flight.
 pub(crate) struct CredentialsCache {
     provider: SharedCredentialsProvider,
+    /// Where the provider came from: says what a failure had tried.
+    origin: AuthSource,
     current: RwLock<Option<Cached>>,
     fetching: Mutex<()>,
 }
@@ -35,9 +38,10 @@ struct Cached {
 }
 
 impl CredentialsCache {
-    pub(crate) fn new(provider: SharedCredentialsProvider) -> Self {
+    pub(crate) fn new(provider: SharedCredentialsProvider, origin: AuthSource) -> Self {
         Self {
             provider,
+            origin,
             current: RwLock::new(None),
             fetching: Mutex::new(()),
         }
@@ -93,15 +97,9 @@ impl CredentialsCache {
             .provider
             .provide_credentials()
             .await
-            .map_err(|source| Error::Credentials {
-                message: format!(
-                    "{source}. Looked for, in order: an API key or access keys given to the builder, \
-                     a named profile, ANTHROPIC_AWS_API_KEY, and the default AWS chain (AWS_ACCESS_KEY_ID \
-                     and AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws/config and ~/.aws/credentials, \
-                     SSO, web identity via AWS_WEB_IDENTITY_TOKEN_FILE, ECS container credentials, \
-                     EC2 instance metadata). Provide one of them; nothing was sent"
-                ),
-                source: Some(Box::new(source)),
+            .map_err(|source| {
+                let lookup = credentials_lookup(&self.origin, &source);
+                Error::credentials(lookup, Box::new(source))
             })?;
         let refresh_at = credentials
             .expiry()
@@ -170,7 +168,10 @@ mod tests {
             lifetime,
         };
         (
-            CredentialsCache::new(SharedCredentialsProvider::new(provider)),
+            CredentialsCache::new(
+                SharedCredentialsProvider::new(provider),
+                AuthSource::CredentialsProvider,
+            ),
             calls,
         )
     }
@@ -238,9 +239,10 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn concurrent_forced_refreshes_share_one_fetch() {
         let calls = Arc::new(AtomicUsize::new(0));
-        let cache = Arc::new(CredentialsCache::new(SharedCredentialsProvider::new(Slow(
-            calls.clone(),
-        ))));
+        let cache = Arc::new(CredentialsCache::new(
+            SharedCredentialsProvider::new(Slow(calls.clone())),
+            AuthSource::CredentialsProvider,
+        ));
         cache.get().await.unwrap();
         let tasks: Vec<_> = (0..8)
             .map(|_| {

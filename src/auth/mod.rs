@@ -49,6 +49,7 @@ impl Auth {
             AuthChoice::SigV4(provider) => Self::SigV4(SigV4::new(
                 provider,
                 config.region.clone().unwrap_or_default(),
+                config.auth_source.clone(),
             )),
             AuthChoice::None => Self::None,
         }

@@ -22,7 +22,7 @@ use url::Position;
 
 use super::credentials::CredentialsCache;
 use super::{Authorize, OutgoingRequest};
-use crate::config::SIGNING_SERVICE;
+use crate::config::{AuthSource, SIGNING_SERVICE};
 use crate::error::Error;
 
 /// Signs requests with credentials from a cached provider.
@@ -35,9 +35,14 @@ pub(crate) struct SigV4 {
 }
 
 impl SigV4 {
-    pub(crate) fn new(provider: SharedCredentialsProvider, region: String) -> Self {
+    /// Signs in `region` with credentials from `provider`, which came from `origin`.
+    pub(crate) fn new(
+        provider: SharedCredentialsProvider,
+        region: String,
+        origin: AuthSource,
+    ) -> Self {
         Self {
-            credentials: CredentialsCache::new(provider),
+            credentials: CredentialsCache::new(provider, origin),
             region,
             clock_skew_ms: AtomicI64::new(0),
         }
@@ -179,6 +184,7 @@ mod tests {
         SigV4::new(
             SharedCredentialsProvider::new(Credentials::for_tests()),
             "us-west-2".into(),
+            AuthSource::CredentialsProvider,
         )
     }
 

@@ -37,6 +37,7 @@ pub(crate) const ENV_BASE_URL: &str = "ANTHROPIC_AWS_BASE_URL";
 mod aws_chain;
 mod sdk_config;
 
+pub(crate) use aws_chain::credentials_lookup;
 use aws_chain::{default_chain, profile_provider, profile_region};
 pub(crate) use sdk_config::SdkDefaults;
 

@@ -36,6 +36,7 @@
 mod api_error;
 mod aws;
 mod batch;
+mod credentials;
 mod error_code;
 mod error_type;
 mod file;
@@ -51,6 +52,7 @@ use http::{HeaderMap, StatusCode};
 pub use api_error::ApiError;
 pub(crate) use api_error::snippet;
 pub use batch::BatchError;
+pub use credentials::{CredentialsAttempt, CredentialsLookup};
 pub use error_code::ErrorCode;
 pub use error_type::ErrorType;
 pub use file::FileError;
@@ -96,11 +98,13 @@ pub enum Error {
     /// AWS credentials could not be resolved; nothing was sent.
     #[error("could not load AWS credentials: {message}")]
     Credentials {
-        /// Where the client looked and what to do next.
+        /// Where the client looked and what to do next: `lookup`'s `Display` when there is one.
         message: String,
         /// The credential provider's own error.
         #[source]
         source: Option<BoxError>,
+        /// The sources consulted, in order, and what each said.
+        lookup: Option<CredentialsLookup>,
     },
     /// The request could not be signed; nothing was sent.
     #[error("could not sign the request: {message}")]
@@ -240,6 +244,35 @@ impl Error {
     pub(crate) fn config(message: impl Into<String>) -> Self {
         Self::Config {
             message: message.into(),
+        }
+    }
+
+    /// A credentials failure after `lookup`; its message is the lookup's `Display`.
+    pub(crate) fn credentials(lookup: CredentialsLookup, source: BoxError) -> Self {
+        Self::Credentials {
+            message: lookup.to_string(),
+            source: Some(source),
+            lookup: Some(lookup),
+        }
+    }
+
+    /// For [`Error::Credentials`]: the sources the client consulted, in order, and what each
+    /// said (the error's message is made from it).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) {
+    /// if let Err(err) = client.models().list(&Default::default()).await
+    ///     && let Some(lookup) = err.credentials_lookup()
+    /// {
+    ///     let tried: Vec<&str> = lookup.sources().collect();
+    ///     eprintln!("no credentials; tried {tried:?}");
+    /// }
+    /// # }
+    /// ```
+    pub fn credentials_lookup(&self) -> Option<&CredentialsLookup> {
+        match self {
+            Self::Credentials { lookup, .. } => lookup.as_ref(),
+            _ => None,
         }
     }
 

@@ -182,9 +182,15 @@ impl CliError {
         let (kind, message) = match e {
             Error::Api(api) => (api.error_type().as_str(), api.message().to_owned()),
             Error::Config { message } => ("configuration_error", message.clone()),
-            Error::Credentials { message, source } => {
-                ("credentials_error", with_source(message, source.as_deref()))
-            }
+            // The lookup's message already holds what every source said.
+            Error::Credentials {
+                message,
+                lookup: Some(_),
+                ..
+            } => ("credentials_error", message.clone()),
+            Error::Credentials {
+                message, source, ..
+            } => ("credentials_error", with_source(message, source.as_deref())),
             Error::Signing { message, source } => {
                 ("signing_error", with_source(message, source.as_deref()))
             }

@@ -19,26 +19,59 @@ const SESSION_TOKEN: &str = "emulator-session-token//";
 const REGION: &str = "eu-west-3";
 const WORKSPACE: &str = "wrkspc_cli_test";
 
-/// Kills the emulator when the test ends, however it ends.
+/// Stops the emulator when the test ends: with SIGTERM, as a user's Ctrl-C or service manager
+/// would, so that it removes its files directory; with SIGKILL only when the test panicked.
 struct Running(Child);
+
+impl Running {
+    /// Sends SIGTERM and waits for the process to exit.
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        self.signal("TERM")
+    }
+
+    /// Sends `SIG{name}` and waits for the process to exit.
+    fn signal(&mut self, name: &str) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args([&format!("-{name}"), &self.0.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill -{name} failed: {sent}");
+        self.0.wait().expect("the emulator exits")
+    }
+}
 
 impl Drop for Running {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        if matches!(self.0.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        if std::thread::panicking() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        } else {
+            self.terminate();
+        }
     }
 }
 
 /// Starts `anthropic-aws emulator` with `args`; returns it and its base URL.
 fn start(args: &[&str]) -> (Running, String) {
-    let child = Command::new(BIN)
+    start_with_tmpdir(args, None)
+}
+
+/// As [`start`], with `TMPDIR` (where the emulator makes its files directory) set to `tmpdir`.
+fn start_with_tmpdir(args: &[&str], tmpdir: Option<&Path>) -> (Running, String) {
+    let mut command = Command::new(BIN);
+    command
         .arg("emulator")
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
+        .stderr(Stdio::piped());
+    if let Some(tmpdir) = tmpdir {
+        command.env("TMPDIR", tmpdir);
+    }
+    let child = command.spawn().expect("the binary starts");
     let mut running = Running(child);
     let stdout = running.0.stdout.take().expect("stdout is piped");
     let mut lines = BufReader::new(stdout).lines();
@@ -212,7 +245,7 @@ async fn the_emulator_subcommand_serves_signed_requests_and_logs_them() {
 #[test]
 fn without_credentials_it_warns_that_everything_will_be_rejected() {
     let (mut emulator, _url) = start(&[]);
-    emulator.0.kill().expect("kill");
+    emulator.terminate();
     let output = emulator.0.wait_with_output_stderr();
     assert!(
         output.contains("every signed request will be rejected"),
@@ -235,7 +268,33 @@ fn a_broken_credentials_file_is_a_usage_error() {
     assert!(stderr.contains("no aws_secret_access_key"), "{stderr}");
 }
 
-/// Reads what is left of a killed child's stderr.
+#[test]
+fn sigterm_and_sigint_stop_it_cleanly_and_remove_its_files_directory() {
+    for signal in ["TERM", "INT"] {
+        let tmpdir = tempfile::tempdir().expect("temp dir");
+        let (mut emulator, _url) =
+            start_with_tmpdir(&["--api-key", "sk-test"], Some(tmpdir.path()));
+        let made: Vec<_> = std::fs::read_dir(tmpdir.path())
+            .expect("read the temp dir")
+            .map(|entry| entry.expect("an entry").file_name())
+            .collect();
+        assert_eq!(made.len(), 1, "{made:?}");
+        assert!(
+            made[0]
+                .to_string_lossy()
+                .starts_with("anthropic-aws-emulator-files-"),
+            "{made:?}"
+        );
+        let status = emulator.signal(signal);
+        assert!(status.success(), "SIG{signal}: {status}");
+        let left: Vec<_> = std::fs::read_dir(tmpdir.path())
+            .expect("read the temp dir")
+            .collect();
+        assert!(left.is_empty(), "SIG{signal} left behind: {left:?}");
+    }
+}
+
+/// Reads what is left of a stopped child's stderr.
 trait StderrAfterKill {
     fn wait_with_output_stderr(&mut self) -> String;
 }

@@ -24,6 +24,7 @@ struct HandleInner {
     addr: SocketAddr,
     shared: Arc<Shared>,
     shutdown_tx: watch::Sender<bool>,
+    stopped_rx: watch::Receiver<bool>,
     task: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -62,12 +63,20 @@ impl EmulatorHandle {
     /// runtime.
     pub(crate) fn spawn(listener: TcpListener, addr: SocketAddr, shared: Arc<Shared>) -> Self {
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, Arc::clone(&shared), shutdown_rx));
+        let (stopped_tx, stopped_rx) = watch::channel(false);
+        let serving = server::serve(listener, Arc::clone(&shared), shutdown_rx);
+        let task = tokio::spawn(async move {
+            // `serve` drops its share of the state before this fires; a task that panics or
+            // is aborted drops `stopped_tx`, which a `StopSignal` also takes as stopped.
+            serving.await;
+            stopped_tx.send_replace(true);
+        });
         EmulatorHandle {
             inner: Arc::new(HandleInner {
                 addr,
                 shared,
                 shutdown_tx,
+                stopped_rx,
                 task: Mutex::new(Some(task)),
             }),
         }
@@ -209,6 +218,31 @@ impl EmulatorHandle {
         id
     }
 
+    /// A signal that fires once the server has stopped, for whoever wants to know without
+    /// keeping the server alive: it holds no handle, so the server still stops when the last
+    /// clone is dropped.
+    ///
+    /// ```
+    /// use anthropic_aws_emulator::Emulator;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let emulator = Emulator::builder().api_key("sk-test").start().await?;
+    /// let addr = emulator.addr();
+    /// let signal = emulator.stop_signal();
+    /// assert!(!signal.is_stopped());
+    /// drop(emulator); // the last handle: the server stops in the background
+    /// signal.stopped().await;
+    /// assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn stop_signal(&self) -> StopSignal {
+        StopSignal {
+            stopped: self.inner.stopped_rx.clone(),
+        }
+    }
+
     /// Stops the server (for every clone) and waits until it has stopped.
     pub async fn shutdown(self) {
         self.inner.shutdown_tx.send_replace(true);
@@ -221,5 +255,29 @@ impl EmulatorHandle {
         if let Some(task) = task {
             let _ = task.await;
         }
+    }
+}
+
+/// Fires once an emulator's server has stopped: it no longer listens, its connections are
+/// closed, and, if no [`EmulatorHandle`] is left, its state (uploaded files and their
+/// directory included) is gone. From [`EmulatorHandle::stop_signal`]; clones watch the same
+/// server.
+#[derive(Clone, Debug)]
+pub struct StopSignal {
+    stopped: watch::Receiver<bool>,
+}
+
+impl StopSignal {
+    /// Whether the server has stopped.
+    pub fn is_stopped(&self) -> bool {
+        *self.stopped.borrow() || self.stopped.has_changed().is_err()
+    }
+
+    /// Waits until the server has stopped (at once if it has).
+    pub async fn stopped(&self) {
+        let mut stopped = self.stopped.clone();
+        // An error means the serving task is gone without saying so (aborted or panicked):
+        // stopped all the same.
+        let _ = stopped.wait_for(|stopped| *stopped).await;
     }
 }

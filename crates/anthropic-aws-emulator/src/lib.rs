@@ -114,7 +114,7 @@ pub use batches::{BatchInfo, RequestCounts};
 pub use builder::{Emulator, EmulatorBuilder};
 pub use faults::{Fault, StreamScript};
 pub use files::{FileInfo, synthetic_byte};
-pub use handle::EmulatorHandle;
+pub use handle::{EmulatorHandle, StopSignal};
 pub use recorded::{AuthOutcome, RecordedRequest, RequestAuth};
 pub use sigv4::CredentialStore;
 pub use skills::MAX_UPLOAD_BYTES as SKILLS_MAX_UPLOAD_BYTES;

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use anthropic_aws_emulator::{AuthOutcome, Emulator, Fault};
 use common::{
     AKID, API_KEY, EXPIRED_AKID, Req, SECRET, SESSION_AKID, SESSION_SECRET, TOKEN, WORKSPACE,
-    hello, start,
+    builder, hello, start, started,
 };
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
@@ -424,23 +424,31 @@ async fn faults_are_used_in_order_before_authentication() {
 
 #[tokio::test]
 async fn dropping_the_last_handle_stops_the_server() {
-    let emu = start().await;
+    let parent = tempfile::tempdir().unwrap();
+    let emu = started(builder().files_dir(parent.path())).await;
     let addr = emu.addr();
+    assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 1);
     let clone = emu.clone();
     drop(emu);
     // A clone keeps it alive.
     let answer = Req::new(&clone, "GET", "/").send(addr).await;
     assert_eq!(answer.status, 403);
+    let signal = clone.stop_signal();
+    assert!(!signal.is_stopped(), "a clone keeps it alive");
+    // An idle connection, open while the server stops.
+    let idle = TcpStream::connect(addr).await.unwrap();
     drop(clone);
-    let mut refused = false;
-    for _ in 0..100 {
-        if TcpStream::connect(addr).await.is_err() {
-            refused = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    assert!(refused, "still accepting after the last handle was dropped");
+    signal.stopped().await;
+    assert!(signal.is_stopped());
+    let refused = TcpStream::connect(addr).await;
+    assert!(
+        refused.is_err(),
+        "still accepting after the last handle was dropped"
+    );
+    // Its state is gone with it: the files directory was removed.
+    let left: Vec<_> = std::fs::read_dir(parent.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+    drop(idle);
 }
 
 #[test]

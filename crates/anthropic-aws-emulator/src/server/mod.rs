@@ -76,7 +76,10 @@ pub(crate) async fn serve(
     drop(listener);
     let drain = async { while connections.join_next().await.is_some() {} };
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, drain).await;
+    // Those still running past the grace are aborted, and awaited so that they are gone
+    // (their connections closed, their share of `shared` dropped) when this returns.
     connections.abort_all();
+    while connections.join_next().await.is_some() {}
 }
 
 /// The next connection, once a slot is free (clients beyond the limit wait
