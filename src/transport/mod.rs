@@ -103,7 +103,11 @@ impl Transport {
         Box::pin(async move { self.read_whole(&call, span).await })
     }
 
-    async fn read_whole(&self, call: &Call<'_>, span: &Span) -> Result<(ResponseMeta, Bytes), Error> {
+    async fn read_whole(
+        &self,
+        call: &Call<'_>,
+        span: &Span,
+    ) -> Result<(ResponseMeta, Bytes), Error> {
         let mut retries = self.retries(call);
         let read = |response| read_success_body(response, MAX_RESPONSE_BYTES);
         self.run(call, &mut retries, span, read).await
@@ -259,7 +263,11 @@ impl Transport {
         // Sized for what the attempt adds (content type, accept, user agent, retry count,
         // host, date, token, signature, a beta), so that it never grows.
         let mut own = HeaderMap::with_capacity(headers.len() + 10);
-        own.extend(headers.iter().map(|(name, value)| (name.clone(), value.clone())));
+        own.extend(
+            headers
+                .iter()
+                .map(|(name, value)| (name.clone(), value.clone())),
+        );
         let mut request = OutgoingRequest {
             method: call.method.clone(),
             url: url.clone(),
