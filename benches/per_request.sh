@@ -4,17 +4,27 @@
 # canned server process, alternating, under /usr/bin/time. Prints every run, the medians
 # and the client/bare ratios of CPU (user + sys), wall time and peak RSS.
 #
-#   bash benches/per_request.sh [RUNS]      # default 5 runs of each contender and level
+#   bash benches/per_request.sh [RUNS] [--pin]
+#
+# RUNS defaults to 5 per contender and level. With --pin the server runs on CPU 1 and the
+# contender (all its threads) on CPU 0, so that neither steals the other's core: less noise
+# from the scheduler, at the price of a setting no user runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
+server_cpu=()
+contender_cpu=()
+if [[ "${2:-}" == "--pin" ]]; then
+    server_cpu=(taskset -c 1)
+    contender_cpu=(taskset -c 0)
+fi
 levels=("1 20000" "64 40000")
 
 cargo build --release --example per_request
 bin=target/release/examples/per_request
 
 log=$(mktemp)
-"$bin" serve >"$log" &
+"${server_cpu[@]}" "$bin" serve >"$log" &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -f "$log" "$log".*' EXIT
 for _ in $(seq 50); do
@@ -22,31 +32,34 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 url=$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -1)
-echo "server: $url (pid $server); $(nproc) cpus; $runs runs per contender and level"
+echo "server: $url (pid $server); $(nproc) cpus; $runs runs per contender and level${2:+; $2}"
 
 median() { sort -g | awk '{v[NR]=$1} END{print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 
 for level in "${levels[@]}"; do
     read -r c n <<<"$level"
-    : >"$log.client"
-    : >"$log.bare"
+    : >"$log.runs"
     for run in $(seq "$runs"); do
         # Alternate who goes first, so drift hits both alike.
         order=(client bare)
         ((run % 2 == 0)) && order=(bare client)
         for who in "${order[@]}"; do
-            /usr/bin/time -f "%e %U %S %M" -o "$log.t" "$bin" "$who" --url "$url" -n "$n" -c "$c" >/dev/null
+            "${contender_cpu[@]}" /usr/bin/time -f "%e %U %S %M" -o "$log.t" "$bin" "$who" --url "$url" -n "$n" -c "$c" >/dev/null
             read -r wall user sys rss <"$log.t"
             cpu=$(echo "$user + $sys" | bc -l)
-            echo "$wall $cpu $rss" >>"$log.$who"
-            printf 'c=%-3s n=%-6s run %s %-6s wall %6.2f s  cpu %6.2f s  peak %6d kB  (%.1f µs cpu/req)\n' \
+            echo "$run $who $wall $cpu $rss" >>"$log.runs"
+            printf 'c=%-3s n=%-6s run %-2s %-6s wall %6.2f s  cpu %6.2f s  peak %6d kB  (%.1f µs cpu/req)\n' \
                 "$c" "$n" "$run" "$who" "$wall" "$cpu" "$rss" "$(echo "$cpu * 1000000 / $n" | bc -l)"
         done
     done
-    for col in 1 2 3; do
-        a=$(cut -d' ' -f$col "$log.client" | median)
-        b=$(cut -d' ' -f$col "$log.bare" | median)
-        name=$(echo "wall cpu peak_rss" | cut -d' ' -f$col)
-        printf 'c=%-3s median %-8s client %10s  bare %10s  client/bare %.3f\n' "$c" "$name" "$a" "$b" "$(echo "$a / $b" | bc -l)"
+    # Per measure: each contender's median, and the median of the per-run ratios (a run is
+    # one client and one bare process, back to back).
+    for col in 3 4 5; do
+        name=$(echo "- - wall cpu peak_rss" | cut -d' ' -f$col)
+        a=$(awk -v k=$col '$2 == "client" {print $k}' "$log.runs" | median)
+        b=$(awk -v k=$col '$2 == "bare" {print $k}' "$log.runs" | median)
+        r=$(awk -v k=$col '{v[$1" "$2]=$k} END{for (key in v) {split(key, p, " "); if (p[2] == "client") print v[key] / v[p[1]" bare"]}}' "$log.runs" | median)
+        printf 'c=%-3s %-8s median client %9s  bare %9s  ratio of medians %.3f  median of run ratios %.3f\n' \
+            "$c" "$name" "$a" "$b" "$(echo "$a / $b" | bc -l)" "$r"
     done
 done

@@ -67,6 +67,17 @@ impl Caller {
     }
 
     async fn one(&self) -> (bool, u64) {
+        // A diagnostic: this many nanoseconds of busy work per request more, to see what a
+        // little extra work costs in CPU once the scheduler has had its say.
+        if let Some(ns) = std::env::var("PER_REQUEST_BARE_SPIN_NS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            let start = std::time::Instant::now();
+            while start.elapsed().as_nanos() < u128::from(ns) {
+                std::hint::spin_loop();
+            }
+        }
         let body = serde_json::to_vec(&self.params).expect("serialize");
         let mut headers = vec![
             ("anthropic-version", "2023-06-01".to_owned()),

@@ -175,10 +175,13 @@ fn main() -> ExitCode {
         canned::serve();
         return ExitCode::SUCCESS;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    // PER_REQUEST_RUNTIME=current: a single-thread runtime, to tell the work from the
+    // scheduling when profiling.
+    let mut runtime = match std::env::var("PER_REQUEST_RUNTIME").as_deref() {
+        Ok("current") => tokio::runtime::Builder::new_current_thread(),
+        _ => tokio::runtime::Builder::new_multi_thread(),
+    };
+    let runtime = runtime.enable_all().build().expect("runtime");
     let tally = Arc::new(Tally::default());
     let start = Instant::now();
     match args.mode.as_str() {

@@ -207,11 +207,13 @@ impl RawMessages<'_> {
 /// The official SDKs' rule: a non-streaming request is expected to take up to
 /// 3600 s × max_tokens / 128 000; beyond 10 minutes it must stream.
 fn refuse_long_requests(max_tokens: u32) -> Result<(), Error> {
-    let expected = Duration::from_secs(3600).mul_f64(f64::from(max_tokens) / 128_000.0);
-    if expected > NON_STREAMING_LIMIT {
+    // An hour per 128,000 tokens, in milliseconds: integer work on every call, the
+    // `Duration` only for the error.
+    let expected_ms = u64::from(max_tokens) * 3_600_000 / 128_000;
+    if u128::from(expected_ms) > NON_STREAMING_LIMIT.as_millis() {
         return Err(Error::StreamingRequired {
             max_tokens,
-            expected,
+            expected: Duration::from_millis(expected_ms),
         });
     }
     Ok(())

@@ -19,8 +19,12 @@ pub(super) async fn read_success_body(
     cap: usize,
 ) -> Result<Bytes, BodyError> {
     let declared = response.content_length();
-    if declared.is_some_and(|n| n > cap as u64) {
-        return Err(BodyError::TooLarge { declared });
+    match declared {
+        Some(n) if n > cap as u64 => return Err(BodyError::TooLarge { declared }),
+        // HTTP/1 reads no more than a declared length (more is a protocol error), so the
+        // body is bounded already: read it whole, as `reqwest` does.
+        Some(_) => return response.bytes().await.map_err(BodyError::Transport),
+        None => {}
     }
     let Some(first) = response.chunk().await.map_err(BodyError::Transport)? else {
         return Ok(Bytes::new());

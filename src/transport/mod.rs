@@ -311,9 +311,13 @@ impl Transport {
         self.auth.authorize(&mut request).await?;
 
         let timeout = self.timeout(&call.options);
+        let own_connect_timeout;
         let http = match call.options.connect_timeout {
-            Some(connect) if connect != self.config.connect_timeout => http_client(connect)?,
-            _ => self.http.clone(),
+            Some(connect) if connect != self.config.connect_timeout => {
+                own_connect_timeout = http_client(connect)?;
+                &own_connect_timeout
+            }
+            _ => &self.http,
         };
         if let Some(observe) = &self.config.wire_observer {
             observe(&WireEvent::Request {
@@ -329,13 +333,14 @@ impl Transport {
             Some(streamed) => (streamed.open)().await?,
             None => request.body.into(),
         };
-        let mut builder = http
-            .request(request.method, request.url)
-            .headers(request.headers)
-            .body(body);
+        // Built whole, so that the signed header map moves into it as it is (a builder would
+        // insert its headers one by one into a map of its own).
+        let mut outgoing = reqwest::Request::new(request.method, request.url);
+        *outgoing.headers_mut() = request.headers;
+        *outgoing.body_mut() = Some(body);
         let response = if call.streaming {
             // Until the headers arrive; the stream then watches its own silences.
-            match tokio::time::timeout(timeout, builder.send()).await {
+            match tokio::time::timeout(timeout, http.execute(outgoing)).await {
                 Ok(sent) => sent,
                 Err(_) => {
                     return Err(Error::Timeout {
@@ -348,8 +353,8 @@ impl Transport {
                 }
             }
         } else {
-            builder = builder.timeout(timeout);
-            builder.send().await
+            *outgoing.timeout_mut() = Some(timeout);
+            http.execute(outgoing).await
         }
         .map_err(|e| self.transport_error(e, &call.options, None))?;
 
