@@ -18,7 +18,10 @@ if [[ "${2:-}" == "--pin" ]]; then
     server_cpu=(taskset -c 1)
     contender_cpu=(taskset -c 0)
 fi
-levels=("1 20000" "64 40000")
+# concurrency, requests, and whether the harness keeps every JoinHandle until the end (as many
+# do: a finished task's memory then lives until it is joined, so the size of the request's
+# future shows in the peak RSS).
+levels=("1 20000" "64 40000" "1 20000 --keep-handles" "64 40000 --keep-handles")
 
 cargo build --release --example per_request
 bin=target/release/examples/per_request
@@ -37,19 +40,19 @@ echo "server: $url (pid $server); $(nproc) cpus; $runs runs per contender and le
 median() { sort -g | awk '{v[NR]=$1} END{print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 
 for level in "${levels[@]}"; do
-    read -r c n <<<"$level"
+    read -r c n keep <<<"$level"
     : >"$log.runs"
     for run in $(seq "$runs"); do
         # Alternate who goes first, so drift hits both alike.
         order=(client bare)
         ((run % 2 == 0)) && order=(bare client)
         for who in "${order[@]}"; do
-            "${contender_cpu[@]}" /usr/bin/time -f "%e %U %S %M" -o "$log.t" "$bin" "$who" --url "$url" -n "$n" -c "$c" >/dev/null
+            "${contender_cpu[@]}" /usr/bin/time -f "%e %U %S %M" -o "$log.t" "$bin" "$who" --url "$url" -n "$n" -c "$c" $keep >/dev/null
             read -r wall user sys rss <"$log.t"
             cpu=$(echo "$user + $sys" | bc -l)
             echo "$run $who $wall $cpu $rss" >>"$log.runs"
-            printf 'c=%-3s n=%-6s run %-2s %-6s wall %6.2f s  cpu %6.2f s  peak %6d kB  (%.1f µs cpu/req)\n' \
-                "$c" "$n" "$run" "$who" "$wall" "$cpu" "$rss" "$(echo "$cpu * 1000000 / $n" | bc -l)"
+            printf 'c=%-3s n=%-6s%s run %-2s %-6s wall %6.2f s  cpu %6.2f s  peak %6d kB  (%.1f µs cpu/req)\n' \
+                "$c" "$n" "${keep:+ $keep}" "$run" "$who" "$wall" "$cpu" "$rss" "$(echo "$cpu * 1000000 / $n" | bc -l)"
         done
     done
     # Per measure: each contender's median, and the median of the per-run ratios (a run is
@@ -59,7 +62,7 @@ for level in "${levels[@]}"; do
         a=$(awk -v k=$col '$2 == "client" {print $k}' "$log.runs" | median)
         b=$(awk -v k=$col '$2 == "bare" {print $k}' "$log.runs" | median)
         r=$(awk -v k=$col '{v[$1" "$2]=$k} END{for (key in v) {split(key, p, " "); if (p[2] == "client") print v[key] / v[p[1]" bare"]}}' "$log.runs" | median)
-        printf 'c=%-3s %-8s median client %9s  bare %9s  ratio of medians %.3f  median of run ratios %.3f\n' \
-            "$c" "$name" "$a" "$b" "$(echo "$a / $b" | bc -l)" "$r"
+        printf 'c=%-3s%s %-8s median client %9s  bare %9s  ratio of medians %.3f  median of run ratios %.3f\n' \
+            "$c" "${keep:+ $keep}" "$name" "$a" "$b" "$(echo "$a / $b" | bc -l)" "$r"
     done
 done
