@@ -2,7 +2,7 @@
 # Every benchmark of benches/README.md, in one run, on this machine.
 #
 #   bash benches/run.sh            # everything (about 6 minutes on 2 cores)
-#   bash benches/run.sh --quick    # shorter criterion runs and fewer load requests
+#   bash benches/run.sh --quick    # shorter criterion runs and fewer per-request runs
 #
 # Needs /usr/bin/time (Debian package `time`) for the peak-RSS figures.
 set -euo pipefail
@@ -11,17 +11,17 @@ cd "$(dirname "$0")/.."
 quick=false
 [[ "${1:-}" == "--quick" ]] && quick=true
 criterion_args=()
-load_n=40000
+per_request_runs=5
 if $quick; then
     criterion_args=(-- --quick)
-    load_n=8000
+    per_request_runs=2
 fi
 
 echo "## machine"
 echo "cpus: $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 rustc --version
 
-cargo build --release -p anthropic-aws-cli -p anthropic-aws --example load --example stream_memory \
+cargo build --release -p anthropic-aws-cli -p anthropic-aws --example per_request --example stream_memory \
     --example batch_results_bench --example files_bench
 
 echo
@@ -33,8 +33,8 @@ echo "## SSE parser (criterion)"
 cargo bench --bench sse "${criterion_args[@]}"
 
 echo
-echo "## end to end against the emulator in fast mode"
-target/release/examples/load -n "$load_n" --rounds 20 -c 1,64
+echo "## per request: client vs bare aws-sigv4 + reqwest, canned server, own processes"
+bash benches/per_request.sh "$per_request_runs"
 
 echo
 echo "## batch results: client vs bare reqwest + serde_json loop"

@@ -247,6 +247,29 @@ mod tests {
     }
 
     #[test]
+    fn headers_over_borrows_the_defaults_until_a_header_option_is_set() {
+        let defaults = client_headers();
+        let untouched = RequestOptions::new()
+            .timeout(Duration::from_secs(5))
+            .headers_over(&defaults)
+            .unwrap();
+        assert!(matches!(untouched, Cow::Borrowed(_)));
+        for options in [
+            RequestOptions::new().header("x-extra", "1"),
+            RequestOptions::new().beta("c-3"),
+            RequestOptions::new().workspace_id("wrkspc_request"),
+            RequestOptions::new().user_profile_id("prof_1"),
+        ] {
+            let over = options.headers_over(&defaults).unwrap();
+            assert!(matches!(over, Cow::Owned(_)), "{options:?}");
+            let mut expected = client_headers();
+            options.apply_headers(&mut expected).unwrap();
+            assert_eq!(*over, expected, "{options:?}");
+            assert_ne!(*over, defaults, "{options:?}");
+        }
+    }
+
+    #[test]
     fn request_headers_go_over_the_clients() {
         let mut headers = client_headers();
         RequestOptions::new()

@@ -1,6 +1,7 @@
 //! What the README's "Retries, timeouts, limits" section promises, over loopback HTTP: which
 //! statuses are retried, a timeout retried, a server clock behind corrected, the 32,000,000-byte
-//! request limit (MB, not MiB), the 64 KiB error-body cap and the connect timeout.
+//! request limit (MB, not MiB), the 64 KiB error-body cap, the connect timeout, and a pending
+//! call's small future.
 
 mod common;
 
@@ -189,4 +190,30 @@ async fn an_endpoint_that_never_completes_the_handshake_hits_the_connect_timeout
         other => panic!("expected a connect timeout, got {other:?}"),
     }
     assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn a_pending_call_holds_under_one_kib_until_it_is_polled_and_after() {
+    // Sizes are fixed at compile time: no request is sent. The attempt loop's state (kilobytes)
+    // lives on the heap, so that spawned calls and finished tasks not yet joined stay small.
+    let platform = platform().await;
+    let client = builder(&platform)
+        .access_key(ACCESS_KEY, SECRET)
+        .build()
+        .await
+        .unwrap();
+    let params = hello();
+    let messages = client.messages();
+    let create = messages.create(&params);
+    let size = std::mem::size_of_val(&create);
+    assert!(size < 1024, "the future create() returns is {size} bytes");
+    drop(create);
+    let models = client.models();
+    let get = models.get(MODEL);
+    let size = std::mem::size_of_val(&get);
+    assert!(
+        size < 1024,
+        "the future models().get() returns is {size} bytes"
+    );
+    assert_eq!(platform.request_count(), 0, "nothing was sent");
 }

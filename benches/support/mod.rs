@@ -1,5 +1,5 @@
-//! What the signing bench (`benches/signing.rs`) and the load example (`examples/load.rs`)
-//! share: the request, the credentials, a canned-answer server and the client's way of signing.
+//! What the signing bench (`benches/signing.rs`) and the examples that compare the client with
+//! a bare loop share: the request, the credentials, a canned-answer server and the client's way of signing.
 
 #![allow(dead_code)] // Each user takes a different part.
 
