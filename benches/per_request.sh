@@ -42,6 +42,11 @@ median() { sort -g | awk '{v[NR]=$1} END{print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[
 for level in "${levels[@]}"; do
     read -r c n keep <<<"$level"
     : >"$log.runs"
+    # A warm-up of each, not counted: the first process after a build or a pause pays for
+    # cold caches, and would always be the client.
+    for who in client bare; do
+        "${contender_cpu[@]}" "$bin" "$who" --url "$url" -n $((n / 10)) -c "$c" >/dev/null
+    done
     for run in $(seq "$runs"); do
         # Alternate who goes first, so drift hits both alike.
         order=(client bare)

@@ -13,10 +13,10 @@
 //! unless every answer parsed and carried both IDs. `benches/per_request.sh` runs them side
 //! by side under `/usr/bin/time -v` and prints the ratios.
 //!
-//! The server (`serve`) costs next to nothing: one thread, a fixed answer, no verification.
+//! The server (`serve`, `support::start_noop_server`) costs next to nothing: one thread, a
+//! fixed answer with both IDs, nothing verified.
 
 mod bare;
-mod canned;
 mod client;
 
 use std::process::ExitCode;
@@ -24,43 +24,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use anthropic_aws::types::{MessageCreateParams, MessageParam};
 use tokio::sync::Semaphore;
 
-pub const REGION: &str = "us-west-2";
-pub const WORKSPACE: &str = "wrkspc_01BenchWorkspace0000000";
-pub const ACCESS_KEY: &str = "ASIAEXAMPLEBENCHKEY01";
-pub const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-/// A session token of realistic size (STS tokens run to several hundred bytes).
-pub const SESSION_TOKEN: &str = concat!(
-    "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLXdlc3QtMiJHMEUCIQDb2JlbmNobWFya3Nlc3Npb250b2tlbgIgZXhh",
-    "bXBsZWV4YW1wbGVleGFtcGxlZXhhbXBsZWV4YW1wbGUqnAIIURABGgw0NTY3ODkwMTIzNDUiDHNpZ25pbmdiZW5jaG1h",
-    "cmsq+QF0aGlzaXNhbm90cmVhbHRva2VuYnV0aXRpc2FzbG9uZ2FzYXJlYWxvbmV0aGlzaXNhbm90cmVhbHRva2VuYnV0",
-    "aXRpc2FzbG9uZ2FzYXJlYWxvbmV0aGlzaXNhbm90cmVhbHRva2VuYnV0aXRpc2FzbG9uZ2FzYXJlYWxvbmUwhvfTtgY6",
-);
+// The request, the credentials and the canned-answer server are the benchmarks' shared facts;
+// nothing of the bare loop comes from there.
+#[path = "../../benches/support/mod.rs"]
+mod support;
 
-/// A realistic ~1 KB Messages request, typed.
-pub fn params() -> MessageCreateParams {
-    MessageCreateParams::new(
-        "claude-opus-4-8",
-        1024,
-        vec![MessageParam::user(
-            "Here is a short incident report from last night's on-call shift. The payments \
-             service returned elevated 5xx rates between 02:10 and 02:35 UTC after a config \
-             push raised the connection pool size beyond what the database proxy allows. \
-             Retries from three upstream callers amplified the load. The push was rolled back \
-             at 02:31 and error rates recovered within four minutes. Please summarize the \
-             incident in three bullet points for the weekly reliability review, name the \
-             root cause and the contributing factors, and suggest two follow-up actions that \
-             would have prevented or shortened the outage. Keep it under 120 words.",
-        )],
-    )
-    .system(
-        "You are a concise site-reliability assistant. Answer in plain English, prefer \
-         bullet points, never invent facts that are not in the report, and say so when \
-         something is unknown.",
-    )
-}
+pub use support::{ACCESS_KEY, REGION, SECRET_KEY, SESSION_TOKEN, WORKSPACE, params};
+
+/// `usage.output_tokens` of the canned answer (`support::CANNED`); the contenders add them
+/// up as a check.
+const OUTPUT_TOKENS: u64 = 64;
 
 /// What one request gave back, checked once per run.
 #[derive(Default)]
@@ -172,8 +147,10 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if args.mode == "serve" {
-        canned::serve();
-        return ExitCode::SUCCESS;
+        println!("listening on http://{}", support::start_noop_server());
+        loop {
+            std::thread::park();
+        }
     }
     // PER_REQUEST_RUNTIME=current: a single-thread runtime, to tell the work from the
     // scheduling when profiling.
@@ -215,7 +192,7 @@ fn main() -> ExitCode {
         wall.as_secs_f64(),
         wall.as_secs_f64() * 1e6 / args.n as f64,
     );
-    if both != args.n as u64 || tokens != canned::OUTPUT_TOKENS * args.n as u64 {
+    if both != args.n as u64 || tokens != OUTPUT_TOKENS * args.n as u64 {
         eprintln!("not every answer was read whole");
         return ExitCode::FAILURE;
     }
