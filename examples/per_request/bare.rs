@@ -67,8 +67,8 @@ impl Caller {
     }
 
     async fn one(&self) -> (bool, u64) {
-        // A diagnostic: this many nanoseconds of busy work per request more, to see what a
-        // little extra work costs in CPU once the scheduler has had its say.
+        // A calibration: this many nanoseconds of busy work more per request, to see how a known
+        // difference shows in the figures.
         if let Some(ns) = std::env::var("PER_REQUEST_BARE_SPIN_NS")
             .ok()
             .and_then(|v| v.parse::<u64>().ok())
