@@ -2,7 +2,7 @@
 //!
 //! * `sign_build/*`: the per-attempt work in-process, no network:
 //!   - `client_replica`: a line-for-line copy of what the client does per attempt
-//!     (`transport.rs` `Transport::attempt` + `auth/sigv4.rs` `SigV4::sign`, which are
+//!     (`transport/attempt.rs` `Transport::attempt` + `auth/sigv4.rs` `SigV4::sign`, which are
 //!     crate-private): clone the default headers, add content-type, accept, user-agent,
 //!     x-stainless-retry-count, host with port, sign with `aws-sigv4` (session token
 //!     included), insert the signed headers; ~1 KB JSON body.
@@ -69,7 +69,12 @@ impl Replica {
         // Transport::attempt
         let method = Method::POST;
         let url = self.url.clone();
-        let mut headers = self.defaults.clone();
+        let mut headers = HeaderMap::with_capacity(self.defaults.len() + 10);
+        headers.extend(
+            self.defaults
+                .iter()
+                .map(|(name, value)| (name.clone(), value.clone())),
+        );
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));

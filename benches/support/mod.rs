@@ -96,11 +96,8 @@ pub fn sign_like_client(
     headers: &mut HeaderMap,
     body: &[u8],
 ) {
-    let host = match url.port() {
-        Some(port) => format!("{}:{port}", url.host_str().expect("host")),
-        None => url.host_str().expect("host").to_owned(),
-    };
-    headers.insert(HOST, HeaderValue::from_str(&host).expect("host header"));
+    let host = &url[url::Position::BeforeHost..url::Position::AfterPort];
+    headers.insert(HOST, HeaderValue::from_str(host).expect("host header"));
     let identity = credentials.clone().into();
     let params = v4::SigningParams::builder()
         .identity(&identity)

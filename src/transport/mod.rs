@@ -6,6 +6,7 @@
 //! IDs. The [`prepare_request`](crate::ClientBuilder::prepare_request) hook runs on every
 //! attempt, just before authentication.
 
+mod attempt;
 mod body;
 mod call;
 mod classify;
@@ -17,28 +18,21 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, USER_AGENT};
-use http::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Url;
 use tracing::{Instrument, Span};
 
-use crate::auth::{Auth, Authorize, OutgoingRequest};
+use crate::auth::Auth;
 use crate::config::Config;
-use crate::error::{ApiError, Error, Route, TimeoutKind};
-use crate::request_hook::RequestParts;
-use crate::request_id::RequestIds;
+use crate::error::Error;
 use crate::request_options::RequestOptions;
 use crate::response::ResponseMeta;
 use crate::retry::{Next, Retries};
-use crate::wire::WireEvent;
-use body::{BodyError, read_capped, read_success_body};
+use body::{BodyError, read_success_body};
 pub(crate) use call::Call;
 use http_client::http_client;
 pub(crate) use streamed::{OpenBody, StreamedBody};
 pub(crate) use telemetry::GenAi;
 
-/// Error bodies are read up to this many bytes; the rest is dropped.
-const MAX_ERROR_BODY: usize = 64 * 1024;
 /// The most of one answer the client holds in memory: a successful non-streaming body (a
 /// declared `Content-Length` over it is refused before a byte is read), or the content a
 /// stream's [`final_message`](crate::MessageStream::final_message) accumulates. Past it the
@@ -46,8 +40,6 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Plain streaming ([`MessageStream`](crate::MessageStream) events, [`TextStream`](crate::TextStream))
 /// holds one event at a time and has no such bound.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
-const RETRY_COUNT_HEADER: HeaderName = HeaderName::from_static("x-stainless-retry-count");
-const USER_AGENT_VALUE: &str = concat!("anthropic-aws-rust/", env!("CARGO_PKG_VERSION"));
 
 /// One exchange in flight: its response's metadata and what was read of it. The attempt
 /// loop's state (the exchange, signing, the backoff timer) runs to kilobytes, so it lives on
@@ -249,157 +241,6 @@ impl Transport {
         .await
     }
 
-    /// One attempt: the call's `headers` (the client's, with the request's options over them)
-    /// and its own, fresh authentication, send, classify. A success comes back with
-    /// its request IDs, read once here.
-    async fn attempt(
-        &self,
-        call: &Call<'_>,
-        url: &Url,
-        headers: &HeaderMap,
-        retries: u32,
-        span: &Span,
-    ) -> Result<(reqwest::Response, RequestIds), Error> {
-        // Sized for what the attempt adds (content type, accept, user agent, retry count,
-        // host, date, token, signature, a beta), so that it never grows.
-        let mut own = HeaderMap::with_capacity(headers.len() + 10);
-        own.extend(
-            headers
-                .iter()
-                .map(|(name, value)| (name.clone(), value.clone())),
-        );
-        let mut request = OutgoingRequest {
-            method: call.method.clone(),
-            url: url.clone(),
-            headers: own,
-            body: call.body.clone().unwrap_or_default(),
-            payload_hash: None,
-        };
-        let headers = &mut request.headers;
-        match &call.streamed {
-            Some(streamed) => {
-                headers.insert(CONTENT_TYPE, streamed.content_type.clone());
-                // Sent as declared, never chunked; signed like every other header.
-                headers.insert(CONTENT_LENGTH, HeaderValue::from(streamed.len));
-                request.payload_hash = streamed.payload_hash.clone();
-            }
-            None => {
-                // A raw call's own content-type stays; every other body is JSON.
-                headers
-                    .entry(CONTENT_TYPE)
-                    .or_insert(HeaderValue::from_static("application/json"));
-            }
-        }
-        if let Some(beta) = call.beta {
-            add_beta(headers, beta);
-        }
-        let accept = call.accept.unwrap_or(if call.streaming {
-            "text/event-stream"
-        } else {
-            "application/json"
-        });
-        headers.insert(ACCEPT, HeaderValue::from_static(accept));
-        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-        headers.insert(RETRY_COUNT_HEADER, HeaderValue::from(retries));
-        if let Some(prepare) = &self.config.request_hook {
-            prepare(&mut RequestParts::new(
-                &mut request,
-                retries,
-                call.streamed.is_some(),
-            ));
-        }
-        self.auth.authorize(&mut request).await?;
-
-        let timeout = self.timeout(&call.options);
-        let own_connect_timeout;
-        let http = match call.options.connect_timeout {
-            Some(connect) if connect != self.config.connect_timeout => {
-                own_connect_timeout = http_client(connect)?;
-                &own_connect_timeout
-            }
-            _ => &self.http,
-        };
-        if let Some(observe) = &self.config.wire_observer {
-            observe(&WireEvent::Request {
-                method: &request.method,
-                url: &request.url,
-                headers: &request.headers,
-                body_len: call.streamed.as_ref().map_or(request.body.len(), |s| {
-                    usize::try_from(s.len).unwrap_or(usize::MAX)
-                }),
-            });
-        }
-        let body = match &call.streamed {
-            Some(streamed) => (streamed.open)().await?,
-            None => request.body.into(),
-        };
-        // Built whole, so that the signed header map moves into it as it is (a builder would
-        // insert its headers one by one into a map of its own).
-        let mut outgoing = reqwest::Request::new(request.method, request.url);
-        *outgoing.headers_mut() = request.headers;
-        *outgoing.body_mut() = Some(body);
-        let response = if call.streaming {
-            // Until the headers arrive; the stream then watches its own silences.
-            match tokio::time::timeout(timeout, http.execute(outgoing)).await {
-                Ok(sent) => sent,
-                Err(_) => {
-                    return Err(Error::Timeout {
-                        kind: TimeoutKind::Request,
-                        timeout,
-                        source: None,
-                        status: None,
-                        request_ids: None,
-                    });
-                }
-            }
-        } else {
-            *outgoing.timeout_mut() = Some(timeout);
-            http.execute(outgoing).await
-        }
-        .map_err(|e| self.transport_error(e, &call.options, None))?;
-
-        let status = response.status();
-        if let Some(observe) = &self.config.wire_observer {
-            observe(&WireEvent::Response {
-                status,
-                headers: response.headers(),
-            });
-        }
-        let ids = RequestIds::from_headers(response.headers());
-        telemetry::record_response(span, status.as_u16(), &ids);
-        tracing::debug!(
-            status = status.as_u16(),
-            aws_request_id = ids.aws(),
-            anthropic_request_id = ids.anthropic(),
-            retry = retries,
-            "response"
-        );
-        if status.is_success() {
-            return Ok((response, ids));
-        }
-        if status.is_redirection() {
-            let headers = response.headers().clone();
-            let location = headers
-                .get(LOCATION)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-            tracing::debug!(status = status.as_u16(), ?location, "redirect refused");
-            return Err(Error::Redirect {
-                status,
-                location,
-                request_ids: ids,
-                headers: Box::new(headers),
-            });
-        }
-        let headers = response.headers().clone();
-        let body = read_capped(response, MAX_ERROR_BODY).await;
-        let route = Route {
-            method: &call.method,
-            path: url.path(),
-            bearer: matches!(self.auth, Auth::ApiKey(_)),
-        };
-        Err(ApiError::from_route_response(Some(route), status, headers, body).into())
-    }
-
     fn url(&self, call: &Call<'_>) -> Result<Url, Error> {
         if let Some(url) = &call.url {
             return Ok(url.clone());
@@ -416,21 +257,5 @@ impl Transport {
                 .extend_pairs(extra);
         }
         Ok(url)
-    }
-}
-
-/// Adds `beta` to the `anthropic-beta` header (a comma-separated list), unless it is there.
-fn add_beta(headers: &mut http::HeaderMap, beta: &'static str) {
-    let current = headers
-        .get("anthropic-beta")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let value = match current {
-        Some(list) if list.split(',').any(|b| b.trim() == beta) => return,
-        Some(list) if !list.trim().is_empty() => HeaderValue::from_str(&format!("{list},{beta}")),
-        _ => Ok(HeaderValue::from_static(beta)),
-    };
-    if let Ok(value) = value {
-        headers.insert("anthropic-beta", value);
     }
 }
