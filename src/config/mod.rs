@@ -3,17 +3,20 @@
 //!
 //! Every option falls back to its environment variable, as the official SDKs do: the table is
 //! on [`ClientBuilder`](crate::ClientBuilder#configuration).
+//!
+//! Which authentication wins, and the public [`AuthSource`] that names it, are decided in
+//! `auth_choice.rs`; the AWS profile and default chain are in `aws_chain.rs`, what an
+//! `SdkConfig` contributes in `sdk_config.rs`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Url;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 use crate::error::Error;
 use crate::request_hook::RequestHook;
@@ -34,9 +37,13 @@ pub const SIGNING_SERVICE: &str = "aws-external-anthropic";
 pub(crate) const ENV_API_KEY: &str = "ANTHROPIC_AWS_API_KEY";
 pub(crate) const ENV_WORKSPACE_ID: &str = "ANTHROPIC_AWS_WORKSPACE_ID";
 pub(crate) const ENV_BASE_URL: &str = "ANTHROPIC_AWS_BASE_URL";
+mod auth_choice;
 mod aws_chain;
 mod sdk_config;
 
+pub(crate) use auth_choice::AuthChoice;
+pub use auth_choice::AuthSource;
+use auth_choice::PendingAuth;
 pub(crate) use aws_chain::credentials_lookup;
 use aws_chain::{default_chain, profile_provider, profile_region};
 pub(crate) use sdk_config::SdkDefaults;
@@ -63,45 +70,6 @@ pub(crate) type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 pub(crate) fn process_env() -> EnvLookup {
     Arc::new(|name| std::env::var(name).ok())
-}
-
-/// How the client authenticates, and where that came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AuthSource {
-    /// An API key given to the builder, sent as `Authorization: Bearer`.
-    ApiKey,
-    /// An API key from `ANTHROPIC_AWS_API_KEY`, sent as `Authorization: Bearer`.
-    ApiKeyFromEnv,
-    /// SigV4 with an access key (and maybe a session token) given to the builder.
-    AccessKeys,
-    /// SigV4 with a credentials provider given to the builder.
-    CredentialsProvider,
-    /// SigV4 with the credentials provider of the `SdkConfig` given to the builder.
-    SdkConfig,
-    /// SigV4 with credentials from the named AWS profile.
-    Profile(String),
-    /// SigV4 with credentials from the default AWS chain: environment, profile files, SSO,
-    /// web identity, ECS, EC2 instance metadata.
-    DefaultChain,
-    /// No authentication: nothing is signed and no credentials are sent or looked up (for a
-    /// gateway that authenticates on the client's behalf).
-    SkipAuth,
-}
-
-impl AuthSource {
-    /// Whether requests are SigV4-signed (else they carry an API key).
-    pub fn is_sigv4(&self) -> bool {
-        !matches!(self, Self::ApiKey | Self::ApiKeyFromEnv | Self::SkipAuth)
-    }
-}
-
-/// The authentication the client will use.
-pub(crate) enum AuthChoice {
-    ApiKey(SecretString),
-    SigV4(SharedCredentialsProvider),
-    /// Nothing: a gateway authenticates.
-    None,
 }
 
 /// The user's options as given to the builder, before resolution.
@@ -219,100 +187,6 @@ impl Options {
         Ok((config, auth))
     }
 
-    /// Auth, in the official SDKs' order: explicit API key → explicit access key + secret
-    /// (+ session token) → explicit credentials provider → named profile → the `SdkConfig`'s
-    /// provider → `ANTHROPIC_AWS_API_KEY` → the default AWS credential chain. `skip_auth`
-    /// stands alone: no credentials may be given with it, none are looked up.
-    fn auth_choice(
-        &self,
-        var: &impl Fn(&str) -> Option<String>,
-    ) -> Result<(PendingAuth, AuthSource), Error> {
-        if self.skip_auth {
-            let explicit = self.api_key.is_some()
-                || self.access_key_id.is_some()
-                || self.secret_access_key.is_some()
-                || self.session_token.is_some()
-                || self.credentials_provider.is_some()
-                || self.profile.is_some();
-            if explicit {
-                return Err(Error::config(
-                    "`skip_auth()` sends no credentials, but credentials were also given to the \
-                     builder: use one or the other",
-                ));
-            }
-            return Ok((PendingAuth::Ready(AuthChoice::None), AuthSource::SkipAuth));
-        }
-        if let Some(key) = &self.api_key {
-            if key.expose_secret().trim().is_empty() {
-                return Err(Error::config("the API key given to the builder is empty"));
-            }
-            return Ok((
-                PendingAuth::Ready(AuthChoice::ApiKey(key.clone())),
-                AuthSource::ApiKey,
-            ));
-        }
-        match (&self.access_key_id, &self.secret_access_key) {
-            (Some(id), Some(secret)) => {
-                let credentials = Credentials::new(
-                    id,
-                    secret.expose_secret(),
-                    self.session_token
-                        .as_ref()
-                        .map(|t| t.expose_secret().to_owned()),
-                    None,
-                    "anthropic-aws-builder",
-                );
-                return Ok((
-                    PendingAuth::Ready(AuthChoice::SigV4(SharedCredentialsProvider::new(
-                        credentials,
-                    ))),
-                    AuthSource::AccessKeys,
-                ));
-            }
-            (Some(_), None) => {
-                return Err(Error::config(
-                    "an access key ID was given without its secret access key: give both, or neither",
-                ));
-            }
-            (None, Some(_)) => {
-                return Err(Error::config(
-                    "a secret access key was given without its access key ID: give both, or neither",
-                ));
-            }
-            (None, None) if self.session_token.is_some() => {
-                return Err(Error::config(
-                    "a session token was given without an access key ID and secret access key",
-                ));
-            }
-            (None, None) => {}
-        }
-        if let Some(provider) = &self.credentials_provider {
-            return Ok((
-                PendingAuth::Ready(AuthChoice::SigV4(provider.clone())),
-                AuthSource::CredentialsProvider,
-            ));
-        }
-        if let Some(profile) = non_empty(self.profile.clone()) {
-            return Ok((
-                PendingAuth::Profile(profile.clone()),
-                AuthSource::Profile(profile),
-            ));
-        }
-        if let Some(provider) = &self.sdk.credentials_provider {
-            return Ok((
-                PendingAuth::Ready(AuthChoice::SigV4(provider.clone())),
-                AuthSource::SdkConfig,
-            ));
-        }
-        if let Some(key) = var(ENV_API_KEY) {
-            return Ok((
-                PendingAuth::Ready(AuthChoice::ApiKey(SecretString::from(key))),
-                AuthSource::ApiKeyFromEnv,
-            ));
-        }
-        Ok((PendingAuth::DefaultChain, AuthSource::DefaultChain))
-    }
-
     fn default_headers(&self, workspace_id: &str) -> Result<HeaderMap, Error> {
         let mut headers = HeaderMap::new();
         let version = non_empty(self.anthropic_version.clone())
@@ -366,13 +240,6 @@ impl Options {
         }
         Some(files.build())
     }
-}
-
-/// Auth whose provider is built once the region is known.
-enum PendingAuth {
-    Ready(AuthChoice),
-    Profile(String),
-    DefaultChain,
 }
 
 fn missing_region(to: &str) -> Error {
