@@ -4,6 +4,7 @@
 
 mod input;
 mod outcome;
+mod output;
 mod results;
 mod runner;
 mod state;

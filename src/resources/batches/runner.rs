@@ -1,19 +1,18 @@
-//! [`BatchRunner`]: any number of requests through Message Batches, resumably.
+//! [`BatchRunner`]: any number of requests through Message Batches, resumably. It splits,
+//! submits and polls; `output.rs` appends each ended batch's results to the output file.
 
 use std::fmt;
-use std::fs::{File, OpenOptions};
-use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::fs::File;
+use std::io::{BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::TryStreamExt;
-
 use super::input::{JsonlRequests, serialized_len};
 use super::outcome::{RunProgress, RunReport, RunnerError};
+use super::output::{open_output, write_results};
 use super::state::{BatchEntry, State, state_path_for};
-use super::{BATCH_MAX_REQUEST_BYTES, BATCH_MAX_REQUESTS, BatchResults, Batches};
-use crate::error::Error;
+use super::{BATCH_MAX_REQUEST_BYTES, BATCH_MAX_REQUESTS, Batches};
 use crate::request_options::RequestOptions;
 use crate::transport::Transport;
 use crate::types::{BatchCreateParams, BatchRequest};
@@ -188,16 +187,7 @@ impl BatchRunner {
         state_path: &Path,
         state: &mut State,
     ) -> Result<RunReport, RunnerError> {
-        let mut out = OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(false)
-            .open(output)
-            .map_err(|e| RunnerError::io(output, e))?;
-        // Whatever lies past the last fully written batch is a half-written one: drop it.
-        out.set_len(state.output_bytes)
-            .and_then(|()| out.seek(SeekFrom::Start(state.output_bytes)).map(drop))
-            .map_err(|e| RunnerError::io(output, e))?;
+        let mut out = open_output(output, state.output_bytes)?;
         let batches = Batches::new(&self.transport, self.options.clone());
         self.submit_all(&batches, items, state_path, state).await?;
         self.poll_all(&batches, &mut out, output, state_path, state)
@@ -351,52 +341,4 @@ impl fmt::Debug for BatchRunner {
             .field("poll_max", &self.poll_max)
             .finish_non_exhaustive()
     }
-}
-
-/// Appends batch `id`'s results to `out` (at its current end), syncs it, and returns the
-/// output's new length. A results body that breaks off or goes silent is asked for again from
-/// its first line, after the output is cut back, when the retry policy allows.
-async fn write_results(
-    batches: &Batches<'_>,
-    id: &str,
-    out: &mut File,
-    output: &Path,
-) -> Result<u64, RunnerError> {
-    let io = |e: std::io::Error| RunnerError::io(output, e);
-    let start = out.stream_position().map_err(io)?;
-    let mut results = batches.results(id).await?;
-    loop {
-        match copy_results(&mut results, out).await.map_err(io)? {
-            Ok(()) => break,
-            Err(err) => {
-                results = results.reopen(err).await?;
-                out.set_len(start)
-                    .and_then(|()| out.seek(SeekFrom::Start(start)).map(drop))
-                    .map_err(io)?;
-            }
-        }
-    }
-    out.sync_data().map_err(io)?;
-    out.stream_position().map_err(io)
-}
-
-/// Writes every result of `results` to `out`, one a line. The outer error is the output's,
-/// the inner one the results stream's.
-async fn copy_results(
-    results: &mut BatchResults,
-    out: &mut File,
-) -> std::io::Result<Result<(), Error>> {
-    let mut writer = BufWriter::with_capacity(1 << 20, out);
-    loop {
-        match results.try_next().await {
-            Ok(Some(result)) => {
-                serde_json::to_writer(&mut writer, &result)?;
-                writer.write_all(b"\n")?;
-            }
-            Ok(None) => break,
-            Err(err) => return Ok(Err(err)),
-        }
-    }
-    writer.flush()?;
-    Ok(Ok(()))
 }
