@@ -25,6 +25,7 @@ pub(crate) mod macros;
 pub(crate) mod de;
 
 mod batches;
+mod block_params;
 mod cache_control;
 mod code_execution_blocks;
 mod container;
@@ -52,6 +53,7 @@ mod web_tool_blocks;
 mod web_tools;
 
 pub use batches::*;
+pub use block_params::*;
 pub use cache_control::*;
 pub use code_execution_blocks::*;
 pub use container::*;
