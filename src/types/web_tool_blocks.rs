@@ -88,7 +88,7 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultContent {
 /// The result of a web search (`"type": "web_search_tool_result"`).
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct WebSearchToolResultBlock {
-    /// The `id` of the [`ServerToolUseBlock`] this answers.
+    /// The `id` of the [`ServerToolUseBlock`](super::ServerToolUseBlock) this answers.
     pub tool_use_id: String,
     /// The pages found, or an error.
     pub content: WebSearchToolResultContent,
@@ -155,7 +155,7 @@ tagged_enum! {
 /// The result of a web fetch (`"type": "web_fetch_tool_result"`).
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct WebFetchToolResultBlock {
-    /// The `id` of the [`ServerToolUseBlock`] this answers.
+    /// The `id` of the [`ServerToolUseBlock`](super::ServerToolUseBlock) this answers.
     pub tool_use_id: String,
     /// The page, or an error.
     pub content: WebFetchToolResultContent,
