@@ -1,5 +1,7 @@
 //! [`MessageStream`]: the events of one streaming Messages request, with both request IDs
-//! from the moment it is open.
+//! from the moment it is open: opening, reading and bounding the events, and restarting for
+//! [`final_message`](MessageStream::final_message). Its text-only view, [`TextStream`], is in
+//! `text`.
 
 use std::fmt;
 use std::pin::Pin;
@@ -17,11 +19,14 @@ use super::events::{Decoded, MessageStreamEvent, decode};
 use super::idle::IdleTimer;
 use super::sse::{SseEvent, SseParser};
 use crate::error::{ApiError, Error, TimeoutKind};
-use crate::request_id::RequestIds;
 use crate::response::{Response, ResponseMeta, meta_accessors};
 use crate::retry::{Next, Retries};
 use crate::transport::{Call, MAX_RESPONSE_BYTES, Transport, telemetry};
 use crate::types::{Message, Usage};
+
+mod text;
+
+pub use text::TextStream;
 
 type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
@@ -122,11 +127,6 @@ impl MessageStream {
     }
 
     meta_accessors!();
-
-    /// Only the text: each `text_delta`'s text, in order. Keeps the request IDs.
-    pub fn text_stream(self) -> TextStream {
-        TextStream { inner: self }
-    }
 
     /// Reads the whole stream and returns the accumulated [`Message`]: content blocks
     /// assembled, tool-use input JSON parsed, usage merged, with the IDs of the response it
@@ -354,63 +354,5 @@ impl fmt::Debug for MessageStream {
             .field("anthropic_request_id", &self.anthropic_request_id())
             .field("finished", &self.finished)
             .finish_non_exhaustive()
-    }
-}
-
-/// The text of a [`MessageStream`], piece by piece, from [`MessageStream::text_stream`].
-/// Ends with the same errors the event stream would.
-pub struct TextStream {
-    inner: MessageStream,
-}
-
-impl TextStream {
-    /// The AWS request ID (`x-amzn-requestid`) of the streaming response.
-    pub fn aws_request_id(&self) -> Option<&str> {
-        self.inner.aws_request_id()
-    }
-
-    /// Anthropic's request ID (`request-id`) of the streaming response.
-    pub fn anthropic_request_id(&self) -> Option<&str> {
-        self.inner.anthropic_request_id()
-    }
-
-    /// Both request IDs.
-    pub fn request_ids(&self) -> &RequestIds {
-        self.inner.request_ids()
-    }
-
-    /// The event stream underneath.
-    pub fn into_inner(self) -> MessageStream {
-        self.inner
-    }
-}
-
-impl Stream for TextStream {
-    type Item = Result<String, Error>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        loop {
-            match ready!(self.inner.poll_next_unpin(cx)) {
-                Some(Ok(event)) => {
-                    if let Some(text) = event.text_delta() {
-                        return Poll::Ready(Some(Ok(text.to_owned())));
-                    }
-                }
-                Some(Err(e)) => return Poll::Ready(Some(Err(e))),
-                None => return Poll::Ready(None),
-            }
-        }
-    }
-}
-
-impl RequestId for TextStream {
-    fn request_id(&self) -> Option<&str> {
-        self.aws_request_id()
-    }
-}
-
-impl fmt::Debug for TextStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("TextStream").field(&self.inner).finish()
     }
 }
