@@ -1,6 +1,6 @@
 //! Authentication: one [`Authorize`] step, two implementations, chosen once when the client is
-//! built: [`SigV4`](sigv4::SigV4) signing with AWS credentials, or an
-//! [`ApiKey`](api_key::ApiKey) sent as `Authorization: Bearer`; or, for a gateway that
+//! built: [`SigV4`] signing with AWS credentials, or an
+//! [`ApiKey`] sent as `Authorization: Bearer`; or, for a gateway that
 //! authenticates on the client's behalf, nothing at all ([`Auth::None`]).
 
 mod api_key;

@@ -1,5 +1,5 @@
 //! [`ApiError`]: an error status from the server, classified once: an Anthropic-shaped body's
-//! `error.type` wins, then the AWS front door's error code ([`aws`](super::aws)), then the status.
+//! `error.type` wins, then the AWS front door's error code ([`aws`]), then the status.
 
 use std::fmt;
 

@@ -28,7 +28,7 @@ impl<'c> Models<'c> {
         }
     }
 
-    /// The same API with per-request [`RequestOptions`](crate::RequestOptions): timeouts, retries,
+    /// The same API with per-request [`RequestOptions`]: timeouts, retries,
     /// extra headers, query and body fields, betas, workspace and user profile.
     pub fn with_options(mut self, options: RequestOptions) -> Self {
         self.raw.options = options;

@@ -36,7 +36,7 @@ pub(crate) use telemetry::GenAi;
 /// The most of one answer the client holds in memory: a successful non-streaming body (a
 /// declared `Content-Length` over it is refused before a byte is read), or the content a
 /// stream's [`final_message`](crate::MessageStream::final_message) accumulates. Past it the
-/// call fails with [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge), never retried.
+/// call fails with [`Error::ResponseTooLarge`], never retried.
 /// Plain streaming ([`MessageStream`](crate::MessageStream) events, [`TextStream`](crate::TextStream))
 /// holds one event at a time and has no such bound.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;

@@ -23,7 +23,7 @@ pub enum Decoded {
     Error(Value),
 }
 
-/// The event types [`decode`] tells apart.
+/// The event types [`decode_event`] tells apart.
 #[derive(Clone, Copy)]
 enum Kind {
     MessageStart,

@@ -136,7 +136,7 @@ impl MessageStream {
     /// `overloaded_error` or `api_error` event, or a connection that breaks off) sends the
     /// request again, within the client's retry budget (the retries the initial request took
     /// count against it). The message is held in memory: past
-    /// [`MAX_RESPONSE_BYTES`](crate::MAX_RESPONSE_BYTES) of content it fails with
+    /// [`MAX_RESPONSE_BYTES`] of content it fails with
     /// [`Error::ResponseTooLarge`] (read the events instead to handle any size).
     ///
     /// ```no_run

@@ -17,7 +17,7 @@
 //! * [`limits`] says how large a batch may be;
 //! * [`context`] is what the operations get from the server;
 //! * [`operations`] creates and lists batches;
-//! * [`create`] turns a create body into stored requests, one at a time;
+//! * [`create()`] turns a create body into stored requests, one at a time;
 //! * [`batch`] decides a batch's lifecycle;
 //! * [`store`] keeps the batches and pages them;
 //! * [`results`] writes the JSON Lines results in bounded memory;

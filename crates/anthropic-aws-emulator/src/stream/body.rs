@@ -180,7 +180,7 @@ impl Body for EventBody {
     }
 }
 
-/// The body of [`Fault::CutBody`](super::Fault::CutBody) for a buffered
+/// The body of [`Fault::CutBody`](crate::faults::Fault::CutBody) for a buffered
 /// answer: one frame, then (after letting hyper flush it) a failure that
 /// closes the connection. Its size is unknown to hyper, so the
 /// `content-length` header of the whole answer is sent as given.
