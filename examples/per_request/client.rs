@@ -30,7 +30,8 @@ pub async fn run(url: &str, n: usize, concurrency: usize, keep_handles: bool, ta
     .await;
 }
 
-/// The size of the future `create()` returns, printed with `client --sizes`.
+/// The size of the future `create()` returns (nothing is sent), for `per_request sizes`; prints
+/// the sizes of the types that travel with it.
 pub async fn future_size(url: &str) -> usize {
     let client = Client::builder()
         .base_url(url)

@@ -5,7 +5,12 @@
 //! per_request serve                                   # canned server; prints "listening on URL"
 //! per_request client --url URL -n 20000 -c 1         # client.messages().create(&params)
 //! per_request bare   --url URL -n 20000 -c 1         # serde + aws-sigv4 + reqwest, by hand
+//! per_request sizes                                   # the size of each contender's future
 //! ```
+//!
+//! `--keep-handles` keeps every `JoinHandle` until the end. For profiling:
+//! `PER_REQUEST_RUNTIME=current` runs a single-thread runtime, and `PER_REQUEST_BARE_SPIN_NS=N`
+//! adds N ns of busy work per bare request (a known difference, to calibrate the figures).
 //!
 //! Both contenders do the same job the same way: a multi-thread Tokio runtime, one
 //! `tokio::spawn` per request behind a semaphore of `-c` permits, and per request serialize
@@ -177,7 +182,7 @@ fn main() -> ExitCode {
             &tally,
         )),
         other => {
-            eprintln!("unknown mode {other}: serve, client or bare");
+            eprintln!("unknown mode {other}: serve, client, bare or sizes");
             return ExitCode::from(2);
         }
     }
