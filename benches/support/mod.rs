@@ -17,6 +17,7 @@ use bytes::Bytes;
 use http::header::{AUTHORIZATION, HOST};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
 use reqwest::Url;
 
 pub const REGION: &str = "us-west-2";
@@ -164,8 +165,17 @@ pub async fn send_and_read(
 
 pub const CANNED: &str = r#"{"id":"msg_01XFDUDYJgAACzvnptvVoYEL","type":"message","role":"assistant","model":"claude-opus-4-8","content":[{"type":"text","text":"- Payments 5xx spike 02:10-02:35 UTC after a config push oversized the connection pool.\n- Root cause: pool size above the database proxy's limit; retries from three callers amplified load.\n- Rolled back at 02:31; recovered in four minutes."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":231,"output_tokens":64,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"service_tier":"standard"}}"#;
 
-/// A canned-answer server on its own thread; returns its address.
-pub fn start_noop_server() -> SocketAddr {
+/// Serves HTTP/1 on a loopback port from a thread of its own (a one-thread runtime, so the
+/// server stays off the contenders' workers); returns the address. `make` gets that address
+/// and returns the handler every request goes to.
+fn serve_on_thread<M, H, Fut, B>(make: M) -> SocketAddr
+where
+    M: FnOnce(SocketAddr) -> H + Send + 'static,
+    H: Fn(hyper::Request<Incoming>) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = hyper::Response<B>> + Send + 'static,
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -176,34 +186,20 @@ pub fn start_noop_server() -> SocketAddr {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                 .await
                 .expect("bind");
-            tx.send(listener.local_addr().expect("addr"))
-                .expect("send addr");
-            let counter = Arc::new(AtomicU64::new(0));
+            let addr = listener.local_addr().expect("addr");
+            let handler = make(addr);
+            tx.send(addr).expect("send addr");
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
-                let counter = Arc::clone(&counter);
+                let handler = handler.clone();
                 tokio::spawn(async move {
-                    let service = hyper::service::service_fn(
-                        move |req: hyper::Request<hyper::body::Incoming>| {
-                            let n = counter.fetch_add(1, Ordering::Relaxed);
-                            async move {
-                                let _ = req.into_body().collect().await;
-                                let response = hyper::Response::builder()
-                                    .header("content-type", "application/json")
-                                    .header(
-                                        "x-amzn-requestid",
-                                        format!("0b1c2d3e-4f50-4a6b-8c7d-{n:012x}"),
-                                    )
-                                    .header("request-id", format!("req_011CSbench{n:016x}"))
-                                    .body(Full::new(Bytes::from_static(CANNED.as_bytes())))
-                                    .expect("response");
-                                Ok::<_, Infallible>(response)
-                            }
-                        },
-                    );
+                    let service = hyper::service::service_fn(move |req| {
+                        let answer = handler(req);
+                        async move { Ok::<_, Infallible>(answer.await) }
+                    });
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
                         .await;
@@ -212,6 +208,28 @@ pub fn start_noop_server() -> SocketAddr {
         });
     });
     rx.recv().expect("server address")
+}
+
+/// A canned-answer server on its own thread; returns its address.
+pub fn start_noop_server() -> SocketAddr {
+    serve_on_thread(|_| {
+        let counter = Arc::new(AtomicU64::new(0));
+        move |req: hyper::Request<Incoming>| {
+            let n = counter.fetch_add(1, Ordering::Relaxed);
+            async move {
+                let _ = req.into_body().collect().await;
+                hyper::Response::builder()
+                    .header("content-type", "application/json")
+                    .header(
+                        "x-amzn-requestid",
+                        format!("0b1c2d3e-4f50-4a6b-8c7d-{n:012x}"),
+                    )
+                    .header("request-id", format!("req_011CSbench{n:016x}"))
+                    .body(Full::new(Bytes::from_static(CANNED.as_bytes())))
+                    .expect("response")
+            }
+        }
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -259,73 +277,40 @@ pub fn succeeded_lines(first: usize, lines: usize, line_bytes: usize) -> Vec<u8>
 /// copies of `block` (each sent as 64 KiB `Bytes` slices of it: nothing is copied or
 /// generated per request). Returns its address.
 pub fn start_results_server(block: Bytes, repeats: usize) -> SocketAddr {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("server runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            let addr = listener.local_addr().expect("addr");
-            tx.send(addr).expect("send addr");
-            let batch = Bytes::from(format!(
-                "{{\"id\":\"{BENCH_BATCH_ID}\",\"type\":\"message_batch\",\"processing_status\":\"ended\",\
-                 \"request_counts\":{{\"processing\":0,\"succeeded\":1,\"errored\":0,\"canceled\":0,\"expired\":0}},\
-                 \"created_at\":\"2026-01-01T00:00:00Z\",\"expires_at\":\"2026-01-02T00:00:00Z\",\
-                 \"ended_at\":\"2026-01-01T00:10:00Z\",\"cancel_initiated_at\":null,\"archived_at\":null,\
-                 \"results_url\":\"http://{addr}/v1/messages/batches/{BENCH_BATCH_ID}/results\"}}"
-            ));
-            let frames: Arc<[Bytes]> = (0..block.len())
-                .step_by(RESULTS_FRAME_BYTES)
-                .map(|start| block.slice(start..(start + RESULTS_FRAME_BYTES).min(block.len())))
-                .collect();
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
+    serve_on_thread(move |addr| {
+        let batch = Bytes::from(format!(
+            "{{\"id\":\"{BENCH_BATCH_ID}\",\"type\":\"message_batch\",\"processing_status\":\"ended\",\
+             \"request_counts\":{{\"processing\":0,\"succeeded\":1,\"errored\":0,\"canceled\":0,\"expired\":0}},\
+             \"created_at\":\"2026-01-01T00:00:00Z\",\"expires_at\":\"2026-01-02T00:00:00Z\",\
+             \"ended_at\":\"2026-01-01T00:10:00Z\",\"cancel_initiated_at\":null,\"archived_at\":null,\
+             \"results_url\":\"http://{addr}/v1/messages/batches/{BENCH_BATCH_ID}/results\"}}"
+        ));
+        let frames: Arc<[Bytes]> = (0..block.len())
+            .step_by(RESULTS_FRAME_BYTES)
+            .map(|start| block.slice(start..(start + RESULTS_FRAME_BYTES).min(block.len())))
+            .collect();
+        move |req: hyper::Request<Incoming>| {
+            let (batch, frames) = (batch.clone(), Arc::clone(&frames));
+            async move {
+                let body = if req.uri().path().ends_with("/results") {
+                    let all = (0..repeats).flat_map(move |_| {
+                        let frames = Arc::clone(&frames);
+                        (0..frames.len()).map(move |i| {
+                            Ok::<_, Infallible>(hyper::body::Frame::data(frames[i].clone()))
+                        })
+                    });
+                    http_body_util::StreamBody::new(futures_util::stream::iter(all)).boxed()
+                } else {
+                    Full::new(batch).map_err(|e| match e {}).boxed()
                 };
-                let _ = stream.set_nodelay(true);
-                let (batch, frames) = (batch.clone(), Arc::clone(&frames));
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(
-                        move |req: hyper::Request<hyper::body::Incoming>| {
-                            let (batch, frames) = (batch.clone(), Arc::clone(&frames));
-                            async move {
-                                let body = if req.uri().path().ends_with("/results") {
-                                    let all = (0..repeats).flat_map(move |_| {
-                                        let frames = Arc::clone(&frames);
-                                        (0..frames.len()).map(move |i| {
-                                            Ok::<_, Infallible>(hyper::body::Frame::data(
-                                                frames[i].clone(),
-                                            ))
-                                        })
-                                    });
-                                    http_body_util::StreamBody::new(futures_util::stream::iter(
-                                        all,
-                                    ))
-                                    .boxed()
-                                } else {
-                                    Full::new(batch).map_err(|e| match e {}).boxed()
-                                };
-                                let response = hyper::Response::builder()
-                                    .header("x-amzn-requestid", "0b1c2d3e-4f50-4a6b-8c7d-000000000001")
-                                    .header("request-id", "req_011CSbenchresults")
-                                    .body(body)
-                                    .expect("response");
-                                Ok::<_, Infallible>(response)
-                            }
-                        },
-                    );
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                        .await;
-                });
+                hyper::Response::builder()
+                    .header("x-amzn-requestid", "0b1c2d3e-4f50-4a6b-8c7d-000000000001")
+                    .header("request-id", "req_011CSbenchresults")
+                    .body(body)
+                    .expect("response")
             }
-        });
-    });
-    rx.recv().expect("server address")
+        }
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -350,71 +335,39 @@ pub fn start_files_server(download_bytes: u64) -> SocketAddr {
     let pattern = PATTERN
         .get_or_init(|| Bytes::from((0..CHUNK).map(|i| (i % 251) as u8).collect::<Vec<_>>()))
         .clone();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("server runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("addr"))
-                .expect("send addr");
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
+    serve_on_thread(move |_| {
+        move |req: hyper::Request<Incoming>| {
+            let pattern = pattern.clone();
+            async move {
+                let builder = hyper::Response::builder()
+                    .header("x-amzn-requestid", "0b1c2d3e-4f50-4a6b-8c7d-000000000001")
+                    .header("request-id", "req_011CSbenchfiles0000000");
+                let response = if req.method() == Method::POST {
+                    let mut body = req.into_body();
+                    let mut size = 0u64;
+                    while let Some(frame) = body.frame().await {
+                        let Ok(frame) = frame else { break };
+                        if let Some(data) = frame.data_ref() {
+                            size += data.len() as u64;
+                        }
+                    }
+                    builder
+                        .header("content-type", "application/json")
+                        .body(Either::Left(Full::new(Bytes::from(file_metadata(size)))))
+                } else {
+                    let chunks = download_bytes.div_ceil(CHUNK as u64);
+                    let frames = stream::iter((0..chunks).map(move |i| {
+                        let left = download_bytes - i * CHUNK as u64;
+                        let n = left.min(CHUNK as u64) as usize;
+                        Ok::<_, Infallible>(hyper::body::Frame::data(pattern.slice(..n)))
+                    }));
+                    builder
+                        .header("content-type", "application/octet-stream")
+                        .header("content-length", download_bytes)
+                        .body(Either::Right(StreamBody::new(frames)))
                 };
-                let _ = stream.set_nodelay(true);
-                let pattern = pattern.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(
-                        move |req: hyper::Request<hyper::body::Incoming>| {
-                            let pattern = pattern.clone();
-                            async move {
-                                let builder = hyper::Response::builder()
-                                    .header(
-                                        "x-amzn-requestid",
-                                        "0b1c2d3e-4f50-4a6b-8c7d-000000000001",
-                                    )
-                                    .header("request-id", "req_011CSbenchfiles0000000");
-                                let response = if req.method() == Method::POST {
-                                    let mut body = req.into_body();
-                                    let mut size = 0u64;
-                                    while let Some(frame) = body.frame().await {
-                                        let Ok(frame) = frame else { break };
-                                        if let Some(data) = frame.data_ref() {
-                                            size += data.len() as u64;
-                                        }
-                                    }
-                                    builder.header("content-type", "application/json").body(
-                                        Either::Left(Full::new(Bytes::from(file_metadata(size)))),
-                                    )
-                                } else {
-                                    let chunks = download_bytes.div_ceil(CHUNK as u64);
-                                    let frames = stream::iter((0..chunks).map(move |i| {
-                                        let left = download_bytes - i * CHUNK as u64;
-                                        let n = left.min(CHUNK as u64) as usize;
-                                        Ok::<_, Infallible>(hyper::body::Frame::data(
-                                            pattern.slice(..n),
-                                        ))
-                                    }));
-                                    builder
-                                        .header("content-type", "application/octet-stream")
-                                        .header("content-length", download_bytes)
-                                        .body(Either::Right(StreamBody::new(frames)))
-                                };
-                                Ok::<_, Infallible>(response.expect("response"))
-                            }
-                        },
-                    );
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                        .await;
-                });
+                response.expect("response")
             }
-        });
-    });
-    rx.recv().expect("server address")
+        }
+    })
 }
