@@ -20,6 +20,9 @@ pub struct Caller {
     host: String,
     credentials: Credentials,
     params: MessageCreateParams,
+    /// A calibration (`PER_REQUEST_BARE_SPIN_NS`): this much busy work more per request, to see
+    /// how a known difference shows in the figures. Read once, off the measured path.
+    spin: Option<Duration>,
 }
 
 pub async fn run(url: &str, n: usize, concurrency: usize, keep_handles: bool, tally: &Arc<Tally>) {
@@ -57,6 +60,10 @@ impl Caller {
                 "bare",
             ),
             params: params(),
+            spin: std::env::var("PER_REQUEST_BARE_SPIN_NS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .map(Duration::from_nanos),
         }
     }
 
@@ -67,14 +74,9 @@ impl Caller {
     }
 
     async fn one(&self) -> (bool, u64) {
-        // A calibration: this many nanoseconds of busy work more per request, to see how a known
-        // difference shows in the figures.
-        if let Some(ns) = std::env::var("PER_REQUEST_BARE_SPIN_NS")
-            .ok()
-            .and_then(|v| v.parse::<u64>().ok())
-        {
+        if let Some(spin) = self.spin {
             let start = std::time::Instant::now();
-            while start.elapsed().as_nanos() < u128::from(ns) {
+            while start.elapsed() < spin {
                 std::hint::spin_loop();
             }
         }
