@@ -5,7 +5,7 @@ use http::HeaderValue;
 use http::header::AUTHORIZATION;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{Authorize, OutgoingRequest};
+use super::OutgoingRequest;
 use crate::error::Error;
 
 /// Sends the API key as a bearer token.
@@ -17,10 +17,9 @@ impl ApiKey {
     pub(crate) fn new(key: SecretString) -> Self {
         Self { key }
     }
-}
 
-impl Authorize for ApiKey {
-    async fn authorize(&self, request: &mut OutgoingRequest) -> Result<(), Error> {
+    /// Adds `Authorization: Bearer <key>`, marked sensitive.
+    pub(crate) fn authorize(&self, request: &mut OutgoingRequest) -> Result<(), Error> {
         let mut value =
             HeaderValue::from_str(&format!("Bearer {}", self.key.expose_secret().trim())).map_err(
                 |_| Error::config("the API key contains characters not allowed in an HTTP header"),

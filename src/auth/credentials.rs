@@ -81,7 +81,8 @@ impl CredentialsCache {
             .clone()
     }
 
-    fn fresh(&self) -> Option<Credentials> {
+    /// The cached credentials while they are fresh; nothing is fetched.
+    pub(crate) fn fresh(&self) -> Option<Credentials> {
         let slot = self
             .current
             .read()

@@ -1,5 +1,5 @@
-//! Authentication: one [`Authorize`] step, two implementations, chosen once when the client is
-//! built: [`SigV4`] signing with AWS credentials, or an
+//! Authentication, chosen once when the client is built and run afresh on every attempt
+//! ([`Auth::authorize_now`], else [`Auth::authorize`]): [`SigV4`] signing with AWS credentials, or an
 //! [`ApiKey`] sent as `Authorization: Bearer`; or, for a gateway that
 //! authenticates on the client's behalf, nothing at all ([`Auth::None`]).
 
@@ -28,12 +28,6 @@ pub(crate) struct OutgoingRequest {
     pub(crate) payload_hash: Option<String>,
 }
 
-/// Adds the headers that authenticate one attempt of a request.
-pub(crate) trait Authorize {
-    /// Authenticates `request` in place; called afresh on every attempt.
-    async fn authorize(&self, request: &mut OutgoingRequest) -> Result<(), Error>;
-}
-
 /// The authentication a client was built with.
 pub(crate) enum Auth {
     ApiKey(ApiKey),
@@ -56,10 +50,25 @@ impl Auth {
     }
 }
 
-impl Authorize for Auth {
-    async fn authorize(&self, request: &mut OutgoingRequest) -> Result<(), Error> {
+impl Auth {
+    /// Adds the headers that authenticate `request`, when nothing has to be awaited first: an
+    /// API key, no authentication, or SigV4 with cached credentials still fresh (every
+    /// request but the first, usually). `None` when credentials must be fetched first: then
+    /// [`authorize`](Self::authorize). Kept apart so that the attempt awaits nothing, and
+    /// holds no fetch in its state, on the usual path.
+    pub(crate) fn authorize_now(&self, request: &mut OutgoingRequest) -> Option<Result<(), Error>> {
         match self {
-            Self::ApiKey(auth) => auth.authorize(request).await,
+            Self::ApiKey(auth) => Some(auth.authorize(request)),
+            Self::SigV4(auth) => auth.authorize_now(request),
+            Self::None => Some(Ok(())),
+        }
+    }
+
+    /// Adds the headers that authenticate `request`, fetching credentials first if the cache
+    /// has none fresh.
+    pub(crate) async fn authorize(&self, request: &mut OutgoingRequest) -> Result<(), Error> {
+        match self {
+            Self::ApiKey(auth) => auth.authorize(request),
             Self::SigV4(auth) => auth.authorize(request).await,
             Self::None => Ok(()),
         }

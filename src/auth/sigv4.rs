@@ -20,8 +20,8 @@ use http::header::{AUTHORIZATION, HOST};
 use http::{HeaderName, HeaderValue};
 use url::Position;
 
+use super::OutgoingRequest;
 use super::credentials::CredentialsCache;
-use super::{Authorize, OutgoingRequest};
 use crate::config::{AuthSource, SIGNING_SERVICE};
 use crate::error::Error;
 
@@ -127,8 +127,16 @@ impl SigV4 {
     }
 }
 
-impl Authorize for SigV4 {
-    async fn authorize(&self, request: &mut OutgoingRequest) -> Result<(), Error> {
+impl SigV4 {
+    /// Signs `request` with the cached credentials if they are still fresh; `None` when they
+    /// must be fetched first ([`authorize`](Self::authorize)).
+    pub(crate) fn authorize_now(&self, request: &mut OutgoingRequest) -> Option<Result<(), Error>> {
+        let credentials = self.credentials.fresh()?;
+        Some(self.sign(request, credentials, self.signing_time()))
+    }
+
+    /// Signs `request`, fetching credentials first when none are cached fresh.
+    pub(crate) async fn authorize(&self, request: &mut OutgoingRequest) -> Result<(), Error> {
         let credentials = self.credentials.get().await?;
         self.sign(request, credentials, self.signing_time())
     }

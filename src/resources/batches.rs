@@ -223,7 +223,7 @@ impl<'c> Batches<'c> {
         let batch = self.retrieve(batch_id).await?;
         let url = self.results_url(&batch)?;
         let mut call = Call::get(&[], &self.options);
-        call.url = Some(url);
+        call.url = Some(Box::new(url));
         call.accept = Some(RESULTS_ACCEPT);
         // The timeout covers the wait for the headers, then each silence in the body.
         call.streaming = true;

@@ -97,7 +97,7 @@ impl<'c> Files<'c> {
             method: Method::POST,
             ..Call::get(FILES, &self.options)
         };
-        call.streamed = Some(body);
+        call.streamed = Some(Box::new(body));
         call.beta = Some(FILES_BETA);
         self.send(call).await
     }

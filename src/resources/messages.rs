@@ -183,7 +183,7 @@ impl RawMessages<'_> {
             Call::post_json(MESSAGES, params, MESSAGES_MAX_REQUEST_BYTES, &self.options)?;
         call.gen_ai = Some(GenAi::chat(&params.model));
         let span = telemetry::request_span(&call);
-        let (meta, body) = self.transport.send_in(call, &span).await?;
+        let (meta, body) = self.transport.send_in(call, span.clone()).await?;
         Ok((RawResponse::new(meta, body), span))
     }
 

@@ -296,7 +296,7 @@ async fn upload_call<T: serde::de::DeserializeOwned>(
         method: Method::POST,
         ..Call::get(path, options)
     };
-    call.streamed = Some(body);
+    call.streamed = Some(Box::new(body));
     call.beta = Some(SKILLS_BETA);
     let (meta, body) = transport.send(call).await?;
     RawResponse::new(meta, body).parse()

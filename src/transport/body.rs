@@ -12,19 +12,18 @@ pub(super) enum BodyError {
     TooLarge { declared: Option<u64> },
 }
 
-/// Reads a whole successful body, refusing one larger than `cap`. A body that arrives in one
-/// chunk (the usual case) is returned as is, without a copy.
+/// Reads a whole successful body, refusing one larger than `cap` (one that declares more is
+/// refused before a byte is read). A body that arrives in one chunk (the usual case) is
+/// returned as is, without a copy; one in several is gathered into a buffer sized once, from
+/// its declared length. Chunk by chunk rather than through `Response::bytes`, whose future is
+/// four times the size: every call's state carries this one.
 pub(super) async fn read_success_body(
     mut response: reqwest::Response,
     cap: usize,
 ) -> Result<Bytes, BodyError> {
     let declared = response.content_length();
-    match declared {
-        Some(n) if n > cap as u64 => return Err(BodyError::TooLarge { declared }),
-        // HTTP/1 reads no more than a declared length (more is a protocol error), so the
-        // body is bounded already: read it whole, as `reqwest` does.
-        Some(_) => return response.bytes().await.map_err(BodyError::Transport),
-        None => {}
+    if declared.is_some_and(|n| n > cap as u64) {
+        return Err(BodyError::TooLarge { declared });
     }
     let Some(first) = response.chunk().await.map_err(BodyError::Transport)? else {
         return Ok(Bytes::new());

@@ -24,12 +24,13 @@ pub(crate) struct Call<'a> {
     pub(crate) streaming: bool,
     pub(crate) options: RequestOptions,
     /// A full URL to send to instead of `path` below the base URL (a batch's `results_url`;
-    /// the caller checks it has the base URL's origin).
-    pub(crate) url: Option<Url>,
+    /// the caller checks it has the base URL's origin). Boxed, as `streamed`: every call
+    /// carries the field, few use it.
+    pub(crate) url: Option<Box<Url>>,
     /// The `accept` header, instead of the JSON or event-stream default.
     pub(crate) accept: Option<&'static str>,
     /// A body streamed from its source instead of `body` (a file upload).
-    pub(crate) streamed: Option<StreamedBody>,
+    pub(crate) streamed: Option<Box<StreamedBody>>,
     /// A beta this call needs, added to the `anthropic-beta` header.
     pub(crate) beta: Option<&'static str>,
     /// The GenAI operation and model, for the request span's conventions.

@@ -14,16 +14,20 @@ mod http_client;
 mod streamed;
 pub(crate) mod telemetry;
 
+use std::borrow::{Borrow, BorrowMut, Cow};
 use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::HeaderMap;
 use reqwest::Url;
+use tracing::instrument::Instrumented;
 use tracing::{Instrument, Span};
 
 use crate::auth::Auth;
 use crate::config::Config;
 use crate::error::Error;
+use crate::request_id::RequestIds;
 use crate::request_options::RequestOptions;
 use crate::response::ResponseMeta;
 use crate::retry::{Next, Retries};
@@ -46,7 +50,7 @@ pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 /// the heap: the future a caller holds, spawns, or keeps in a finished task until it is
 /// joined stays a few words, whatever the call.
 pub(crate) type Exchange<'a, T> =
-    Pin<Box<dyn Future<Output = Result<(ResponseMeta, T), Error>> + Send + 'a>>;
+    Instrumented<Pin<Box<dyn Future<Output = Result<(ResponseMeta, T), Error>> + Send + 'a>>>;
 
 /// Sends calls for one client.
 pub(crate) struct Transport {
@@ -83,26 +87,16 @@ impl Transport {
     /// Sends `call` (retrying as the policy allows) and reads the whole successful body; a
     /// body that breaks off is retried like any failed attempt, one over the cap is not.
     pub(crate) fn send<'a>(&'a self, call: Call<'a>) -> Exchange<'a, Bytes> {
-        Box::pin(async move {
-            let span = telemetry::request_span(&call);
-            self.read_whole(&call, &span).await
-        })
+        let span = telemetry::request_span(&call);
+        self.send_in(call, span)
     }
 
     /// [`send`](Self::send) in `span` (from [`telemetry::request_span`]), for a caller that
     /// records the parsed answer on it.
-    pub(crate) fn send_in<'a>(&'a self, call: Call<'a>, span: &'a Span) -> Exchange<'a, Bytes> {
-        Box::pin(async move { self.read_whole(&call, span).await })
-    }
-
-    async fn read_whole(
-        &self,
-        call: &Call<'_>,
-        span: &Span,
-    ) -> Result<(ResponseMeta, Bytes), Error> {
-        let mut retries = self.retries(call);
+    pub(crate) fn send_in<'a>(&'a self, call: Call<'a>, span: Span) -> Exchange<'a, Bytes> {
+        let retries = self.retries(&call);
         let read = |response| read_success_body(response, MAX_RESPONSE_BYTES);
-        self.run(call, &mut retries, span, read).await
+        self.exchange(call, retries, span, read)
     }
 
     /// A fresh retry budget for `call`.
@@ -118,11 +112,8 @@ impl Transport {
         call: &'a Call<'a>,
         retries: &'a mut Retries,
     ) -> Exchange<'a, reqwest::Response> {
-        Box::pin(async move {
-            let span = telemetry::request_span(call);
-            self.run(call, retries, &span, |response| async { Ok(response) })
-                .await
-        })
+        let span = telemetry::request_span(call);
+        self.open_in(call, retries, span)
     }
 
     /// [`open`](Self::open) in `span`: a stream's, the same across its restarts.
@@ -130,43 +121,82 @@ impl Transport {
         &'a self,
         call: &'a Call<'a>,
         retries: &'a mut Retries,
-        span: &'a Span,
+        span: Span,
     ) -> Exchange<'a, reqwest::Response> {
-        Box::pin(self.run(call, retries, span, |response| async { Ok(response) }))
+        self.exchange(call, retries, span, |response| async { Ok(response) })
     }
 
-    /// The attempt loop, in `span`, which records how it failed. `finish` completes a
-    /// successful attempt (reads the body, say); its failures keep the response's status and
-    /// IDs and go to the retry policy like the attempt's own.
-    async fn run<T, F, Fut>(
-        &self,
-        call: &Call<'_>,
-        retries: &mut Retries,
-        span: &Span,
+    /// The attempt loop in `span`, boxed. One state machine, written inline: an `async fn`
+    /// awaited here would be built apart and then copied into it whole, kilobytes per request;
+    /// what only a failure awaits (a credential refresh, a backoff) is boxed on its own.
+    /// `finish` completes a successful attempt (reads the body, say); its failures keep the
+    /// response's status and IDs and go to the retry policy like the attempt's own.
+    fn exchange<'a, T, F, Fut>(
+        &'a self,
+        call: impl Borrow<Call<'a>> + Send + 'a,
+        mut retries: impl BorrowMut<Retries> + Send + 'a,
+        span: Span,
         finish: F,
-    ) -> Result<(ResponseMeta, T), Error>
+    ) -> Exchange<'a, T>
     where
-        F: Fn(reqwest::Response) -> Fut,
-        Fut: Future<Output = Result<T, BodyError>>,
+        F: Fn(reqwest::Response) -> Fut + Send + 'a,
+        Fut: Future<Output = Result<T, BodyError>> + Send,
+        T: Send + 'a,
     {
-        let result = self.run_attempts(call, retries, span, finish).await;
-        if let Err(err) = &result {
-            telemetry::record_error(span, err);
-        }
-        result
+        let instrumented = span.clone();
+        let exchange = async move {
+            let call = call.borrow();
+            let retries = retries.borrow_mut();
+            let result = match self.target(call, &span) {
+                Err(err) => Err(err),
+                Ok((url, headers)) => {
+                    let mut attempts = 0;
+                    loop {
+                        attempts += 1;
+                        telemetry::record_attempts(&span, attempts);
+                        let used = retries.used();
+                        // Each future awaited apart from any `match`: one awaited in a
+                        // scrutinee keeps its room in the state through the whole `match`.
+                        let attempted = self.attempt(call, &url, &headers, used, &span).await;
+                        let err = match attempted {
+                            Ok((response, ids)) => {
+                                let (meta, response) = split_response(response, ids, used);
+                                let read = finish(response).await;
+                                match read {
+                                    Ok(done) => break Ok((meta, done)),
+                                    Err(e) => self.body_error(e, &call.options, &meta),
+                                }
+                            }
+                            Err(err) => err,
+                        };
+                        match self.recovery(err, retries, used) {
+                            Recovery::GiveUp(err) => break Err(err),
+                            Recovery::Now => {}
+                            later => {
+                                let recovered = Box::pin(self.recover(later)).await;
+                                if let Err(err) = recovered {
+                                    break Err(err);
+                                }
+                            }
+                        }
+                    }
+                }
+            };
+            if let Err(err) = &result {
+                telemetry::record_error(&span, err);
+            }
+            result
+        };
+        Instrument::instrument(Box::pin(exchange) as Pin<Box<_>>, instrumented)
     }
 
-    async fn run_attempts<T, F, Fut>(
-        &self,
+    /// Where `call` goes and with which headers (the client's, the request's over them),
+    /// once its size is known to be within the endpoint's limit; recorded on `span`.
+    fn target<'h>(
+        &'h self,
         call: &Call<'_>,
-        retries: &mut Retries,
         span: &Span,
-        finish: F,
-    ) -> Result<(ResponseMeta, T), Error>
-    where
-        F: Fn(reqwest::Response) -> Fut,
-        Fut: Future<Output = Result<T, BodyError>>,
-    {
+    ) -> Result<(Url, Cow<'h, HeaderMap>), Error> {
         let size = match (&call.body, &call.streamed) {
             (_, Some(streamed)) => usize::try_from(streamed.len).unwrap_or(usize::MAX),
             (Some(body), None) => body.len(),
@@ -180,70 +210,69 @@ impl Transport {
         let url = self.url(call)?;
         let headers = call.options.headers_over(&self.config.default_headers)?;
         telemetry::record_target(span, &url);
-        async {
-            let mut attempts = 0;
-            loop {
-                attempts += 1;
-                telemetry::record_attempts(span, attempts);
-                let used = retries.used();
-                let outcome = match self.attempt(call, &url, &headers, used, span).await {
-                    Ok((mut response, ids)) => {
-                        // The body is read without the headers: move them, don't copy.
-                        let headers = std::mem::take(response.headers_mut());
-                        let meta = ResponseMeta::from_parts(response.status(), headers, ids)
-                            .with_retries(used);
-                        match finish(response).await {
-                            Ok(done) => Ok((meta, done)),
-                            Err(e) => Err(self.body_error(e, &call.options, &meta)),
-                        }
-                    }
-                    Err(err) => Err(err),
-                };
-                let mut err = match outcome {
-                    Ok(done) => return Ok(done),
-                    Err(err) => err,
-                };
-                if let Error::Api(api) = &mut err {
-                    api.set_retries(used);
+        Ok((url, headers))
+    }
+
+    /// What follows the failed attempt number `used + 1` (`err`), by the retry policy:
+    /// nothing more, another attempt now (after correcting the clock), or after something
+    /// to await.
+    fn recovery(&self, mut err: Error, retries: &mut Retries, used: u32) -> Recovery {
+        if let Error::Api(api) = &mut err {
+            api.set_retries(used);
+        }
+        let signer = match &self.auth {
+            Auth::SigV4(signer) => Some(signer),
+            Auth::ApiKey(_) | Auth::None => None,
+        };
+        match retries.next(&err, signer.is_some(), false) {
+            Next::GiveUp => Recovery::GiveUp(err),
+            Next::RefreshCredentials => {
+                tracing::debug!("credentials expired; refreshing them once and retrying");
+                Recovery::Refresh(err)
+            }
+            Next::CorrectClock(skew) => {
+                tracing::debug!(
+                    ?skew,
+                    "signature outside the server's window; correcting the clock"
+                );
+                if let Some(signer) = signer {
+                    signer.set_clock_skew(skew);
                 }
-                let signer = match &self.auth {
-                    Auth::SigV4(signer) => Some(signer),
-                    Auth::ApiKey(_) | Auth::None => None,
-                };
-                match retries.next(&err, signer.is_some(), false) {
-                    Next::GiveUp => return Err(err),
-                    Next::RefreshCredentials => {
-                        tracing::debug!("credentials expired; refreshing them once and retrying");
-                        if let Some(signer) = signer
-                            && let Err(refresh) = signer.refresh_credentials().await
-                        {
-                            tracing::debug!(error = %refresh, "the credential refresh failed");
-                            return Err(err);
-                        }
-                    }
-                    Next::CorrectClock(skew) => {
-                        tracing::debug!(
-                            ?skew,
-                            "signature outside the server's window; correcting the clock"
-                        );
-                        if let Some(signer) = signer {
-                            signer.set_clock_skew(skew);
-                        }
-                    }
-                    Next::RetryAfter(delay) => {
-                        tracing::debug!(error = %err, ?delay, retry = used + 1, "retrying");
-                        tokio::time::sleep(delay).await;
-                    }
-                }
+                Recovery::Now
+            }
+            Next::RetryAfter(delay) => {
+                tracing::debug!(error = %err, ?delay, retry = used + 1, "retrying");
+                Recovery::After(delay)
             }
         }
-        .instrument(span.clone())
-        .await
+    }
+
+    /// Awaits what `recovery` needs before the next attempt; a failed credential refresh
+    /// gives back the error that asked for it.
+    async fn recover(&self, recovery: Recovery) -> Result<(), Error> {
+        match recovery {
+            Recovery::GiveUp(err) => Err(err),
+            Recovery::Now => Ok(()),
+            Recovery::Refresh(err) => match &self.auth {
+                Auth::SigV4(signer) => match signer.refresh_credentials().await {
+                    Ok(()) => Ok(()),
+                    Err(refresh) => {
+                        tracing::debug!(error = %refresh, "the credential refresh failed");
+                        Err(err)
+                    }
+                },
+                Auth::ApiKey(_) | Auth::None => Ok(()),
+            },
+            Recovery::After(delay) => {
+                tokio::time::sleep(delay).await;
+                Ok(())
+            }
+        }
     }
 
     fn url(&self, call: &Call<'_>) -> Result<Url, Error> {
         if let Some(url) = &call.url {
-            return Ok(url.clone());
+            return Ok(Url::clone(url));
         }
         let mut url = self.config.base_url.clone();
         url.path_segments_mut()
@@ -258,4 +287,29 @@ impl Transport {
         }
         Ok(url)
     }
+}
+
+/// What follows a failed attempt ([`Transport::recovery`]).
+enum Recovery {
+    /// The error is the call's.
+    GiveUp(Error),
+    /// Another attempt, now.
+    Now,
+    /// Another attempt once fresh credentials are fetched; if they cannot be, this error
+    /// is the call's.
+    Refresh(Error),
+    /// Another attempt after this backoff.
+    After(Duration),
+}
+
+/// A successful response's metadata, its headers moved out (the body is read without them),
+/// and the response left to read.
+fn split_response(
+    mut response: reqwest::Response,
+    ids: RequestIds,
+    retries: u32,
+) -> (ResponseMeta, reqwest::Response) {
+    let headers = std::mem::take(response.headers_mut());
+    let meta = ResponseMeta::from_parts(response.status(), headers, ids).with_retries(retries);
+    (meta, response)
 }

@@ -100,7 +100,7 @@ impl MessageStream {
         mut retries: Retries,
         span: Span,
     ) -> Result<Self, Error> {
-        let (meta, response) = transport.open_in(&call, &mut retries, &span).await?;
+        let (meta, response) = transport.open_in(&call, &mut retries, span.clone()).await?;
         let restart = Restart {
             transport,
             call,
