@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
@@ -46,6 +47,13 @@ pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
+    /// Boxed, and only once one is set: every call carries its options, and most set none.
+    extras: Option<Box<Extras>>,
+}
+
+/// What a request adds to the wire beyond timeouts and retries.
+#[derive(Clone, Default, PartialEq)]
+struct Extras {
     headers: Vec<(String, String)>,
     query: Vec<(String, String)>,
     body: Map<String, Value>,
@@ -53,6 +61,9 @@ pub struct RequestOptions {
     workspace_id: Option<String>,
     user_profile_id: Option<String>,
 }
+
+/// The extras of options that set none.
+static NO_EXTRAS: LazyLock<Extras> = LazyLock::new(Extras::default);
 
 impl RequestOptions {
     /// No overrides.
@@ -82,49 +93,60 @@ impl RequestOptions {
     /// An extra header (`extra_headers`): replaces the client's header of that name; the same
     /// name given twice sends both values. Signed like every other header.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        self.extras_mut().headers.push((name.into(), value.into()));
         self
     }
 
     /// An extra query parameter (`extra_query`), after the call's own.
     pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.query.push((name.into(), value.into()));
+        self.extras_mut().query.push((name.into(), value.into()));
         self
     }
 
     /// An extra top-level field of the JSON body (`extra_body`), replacing a field of that
     /// name. Calls without a JSON body (`GET`, `DELETE`) send no body and ignore it.
     pub fn body_field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.body.insert(name.into(), value.into());
+        self.extras_mut().body.insert(name.into(), value.into());
         self
     }
 
     /// A beta for this request, sent in `anthropic-beta` after the client's own betas.
     pub fn beta(mut self, beta: impl Into<String>) -> Self {
-        self.betas.push(beta.into());
+        self.extras_mut().betas.push(beta.into());
         self
     }
 
     /// The workspace this request names in `anthropic-workspace-id`, instead of the client's.
     pub fn workspace_id(mut self, workspace_id: impl Into<String>) -> Self {
-        self.workspace_id = Some(workspace_id.into());
+        self.extras_mut().workspace_id = Some(workspace_id.into());
         self
     }
 
     /// The `anthropic-user-profile-id` header: the user profile the request acts for.
     pub fn user_profile_id(mut self, user_profile_id: impl Into<String>) -> Self {
-        self.user_profile_id = Some(user_profile_id.into());
+        self.extras_mut().user_profile_id = Some(user_profile_id.into());
         self
+    }
+
+    fn extras(&self) -> &Extras {
+        self.extras.as_deref().unwrap_or(&NO_EXTRAS)
+    }
+
+    fn extras_mut(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_default()
     }
 
     /// Whether any extra body field is set.
     pub(crate) fn has_body_fields(&self) -> bool {
-        !self.body.is_empty()
+        !self.extras().body.is_empty()
     }
 
     /// The extra query parameters, in order.
     pub(crate) fn extra_query(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.query.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+        self.extras()
+            .query
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
     }
 
     /// The client's `defaults` with this request's headers over them ([`apply_headers`]):
@@ -135,10 +157,11 @@ impl RequestOptions {
         &self,
         defaults: &'a HeaderMap,
     ) -> Result<Cow<'a, HeaderMap>, Error> {
-        let untouched = self.betas.is_empty()
-            && self.workspace_id.is_none()
-            && self.user_profile_id.is_none()
-            && self.headers.is_empty();
+        let extras = self.extras();
+        let untouched = extras.betas.is_empty()
+            && extras.workspace_id.is_none()
+            && extras.user_profile_id.is_none()
+            && extras.headers.is_empty();
         if untouched {
             return Ok(Cow::Borrowed(defaults));
         }
@@ -151,30 +174,31 @@ impl RequestOptions {
     /// client's, the workspace and user profile, then the extra headers. A name or value that
     /// is not valid HTTP, or a header the client computes itself, is an [`Error::Config`].
     pub(crate) fn apply_headers(&self, headers: &mut HeaderMap) -> Result<(), Error> {
-        if !self.betas.is_empty() {
+        let extras = self.extras();
+        if !extras.betas.is_empty() {
             let mut betas: Vec<&str> = headers
                 .get_all(BETA_HEADER)
                 .iter()
                 .filter_map(|v| v.to_str().ok())
                 .collect();
-            betas.extend(self.betas.iter().map(String::as_str));
+            betas.extend(extras.betas.iter().map(String::as_str));
             let value = header_value(BETA_HEADER, &betas.join(","))?;
             headers.insert(BETA_HEADER, value);
         }
-        if let Some(workspace_id) = &self.workspace_id {
+        if let Some(workspace_id) = &extras.workspace_id {
             headers.insert(
                 WORKSPACE_HEADER,
                 header_value(WORKSPACE_HEADER, workspace_id)?,
             );
         }
-        if let Some(profile) = &self.user_profile_id {
+        if let Some(profile) = &extras.user_profile_id {
             headers.insert(
                 USER_PROFILE_HEADER,
                 header_value(USER_PROFILE_HEADER, profile)?,
             );
         }
         let mut replaced: Vec<HeaderName> = Vec::new();
-        for (name, value) in &self.headers {
+        for (name, value) in &extras.headers {
             let header = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
                 Error::config(format!(
                     "extra header name {name:?} is not a valid HTTP header name"
@@ -200,7 +224,8 @@ impl RequestOptions {
     /// `body` (a serialized JSON object) with the extra body fields merged in at the top
     /// level; unchanged when there are none.
     pub(crate) fn merge_body(&self, body: Vec<u8>) -> Result<Vec<u8>, Error> {
-        if self.body.is_empty() {
+        let extras = self.extras();
+        if extras.body.is_empty() {
             return Ok(body);
         }
         let mut object: Map<String, Value> = serde_json::from_slice(&body).map_err(|e| {
@@ -208,7 +233,7 @@ impl RequestOptions {
                 "extra body fields need a JSON object body to merge into: {e}"
             ))
         })?;
-        object.extend(self.body.iter().map(|(k, v)| (k.clone(), v.clone())));
+        object.extend(extras.body.iter().map(|(k, v)| (k.clone(), v.clone())));
         serde_json::to_vec(&object)
             .map_err(|e| Error::config(format!("the request body cannot be serialized: {e}")))
     }
@@ -220,16 +245,17 @@ impl fmt::Debug for RequestOptions {
         let names = |pairs: &[(String, String)]| -> Vec<String> {
             pairs.iter().map(|(n, _)| n.clone()).collect()
         };
+        let extras = self.extras();
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
-            .field("headers", &names(&self.headers))
-            .field("query", &names(&self.query))
-            .field("body_fields", &self.body.keys().collect::<Vec<_>>())
-            .field("betas", &self.betas)
-            .field("workspace_id", &self.workspace_id)
-            .field("user_profile_id", &self.user_profile_id.is_some())
+            .field("headers", &names(&extras.headers))
+            .field("query", &names(&extras.query))
+            .field("body_fields", &extras.body.keys().collect::<Vec<_>>())
+            .field("betas", &extras.betas)
+            .field("workspace_id", &extras.workspace_id)
+            .field("user_profile_id", &extras.user_profile_id.is_some())
             .finish()
     }
 }
