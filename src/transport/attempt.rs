@@ -114,6 +114,7 @@ impl Transport {
         };
         Err(ApiError::from_route_response(Some(route), status, headers, body).into())
     }
+
     /// The request as it will be signed: the call's method, URL and body, `headers` with the
     /// attempt's own over them, then the `prepare_request` hook.
     fn request(

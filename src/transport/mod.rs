@@ -45,10 +45,12 @@ pub(crate) use telemetry::GenAi;
 /// holds one event at a time and has no such bound.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
-/// One exchange in flight: its response's metadata and what was read of it. The attempt
-/// loop's state (the exchange, signing, the backoff timer) runs to kilobytes, so it lives on
-/// the heap: the future a caller holds, spawns, or keeps in a finished task until it is
-/// joined stays a few words, whatever the call.
+/// One exchange in flight, in its request span: its response's metadata and what was read of
+/// it. The attempt loop's state (the call, the attempt, the body being read) runs to
+/// kilobytes, so it lives on the heap: the future a caller holds, spawns, or keeps in a
+/// finished task until it is joined stays a few words, whatever the call. The span wraps the
+/// box rather than sitting in it, so that the loop is not built and then copied into a
+/// wrapper.
 pub(crate) type Exchange<'a, T> =
     Instrumented<Pin<Box<dyn Future<Output = Result<(ResponseMeta, T), Error>> + Send + 'a>>>;
 
