@@ -131,3 +131,32 @@ impl fmt::Debug for Client {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RequestOptions;
+    use crate::transport::Call;
+    use crate::types::{MessageCreateParams, MessageParam};
+
+    /// glibc serves allocations up to 1,032 bytes from a per-thread cache, without a lock;
+    /// the attempt loop of every call is one such allocation while it stays under.
+    #[tokio::test]
+    async fn the_boxed_attempt_loop_of_a_message_fits_the_small_allocation_cache() {
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .region("us-east-1")
+            .workspace_id("wrkspc_1")
+            .access_key("AKIDEXAMPLE", "secret")
+            .build()
+            .await
+            .unwrap();
+        let params =
+            MessageCreateParams::new("claude-opus-4-8", 16, vec![MessageParam::user("Hi")]);
+        let options = RequestOptions::new();
+        let call = Call::post_json(&["v1", "messages"], &params, 1 << 20, &options).unwrap();
+        let exchange = client.transport.send(call);
+        let size = exchange.boxed_size();
+        assert!(size <= 1032, "the boxed attempt loop is {size} bytes");
+    }
+}

@@ -3,6 +3,9 @@
 
 use std::time::Duration;
 
+use futures_util::TryFutureExt;
+use futures_util::future::{self, Either};
+
 use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Url;
@@ -23,55 +26,88 @@ const RETRY_COUNT_HEADER: HeaderName = HeaderName::from_static("x-stainless-retr
 const USER_AGENT_VALUE: &str = concat!("anthropic-aws-rust/", env!("CARGO_PKG_VERSION"));
 
 impl Transport {
-    /// One attempt: the call's `headers` (the client's, with the request's options over them)
-    /// and its own, fresh authentication, send, classify. A success comes back with
-    /// its request IDs, read once here.
-    pub(super) async fn attempt(
-        &self,
-        call: &Call<'_>,
-        url: &Url,
-        headers: &HeaderMap,
+    /// One attempt: the request built (the client's headers, the request's options over
+    /// them, the attempt's own), freshly authenticated, sent, and its answer classified. A
+    /// success comes back with its request IDs, read once here.
+    ///
+    /// Not an `async fn`: the usual attempt, whose authentication awaits nothing, is the send
+    /// alone; one that must fetch credentials or open a streamed body first runs in a future
+    /// of its own. Either way nothing built for the request is held while the answer is
+    /// awaited.
+    pub(super) fn attempt<'a>(
+        &'a self,
+        call: &'a Call<'a>,
         retries: u32,
-        span: &Span,
-    ) -> Result<(reqwest::Response, RequestIds), Error> {
-        let timeout = self.timeout(&call.options);
-        let own_connect_timeout;
-        let http = match call.options.connect_timeout {
-            Some(connect) if connect != self.config.connect_timeout => {
-                own_connect_timeout = http_client(connect)?;
-                &own_connect_timeout
-            }
-            _ => &self.http,
-        };
-        let outgoing = match self.prepare(call, url, headers, retries)? {
-            Prepared::Ready(outgoing) => outgoing,
-            // Credentials to fetch first (the first request, or expired ones) or a body to
-            // open (an upload): in a future of its own, so that the usual attempt's state
-            // carries neither.
-            Prepared::Later {
+        span: &'a Span,
+    ) -> impl Future<Output = Result<(reqwest::Response, RequestIds), Error>> + Send + 'a {
+        match self.prepare(call, retries, span) {
+            Err(err) => Either::Left(Either::Left(future::ready(Err(err)))),
+            Ok(Prepared::Ready(outgoing)) => match self.sending(call, outgoing) {
+                Ok(sending) => {
+                    Either::Left(Either::Right(self.answer(call, sending, retries, span)))
+                }
+                Err(err) => Either::Left(Either::Left(future::ready(Err(err)))),
+            },
+            Ok(Prepared::Later {
                 request,
                 authorized,
-            } => Box::pin(self.outgoing_later(call, request, authorized)).await?,
+            }) => Either::Right(Box::pin(async move {
+                let outgoing = self.outgoing_later(call, request, authorized).await?;
+                let sending = self.sending(call, outgoing)?;
+                self.answer(call, sending, retries, span).await
+            })),
+        }
+    }
+
+    /// `outgoing` handed to `reqwest` (nothing is sent before the future is polled), under
+    /// the call's timeout: the whole exchange's, or for a stream the wait for its headers.
+    fn sending<'a>(
+        &'a self,
+        call: &'a Call<'a>,
+        outgoing: reqwest::Request,
+    ) -> Result<impl Future<Output = Result<reqwest::Response, Error>> + Send + 'a, Error> {
+        let timeout = self.timeout(&call.options);
+        // A request with its own connect timeout gets a client of its own; the send keeps
+        // what it needs of it.
+        let execute = match call.options.connect_timeout {
+            Some(connect) if connect != self.config.connect_timeout => {
+                let http = http_client(connect)?;
+                http.execute(with_timeout(outgoing, call.streaming, timeout))
+            }
+            _ => self
+                .http
+                .execute(with_timeout(outgoing, call.streaming, timeout)),
         };
-        let response = if call.streaming {
-            // Until the headers arrive; the stream then watches its own silences.
-            match tokio::time::timeout(timeout, http.execute(outgoing)).await {
-                Ok(sent) => sent,
-                Err(_) => {
-                    return Err(Error::Timeout {
+        let sending = if call.streaming {
+            // Boxed: only a stream waits under a timer of its own.
+            Either::Left(Box::pin(async move {
+                match tokio::time::timeout(timeout, execute).await {
+                    Ok(sent) => sent.map_err(|e| self.transport_error(e, &call.options, None)),
+                    Err(_) => Err(Error::Timeout {
                         kind: TimeoutKind::Request,
                         timeout,
                         source: None,
                         status: None,
                         request_ids: None,
-                    });
+                    }),
                 }
-            }
+            }))
         } else {
-            http.execute(with_timeout(outgoing, timeout)).await
-        }
-        .map_err(|e| self.transport_error(e, &call.options, None))?;
+            Either::Right(execute.map_err(|e| self.transport_error(e, &call.options, None)))
+        };
+        Ok(sending)
+    }
 
+    /// The answer to the attempt number `retries + 1` of `call`, once `sending` has it,
+    /// classified.
+    async fn answer(
+        &self,
+        call: &Call<'_>,
+        sending: impl Future<Output = Result<reqwest::Response, Error>>,
+        retries: u32,
+        span: &Span,
+    ) -> Result<(reqwest::Response, RequestIds), Error> {
+        let response = sending.await?;
         let status = response.status();
         if let Some(observe) = &self.config.wire_observer {
             observe(&WireEvent::Response {
@@ -91,28 +127,41 @@ impl Transport {
         if status.is_success() {
             return Ok((response, ids));
         }
+        // Boxed: what only a refusal reads stays out of every attempt's state.
+        Err(Box::pin(self.refused(call, status, response, ids)).await)
+    }
+
+    /// The error for a response that is not a success: a refused redirect, or the API's
+    /// error with the first [`MAX_ERROR_BODY`] bytes of its body.
+    async fn refused(
+        &self,
+        call: &Call<'_>,
+        status: http::StatusCode,
+        response: reqwest::Response,
+        ids: RequestIds,
+    ) -> Error {
         if status.is_redirection() {
             let headers = response.headers().clone();
             let location = headers
                 .get(LOCATION)
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
             tracing::debug!(status = status.as_u16(), ?location, "redirect refused");
-            return Err(Error::Redirect {
+            return Error::Redirect {
                 status,
                 location,
                 request_ids: ids,
                 headers: Box::new(headers),
-            });
+            };
         }
         let headers = response.headers().clone();
-        // Boxed: the error path's reading stays out of every attempt's state.
-        let body = Box::pin(read_capped(response, MAX_ERROR_BODY)).await;
+        let path = response.url().path().to_owned();
+        let body = read_capped(response, MAX_ERROR_BODY).await;
         let route = Route {
             method: &call.method,
-            path: url.path(),
+            path: &path,
             bearer: matches!(self.auth, Auth::ApiKey(_)),
         };
-        Err(ApiError::from_route_response(Some(route), status, headers, body).into())
+        ApiError::from_route_response(Some(route), status, headers, body).into()
     }
 
     /// The request as it will be signed: the call's method, URL and body, `headers` with the
@@ -120,7 +169,7 @@ impl Transport {
     fn request(
         &self,
         call: &Call<'_>,
-        url: &Url,
+        url: Url,
         headers: &HeaderMap,
         retries: u32,
     ) -> OutgoingRequest {
@@ -134,7 +183,7 @@ impl Transport {
         );
         let mut request = OutgoingRequest {
             method: call.method.clone(),
-            url: url.clone(),
+            url,
             headers: own,
             body: call.body.clone().unwrap_or_default(),
             payload_hash: None,
@@ -176,15 +225,12 @@ impl Transport {
     }
 
     /// The request built and, when nothing has to be awaited for it, authenticated: all of it
-    /// synchronous, so that an attempt holds none of it while it awaits.
-    fn prepare(
-        &self,
-        call: &Call<'_>,
-        url: &Url,
-        headers: &HeaderMap,
-        retries: u32,
-    ) -> Result<Prepared, Error> {
-        let mut request = self.request(call, url, headers, retries);
+    /// synchronous. Where it goes is recorded on `span`.
+    fn prepare(&self, call: &Call<'_>, retries: u32, span: &Span) -> Result<Prepared, Error> {
+        let url = self.url(call)?;
+        telemetry::record_target(span, &url);
+        let headers = call.options.headers_over(&self.config.default_headers)?;
+        let mut request = self.request(call, url, &headers, retries);
         let authorized = self.auth.authorize_now(&mut request).transpose()?.is_some();
         Ok(if authorized && call.streamed.is_none() {
             Prepared::Ready(self.outgoing(call, request, None))
@@ -252,10 +298,16 @@ enum Prepared {
     },
 }
 
-/// `request` with its whole-exchange timeout (a move, not a borrow: a local borrowed in an
-/// `async fn` keeps its room in the future's state until its scope ends).
-fn with_timeout(mut request: reqwest::Request, timeout: Duration) -> reqwest::Request {
-    *request.timeout_mut() = Some(timeout);
+/// `request` with `timeout` over its whole exchange, unless it is `streaming`: a stream's
+/// timeout covers the wait for its headers, then each silence.
+fn with_timeout(
+    mut request: reqwest::Request,
+    streaming: bool,
+    timeout: Duration,
+) -> reqwest::Request {
+    if !streaming {
+        *request.timeout_mut() = Some(timeout);
+    }
     request
 }
 

@@ -1,7 +1,11 @@
 //! Reading bodies within bounds: a successful body whole, up to a cap (a declared
 //! `Content-Length` over it is refused before a byte is read), and an error body's first bytes.
 
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
 use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
 
 /// Why a successful body could not be read; the transport turns it into an [`Error`]
 /// carrying the response's status and request IDs.
@@ -15,37 +19,70 @@ pub(super) enum BodyError {
 /// Reads a whole successful body, refusing one larger than `cap` (one that declares more is
 /// refused before a byte is read). A body that arrives in one chunk (the usual case) is
 /// returned as is, without a copy; one in several is gathered into a buffer sized once, from
-/// its declared length. Chunk by chunk rather than through `Response::bytes`, whose future is
-/// four times the size: every call's state carries this one.
-pub(super) async fn read_success_body(
-    mut response: reqwest::Response,
+/// its declared length.
+///
+/// A future of its own rather than an `async fn` over `Response::chunk` or `Response::bytes`
+/// (whose futures keep the whole response, and `bytes`'s a collector, four to five times
+/// the size): every call's state carries this one while the body arrives.
+pub(super) fn read_success_body(
+    response: reqwest::Response,
     cap: usize,
-) -> Result<Bytes, BodyError> {
-    let declared = response.content_length();
-    if declared.is_some_and(|n| n > cap as u64) {
-        return Err(BodyError::TooLarge { declared });
+) -> SuccessBody<impl Stream<Item = reqwest::Result<Bytes>> + Unpin> {
+    SuccessBody {
+        declared: response.content_length(),
+        chunks: response.bytes_stream(),
+        cap,
+        whole: Bytes::new(),
+        gathered: BytesMut::new(),
     }
-    let Some(first) = response.chunk().await.map_err(BodyError::Transport)? else {
-        return Ok(Bytes::new());
-    };
-    if first.len() > cap {
-        return Err(BodyError::TooLarge { declared });
-    }
-    let Some(second) = response.chunk().await.map_err(BodyError::Transport)? else {
-        return Ok(first);
-    };
-    let expected = declared.map_or(0, |n| n as usize);
-    let mut body = BytesMut::with_capacity(expected.max(first.len() + second.len()));
-    let mut chunk = Some(second);
-    body.extend_from_slice(&first);
-    while let Some(more) = chunk {
-        if body.len() + more.len() > cap {
-            return Err(BodyError::TooLarge { declared });
+}
+
+/// [`read_success_body`]'s future.
+pub(super) struct SuccessBody<S> {
+    chunks: S,
+    declared: Option<u64>,
+    cap: usize,
+    /// The body while it is one chunk; `gathered` once a second one arrives.
+    whole: Bytes,
+    gathered: BytesMut,
+}
+
+impl<S: Stream<Item = reqwest::Result<Bytes>> + Unpin> Future for SuccessBody<S> {
+    type Output = Result<Bytes, BodyError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let declared = this.declared;
+        if declared.is_some_and(|n| n > this.cap as u64) {
+            return Poll::Ready(Err(BodyError::TooLarge { declared }));
         }
-        body.extend_from_slice(&more);
-        chunk = response.chunk().await.map_err(BodyError::Transport)?;
+        while let Some(chunk) = ready!(Pin::new(&mut this.chunks).poll_next(cx)) {
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(e) => return Poll::Ready(Err(BodyError::Transport(e))),
+            };
+            let len = this.whole.len() + this.gathered.len() + chunk.len();
+            if len > this.cap {
+                return Poll::Ready(Err(BodyError::TooLarge { declared }));
+            }
+            if this.whole.is_empty() && this.gathered.is_empty() {
+                this.whole = chunk;
+                continue;
+            }
+            if this.gathered.is_empty() {
+                let expected = declared.map_or(0, |n| n as usize);
+                this.gathered.reserve(expected.max(len));
+                this.gathered
+                    .extend_from_slice(&std::mem::take(&mut this.whole));
+            }
+            this.gathered.extend_from_slice(&chunk);
+        }
+        Poll::Ready(Ok(if this.gathered.is_empty() {
+            std::mem::take(&mut this.whole)
+        } else {
+            std::mem::take(&mut this.gathered).freeze()
+        }))
     }
-    Ok(body.freeze())
 }
 
 /// Reads at most `cap` bytes of a body; a body that breaks off is kept as far as it came.

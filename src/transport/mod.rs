@@ -10,19 +10,17 @@ mod attempt;
 mod body;
 mod call;
 mod classify;
+mod exchange;
 mod http_client;
 mod streamed;
 pub(crate) mod telemetry;
 
-use std::borrow::{Borrow, BorrowMut, Cow};
-use std::pin::Pin;
+use std::borrow::{Borrow, BorrowMut};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::HeaderMap;
 use reqwest::Url;
-use tracing::instrument::Instrumented;
-use tracing::{Instrument, Span};
+use tracing::Span;
 
 use crate::auth::Auth;
 use crate::config::Config;
@@ -33,6 +31,7 @@ use crate::response::ResponseMeta;
 use crate::retry::{Next, Retries};
 use body::{BodyError, read_success_body};
 pub(crate) use call::Call;
+pub(crate) use exchange::Exchange;
 use http_client::http_client;
 pub(crate) use streamed::{OpenBody, StreamedBody};
 pub(crate) use telemetry::GenAi;
@@ -44,15 +43,6 @@ pub(crate) use telemetry::GenAi;
 /// Plain streaming ([`MessageStream`](crate::MessageStream) events, [`TextStream`](crate::TextStream))
 /// holds one event at a time and has no such bound.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
-
-/// One exchange in flight, in its request span: its response's metadata and what was read of
-/// it. The attempt loop's state (the call, the attempt, the body being read) runs to
-/// kilobytes, so it lives on the heap: the future a caller holds, spawns, or keeps in a
-/// finished task until it is joined stays a few words, whatever the call. The span wraps the
-/// box rather than sitting in it, so that the loop is not built and then copied into a
-/// wrapper.
-pub(crate) type Exchange<'a, T> =
-    Instrumented<Pin<Box<dyn Future<Output = Result<(ResponseMeta, T), Error>> + Send + 'a>>>;
 
 /// Sends calls for one client.
 pub(crate) struct Transport {
@@ -145,74 +135,41 @@ impl Transport {
         Fut: Future<Output = Result<T, BodyError>> + Send,
         T: Send + 'a,
     {
-        let instrumented = span.clone();
-        let exchange = async move {
+        let in_span = span.clone();
+        let attempts = async move {
             let call = call.borrow();
             let retries = retries.borrow_mut();
-            let result = match self.target(call, &span) {
-                Err(err) => Err(err),
-                Ok((url, headers)) => {
-                    let mut attempts = 0;
-                    loop {
-                        attempts += 1;
-                        telemetry::record_attempts(&span, attempts);
-                        let used = retries.used();
-                        // Each future awaited apart from any `match`: one awaited in a
-                        // scrutinee keeps its room in the state through the whole `match`.
-                        let attempted = self.attempt(call, &url, &headers, used, &span).await;
-                        let err = match attempted {
-                            Ok((response, ids)) => {
-                                let (meta, response) = split_response(response, ids, used);
-                                let read = finish(response).await;
-                                match read {
-                                    Ok(done) => break Ok((meta, done)),
-                                    Err(e) => self.body_error(e, &call.options, &meta),
-                                }
-                            }
-                            Err(err) => err,
-                        };
-                        match self.recovery(err, retries, used) {
-                            Recovery::GiveUp(err) => break Err(err),
-                            Recovery::Now => {}
-                            later => {
-                                let recovered = Box::pin(self.recover(later)).await;
-                                if let Err(err) = recovered {
-                                    break Err(err);
-                                }
-                            }
+            within_limit(call)?;
+            let mut attempts = 0;
+            loop {
+                attempts += 1;
+                telemetry::record_attempts(&span, attempts);
+                let used = retries.used();
+                // Each future awaited apart from any `match`: one awaited in a scrutinee
+                // keeps its room in the state through the whole `match`.
+                let attempted = self.attempt(call, used, &span).await;
+                let err = match attempted {
+                    Ok((response, ids)) => {
+                        let (meta, response) = split_response(response, ids, used);
+                        let read = finish(response).await;
+                        match read {
+                            Ok(done) => return Ok((meta, done)),
+                            Err(e) => self.body_error(e, &call.options, &meta),
                         }
                     }
+                    Err(err) => err,
+                };
+                match self.recovery(err, retries, used) {
+                    Recovery::GiveUp(err) => return Err(err),
+                    Recovery::Now => {}
+                    later => {
+                        let recovered = Box::pin(self.recover(later)).await;
+                        recovered?;
+                    }
                 }
-            };
-            if let Err(err) = &result {
-                telemetry::record_error(&span, err);
             }
-            result
         };
-        Instrument::instrument(Box::pin(exchange) as Pin<Box<_>>, instrumented)
-    }
-
-    /// Where `call` goes and with which headers (the client's, the request's over them),
-    /// once its size is known to be within the endpoint's limit; recorded on `span`.
-    fn target<'h>(
-        &'h self,
-        call: &Call<'_>,
-        span: &Span,
-    ) -> Result<(Url, Cow<'h, HeaderMap>), Error> {
-        let size = match (&call.body, &call.streamed) {
-            (_, Some(streamed)) => usize::try_from(streamed.len).unwrap_or(usize::MAX),
-            (Some(body), None) => body.len(),
-            (None, None) => 0,
-        };
-        if let Some(limit) = call.max_body
-            && size > limit
-        {
-            return Err(Error::RequestTooLarge { size, limit });
-        }
-        let url = self.url(call)?;
-        let headers = call.options.headers_over(&self.config.default_headers)?;
-        telemetry::record_target(span, &url);
-        Ok((url, headers))
+        Exchange::new(Box::pin(attempts), in_span)
     }
 
     /// What follows the failed attempt number `used + 1` (`err`), by the retry policy:
@@ -288,6 +245,19 @@ impl Transport {
                 .extend_pairs(extra);
         }
         Ok(url)
+    }
+}
+
+/// Refuses `call` before anything is sent if its body is over the endpoint's limit.
+fn within_limit(call: &Call<'_>) -> Result<(), Error> {
+    let size = match (&call.body, &call.streamed) {
+        (_, Some(streamed)) => usize::try_from(streamed.len).unwrap_or(usize::MAX),
+        (Some(body), None) => body.len(),
+        (None, None) => 0,
+    };
+    match call.max_body {
+        Some(limit) if size > limit => Err(Error::RequestTooLarge { size, limit }),
+        _ => Ok(()),
     }
 }
 
