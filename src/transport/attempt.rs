@@ -1,11 +1,11 @@
 //! One attempt: the request built from the call, the hook, fresh authentication, the send, and
 //! the answer's first classification (success, refused redirect, or the API's error).
 
+use std::pin::Pin;
 use std::time::Duration;
 
-use futures_util::TryFutureExt;
+use futures_util::FutureExt;
 use futures_util::future::{self, Either};
-
 use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Url;
@@ -41,21 +41,19 @@ impl Transport {
         span: &'a Span,
     ) -> impl Future<Output = Result<(reqwest::Response, RequestIds), Error>> + Send + 'a {
         match self.prepare(call, retries, span) {
-            Err(err) => Either::Left(Either::Left(future::ready(Err(err)))),
-            Ok(Prepared::Ready(outgoing)) => match self.sending(call, outgoing) {
-                Ok(sending) => {
-                    Either::Left(Either::Right(self.answer(call, sending, retries, span)))
-                }
-                Err(err) => Either::Left(Either::Left(future::ready(Err(err)))),
-            },
+            Err(err) => Either::Left(future::ready(Err(err))),
+            Ok(Prepared::Ready(outgoing)) => {
+                let sending = self.sending(call, outgoing);
+                Either::Right(Either::Left(self.answer(call, sending, retries, span)))
+            }
             Ok(Prepared::Later {
                 request,
                 authorized,
-            }) => Either::Right(Box::pin(async move {
+            }) => Either::Right(Either::Right(Box::pin(async move {
                 let outgoing = self.outgoing_later(call, request, authorized).await?;
-                let sending = self.sending(call, outgoing)?;
+                let sending = self.sending(call, outgoing);
                 self.answer(call, sending, retries, span).await
-            })),
+            }))),
         }
     }
 
@@ -65,24 +63,26 @@ impl Transport {
         &'a self,
         call: &'a Call<'a>,
         outgoing: reqwest::Request,
-    ) -> Result<impl Future<Output = Result<reqwest::Response, Error>> + Send + 'a, Error> {
+    ) -> impl Future<Output = Result<reqwest::Response, Error>> + Send + 'a {
         let timeout = self.timeout(&call.options);
+        let outgoing = with_timeout(outgoing, call.streaming, timeout);
         // A request with its own connect timeout gets a client of its own; the send keeps
         // what it needs of it.
         let execute = match call.options.connect_timeout {
-            Some(connect) if connect != self.config.connect_timeout => {
-                let http = http_client(connect)?;
-                http.execute(with_timeout(outgoing, call.streaming, timeout))
-            }
-            _ => self
-                .http
-                .execute(with_timeout(outgoing, call.streaming, timeout)),
+            Some(connect) if connect != self.config.connect_timeout => match http_client(connect) {
+                Ok(http) => http.execute(outgoing),
+                Err(err) => return Either::Left(Box::pin(future::ready(Err(err))) as Boxed<'a, _>),
+            },
+            _ => self.http.execute(outgoing),
         };
-        let sending = if call.streaming {
+        let sent = move |sent: Result<reqwest::Response, reqwest::Error>| {
+            sent.map_err(|e| self.transport_error(e, &call.options, None))
+        };
+        if call.streaming {
             // Boxed: only a stream waits under a timer of its own.
             Either::Left(Box::pin(async move {
                 match tokio::time::timeout(timeout, execute).await {
-                    Ok(sent) => sent.map_err(|e| self.transport_error(e, &call.options, None)),
+                    Ok(response) => sent(response),
                     Err(_) => Err(Error::Timeout {
                         kind: TimeoutKind::Request,
                         timeout,
@@ -93,9 +93,8 @@ impl Transport {
                 }
             }))
         } else {
-            Either::Right(execute.map_err(|e| self.transport_error(e, &call.options, None)))
-        };
-        Ok(sending)
+            Either::Right(execute.map(sent))
+        }
     }
 
     /// The answer to the attempt number `retries + 1` of `call`, once `sending` has it,
@@ -287,6 +286,9 @@ impl Transport {
         outgoing
     }
 }
+
+/// A future of its own, on the heap: for what only some attempts await.
+type Boxed<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
 
 /// A request [`prepare`](Transport::prepare)d: ready to send, or with something to await
 /// first.

@@ -118,9 +118,9 @@ impl Transport {
         self.exchange(call, retries, span, |response| async { Ok(response) })
     }
 
-    /// The attempt loop in `span`, boxed. One state machine, written inline: an `async fn`
-    /// awaited here would be built apart and then copied into it whole, kilobytes per request;
-    /// what only a failure awaits (a credential refresh, a backoff) is boxed on its own.
+    /// The attempt loop in `span`, boxed. Written out here rather than in `async fn`s of its
+    /// own, each of which would be built apart and then copied into it whole; what only a
+    /// failure awaits (a credential refresh, a backoff) is boxed on its own.
     /// `finish` completes a successful attempt (reads the body, say); its failures keep the
     /// response's status and IDs and go to the retry policy like the attempt's own.
     fn exchange<'a, T, F, Fut>(
@@ -162,9 +162,9 @@ impl Transport {
                 match self.recovery(err, retries, used) {
                     Recovery::GiveUp(err) => return Err(err),
                     Recovery::Now => {}
-                    later => {
-                        let recovered = Box::pin(self.recover(later)).await;
-                        recovered?;
+                    Recovery::After(wait) => {
+                        let waited = Box::pin(self.wait(wait)).await;
+                        waited?;
                     }
                 }
             }
@@ -187,7 +187,7 @@ impl Transport {
             Next::GiveUp => Recovery::GiveUp(err),
             Next::RefreshCredentials => {
                 tracing::debug!("credentials expired; refreshing them once and retrying");
-                Recovery::Refresh(err)
+                Recovery::After(Wait::Refresh(err))
             }
             Next::CorrectClock(skew) => {
                 tracing::debug!(
@@ -201,18 +201,16 @@ impl Transport {
             }
             Next::RetryAfter(delay) => {
                 tracing::debug!(error = %err, ?delay, retry = used + 1, "retrying");
-                Recovery::After(delay)
+                Recovery::After(Wait::Backoff(delay))
             }
         }
     }
 
-    /// Awaits what `recovery` needs before the next attempt; a failed credential refresh
-    /// gives back the error that asked for it.
-    async fn recover(&self, recovery: Recovery) -> Result<(), Error> {
-        match recovery {
-            Recovery::GiveUp(err) => Err(err),
-            Recovery::Now => Ok(()),
-            Recovery::Refresh(err) => match &self.auth {
+    /// Awaits what comes before the next attempt; a failed credential refresh gives back the
+    /// error that asked for it.
+    async fn wait(&self, wait: Wait) -> Result<(), Error> {
+        match wait {
+            Wait::Refresh(err) => match &self.auth {
                 Auth::SigV4(signer) => match signer.refresh_credentials().await {
                     Ok(()) => Ok(()),
                     Err(refresh) => {
@@ -222,7 +220,7 @@ impl Transport {
                 },
                 Auth::ApiKey(_) | Auth::None => Ok(()),
             },
-            Recovery::After(delay) => {
+            Wait::Backoff(delay) => {
                 tokio::time::sleep(delay).await;
                 Ok(())
             }
@@ -267,11 +265,16 @@ enum Recovery {
     GiveUp(Error),
     /// Another attempt, now.
     Now,
-    /// Another attempt once fresh credentials are fetched; if they cannot be, this error
-    /// is the call's.
+    /// Another attempt, after this ([`Transport::wait`]).
+    After(Wait),
+}
+
+/// What a failed attempt waits for before the next one.
+enum Wait {
+    /// Fresh credentials; if they cannot be fetched, this error is the call's.
     Refresh(Error),
-    /// Another attempt after this backoff.
-    After(Duration),
+    /// The backoff.
+    Backoff(Duration),
 }
 
 /// A successful response's metadata, its headers moved out (the body is read without them),
