@@ -194,7 +194,7 @@ async fn an_endpoint_that_never_completes_the_handshake_hits_the_connect_timeout
 
 #[tokio::test]
 async fn a_pending_call_holds_under_one_kib_until_it_is_polled_and_after() {
-    // Sizes are fixed at compile time: no request is sent. The attempt loop's state (kilobytes)
+    // Sizes are fixed at compile time: no request is sent. The attempt loop's state
     // lives on the heap, so that spawned calls and finished tasks not yet joined stay small.
     let platform = platform().await;
     let client = builder(&platform)

@@ -3,13 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use tracing::Span;
 
 use crate::error::Error;
 use crate::request_options::RequestOptions;
 use crate::response::{RawResponse, Response};
 use crate::streaming::MessageStream;
-use crate::transport::{Call, GenAi, Transport, telemetry};
+use crate::transport::{Call, Exchange, GenAi, Transport, telemetry};
 use crate::types::{CountTokensParams, Message, MessageCreateParams, MessageTokensCount};
 
 const MESSAGES: &[&str] = &["v1", "messages"];
@@ -66,8 +67,9 @@ impl<'c> Messages<'c> {
     /// # Ok(()) }
     /// ```
     pub async fn create(&self, params: &MessageCreateParams) -> Result<Response<Message>, Error> {
-        let (raw, span) = self.raw.create_in_span(params).await?;
-        let message = raw.parse();
+        let (exchange, span) = self.raw.create_exchange(params)?;
+        let (meta, body) = exchange.await?;
+        let message = RawResponse::new(meta, body).parse();
         match &message {
             Ok(message) => telemetry::record_message(&span, message),
             Err(err) => telemetry::record_error(&span, err),
@@ -168,14 +170,18 @@ impl RawMessages<'_> {
         &self,
         params: &MessageCreateParams,
     ) -> Result<RawResponse<Message>, Error> {
-        Ok(self.create_in_span(params).await?.0)
+        let (exchange, _span) = self.create_exchange(params)?;
+        let (meta, body) = exchange.await?;
+        Ok(RawResponse::new(meta, body))
     }
 
-    /// [`create`](Self::create), answering the request span too (to record the message on).
-    async fn create_in_span(
+    /// [`create`](Self::create)'s exchange, ready to await, and its request span (to record
+    /// the message on). Built before anything is awaited, so that the future `create`
+    /// returns holds none of it.
+    fn create_exchange(
         &self,
         params: &MessageCreateParams,
-    ) -> Result<(RawResponse<Message>, Span), Error> {
+    ) -> Result<(Exchange<'_, Bytes>, Span), Error> {
         if !self.transport.config().timeout_is_explicit && self.options.timeout.is_none() {
             refuse_long_requests(params.max_tokens)?;
         }
@@ -183,8 +189,7 @@ impl RawMessages<'_> {
             Call::post_json(MESSAGES, params, MESSAGES_MAX_REQUEST_BYTES, &self.options)?;
         call.gen_ai = Some(GenAi::chat(&params.model));
         let span = telemetry::request_span(&call);
-        let (meta, body) = self.transport.send_in(call, span.clone()).await?;
-        Ok((RawResponse::new(meta, body), span))
+        Ok((self.transport.send_in(call, span.clone()), span))
     }
 
     /// `POST /v1/messages/count_tokens`, unparsed.
