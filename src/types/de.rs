@@ -196,10 +196,51 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<A> {
     }
 }
 
+/// Reads a JSON array into a `Vec` whose first allocation holds one element: a message's
+/// content is most often one block, and serde's own `Vec` starts at four (a content block is
+/// some 400 bytes, so four is past the allocator's small-size cache). Later elements grow
+/// the `Vec` as usual.
+pub(crate) struct VecFromOne<T>(PhantomData<T>);
+
+impl<T> VecFromOne<T> {
+    pub(crate) fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for VecFromOne<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for VecFromOne<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut items = Vec::new();
+        if let Some(first) = seq.next_element()? {
+            items.reserve_exact(1);
+            items.push(first);
+        }
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
 /// Generates a `Deserialize` for a struct whose last field is `extra: Map<String, Value>`:
 /// the listed fields by their wire names, every other field into `extra` (what
 /// `#[serde(flatten)]` does, without buffering the object first). A field marked `default`
-/// reads as `Default::default()` when absent; a `required` one is an error. A field listed
+/// reads as `Default::default()` when absent; a `required` one is an error (`required_vec`:
+/// an array read with [`VecFromOne`]). A field listed
 /// twice is an error, as with `#[derive(Deserialize)]`. A `nullable` field (an `Option`)
 /// reads `null` as `None` and keeps `"field": null` in `extra`, so the object serializes
 /// back as it came.
@@ -280,11 +321,17 @@ macro_rules! deserialize_with_extra {
             }
         }
     };
+    (@read required_vec $map:ident $extra:ident $wire:literal) => {
+        Some($map.next_value_seed($crate::types::de::VecFromOne::new())?)
+    };
     (@read $presence:ident $map:ident $extra:ident $wire:literal) => {
         Some($map.next_value()?)
     };
     (@take nullable $field:ident $wire:literal) => {
         $field.flatten()
+    };
+    (@take required_vec $field:ident $wire:literal) => {
+        deserialize_with_extra!(@take required $field $wire)
     };
     (@take required $field:ident $wire:literal) => {
         match $field {
@@ -308,6 +355,33 @@ mod tests {
             "content": [{"type": "text", "text": "Hi"}], "model": "m",
             "stop_reason": "end_turn", "stop_sequence": null,
             "usage": {"input_tokens": 3, "output_tokens": 1}})
+    }
+
+    #[test]
+    fn content_of_one_block_takes_room_for_one_and_more_blocks_keep_their_order() {
+        let one: Message = serde_json::from_str(&message().to_string()).unwrap();
+        assert_eq!(one.content.len(), 1);
+        assert_eq!(one.content.capacity(), 1);
+        let mut several = message();
+        several["content"] = json!([
+            {"type": "text", "text": "a"},
+            {"type": "text", "text": "b"},
+            {"type": "text", "text": "c"}
+        ]);
+        let several: Message = serde_json::from_str(&several.to_string()).unwrap();
+        let texts: Vec<_> = several
+            .content
+            .iter()
+            .filter_map(ContentBlock::as_text)
+            .collect();
+        assert_eq!(texts, ["a", "b", "c"]);
+        let mut none = message();
+        none["content"] = json!([]);
+        let none: Message = serde_json::from_str(&none.to_string()).unwrap();
+        assert!(none.content.is_empty());
+        let mut wrong = message();
+        wrong["content"] = json!({"type": "text"});
+        assert!(serde_json::from_str::<Message>(&wrong.to_string()).is_err());
     }
 
     #[test]

@@ -241,7 +241,7 @@ deserialize_with_extra!(Message {
     "id" => id: required,
     "type" => kind: required,
     "role" => role: required,
-    "content" => content: required,
+    "content" => content: required_vec,
     "model" => model: required,
     "stop_reason" => stop_reason: default,
     "stop_sequence" => stop_sequence: default,
