@@ -47,6 +47,8 @@ mod server_tools;
 mod skills;
 mod sources;
 pub(crate) mod stream_decode;
+#[cfg(test)]
+mod wire_samples;
 mod stream_events;
 mod tools;
 mod web_tool_blocks;
