@@ -21,8 +21,9 @@
 
 #[macro_use]
 pub(crate) mod macros;
-#[macro_use]
 pub(crate) mod de;
+#[macro_use]
+mod wire_struct;
 
 mod batches;
 mod block_params;

@@ -1,27 +1,38 @@
 //! A full sample of every struct declared with `wire_struct!`: each field set, in declaration
 //! order, then one unknown field (`_x`, which sorts before every modeled name, so a field the
 //! decoder missed would come out of `extra` in another place). Each sample must round-trip
-//! byte for byte.
+//! byte for byte, name exactly the fields the macro generated a decoder for, and each field
+//! must read as its presence says when it is absent, `null` or sent twice.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
 use super::*;
 
 const MESSAGE: &str = r#"{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"Hi"}],"model":"m","stop_reason":"end_turn","stop_sequence":"s","usage":{"input_tokens":3,"output_tokens":1},"stop_details":{"type":"refusal","category":"cyber","explanation":"e"},"container":{"id":"c"},"context_management":{"applied_edits":[]},"_x":1}"#;
 const CC: &str = r#"{"type":"ephemeral","ttl":"1h"}"#;
 
-/// `(type name, sample, round trip and behaviour fingerprint)`.
-pub(crate) fn samples() -> Vec<(&'static str, String, fn(&str) -> String)> {
-    fn check<T: DeserializeOwned + Serialize>(json: &str) -> String {
-        match serde_json::from_str::<T>(json) {
-            Ok(value) => serde_json::to_string(&value).unwrap(),
-            Err(e) => format!("error: {e}"),
-        }
+/// The wire names and presences `wire_struct!` generated a decoder for.
+type Fields = &'static [(&'static str, &'static str)];
+
+/// Decodes `json` as `T` and serializes it back (`Err` with the decoder's message).
+type Check = fn(&str) -> Result<String, String>;
+
+/// `(type name, sample, its fields, its check)` for every `wire_struct!` type.
+fn samples() -> Vec<(&'static str, String, Fields, Check)> {
+    fn check<T: DeserializeOwned + Serialize>(json: &str) -> Result<String, String> {
+        let value = serde_json::from_str::<T>(json).map_err(|e| e.to_string())?;
+        Ok(serde_json::to_string(&value).expect("serializes"))
     }
     macro_rules! s {
         ($($ty:ident => $json:expr,)*) => {
-            vec![$( (stringify!($ty), $json.replace("MESSAGE", MESSAGE).replace("CC", CC), check::<$ty> as fn(&str) -> String), )*]
+            vec![$((
+                stringify!($ty),
+                $json.replace("MESSAGE", MESSAGE).replace("CC", CC),
+                $ty::WIRE_FIELDS,
+                check::<$ty> as Check,
+            ),)*]
         };
     }
     s! {
@@ -74,34 +85,72 @@ pub(crate) fn samples() -> Vec<(&'static str, String, fn(&str) -> String)> {
     }
 }
 
+/// How many structs `src/types` declares through `wire_struct!` (directly, or through
+/// `tool_result_block!`, whose body is one `wire_struct!` itself).
+fn declared_wire_structs() -> usize {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/types");
+    let mut direct = 0;
+    let mut through_tool_result = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in source.lines().map(str::trim) {
+            direct += usize::from(line == "wire_struct! {");
+            through_tool_result += usize::from(line == "tool_result_block! {");
+        }
+    }
+    direct - 1 + through_tool_result
+}
+
 #[test]
-fn every_sample_round_trips_byte_for_byte() {
-    for (name, json, check) in samples() {
-        assert_eq!(check(&json), json, "{name}");
+fn every_sample_round_trips_byte_for_byte_and_names_every_field() {
+    let samples = samples();
+    assert_eq!(samples.len(), declared_wire_structs(), "one sample per wire_struct! type");
+    for (name, json, fields, check) in samples {
+        assert_eq!(check(&json).as_deref(), Ok(json.as_str()), "{name}");
+        let object: Map<String, Value> = serde_json::from_str(&json).unwrap();
+        let keys: Vec<&str> = object.keys().map(String::as_str).filter(|k| *k != "_x").collect();
+        let mut listed: Vec<&str> = fields.iter().map(|(wire, _)| *wire).collect();
+        listed.sort_unstable();
+        assert_eq!(keys, listed, "{name}: the sample's fields are the decoded ones");
     }
 }
 
-/// One-off: the behaviour of every sample with each field removed, set to null, or repeated.
 #[test]
-fn fingerprint() {
-    use serde_json::{Map, Value};
-    let Ok(out) = std::env::var("WIRE_FINGERPRINT") else { return };
-    let mut log = String::new();
-    for (name, json, check) in samples() {
+fn every_field_reads_absent_null_and_repeated_as_its_presence_says() {
+    for (name, json, fields, check) in samples() {
         let full: Map<String, Value> = serde_json::from_str(&json).unwrap();
-        log += &format!("{name} full: {}\n", check(&json));
-        for key in full.keys() {
-            let mut m = full.clone();
-            m.remove(key);
-            log += &format!("{name} -{key}: {}\n", check(&Value::Object(m).to_string()));
-            let mut m = full.clone();
-            m.insert(key.clone(), Value::Null);
-            log += &format!("{name} {key}=null: {}\n", check(&Value::Object(m).to_string()));
-            let dup = json.replacen('{', &format!("{{\"{key}\":{},", full[key]), 1);
-            log += &format!("{name} dup {key}: {}\n", check(&dup));
+        for &(wire, presence) in fields {
+            let mut absent = full.clone();
+            absent.remove(wire);
+            let absent = check(&Value::Object(absent).to_string());
+            if presence.starts_with("required") {
+                let err = absent.expect_err(name);
+                assert!(err.contains(&format!("missing field `{wire}`")), "{name}: {err}");
+            } else {
+                // A `default` field is always written (its default); the others stay out.
+                let out: Value = serde_json::from_str(&absent.expect(name)).unwrap();
+                let written = out.get(wire).is_some();
+                assert_eq!(written, presence == "default", "{name}.{wire} when absent");
+            }
+
+            let mut null = full.clone();
+            null.insert(wire.to_owned(), Value::Null);
+            let null = check(&Value::Object(null).to_string());
+            match presence {
+                "nullable" => {
+                    let out: Value = serde_json::from_str(&null.expect(name)).unwrap();
+                    assert_eq!(out.get(wire), Some(&Value::Null), "{name}.{wire} keeps its null");
+                }
+                "optional" => {
+                    let out: Value = serde_json::from_str(&null.expect(name)).unwrap();
+                    assert_eq!(out.get(wire), None, "{name}.{wire}: null reads as None");
+                }
+                _ => {}
+            }
+
+            let twice = json.replacen('{', &format!("{{\"{wire}\":{},", full[wire]), 1);
+            let err = check(&twice).expect_err(name);
+            assert!(err.contains(&format!("duplicate field `{wire}`")), "{name}: {err}");
         }
-        log += &format!("{name} empty: {}\n", check("{}"));
-        log += &format!("{name} array: {}\n", check("[]"));
     }
-    std::fs::write(out, log).unwrap();
 }
