@@ -347,7 +347,6 @@ impl<'de> Deserialize<'de> for BatchResultError {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -290,4 +290,3 @@ tool_result_block! {
     /// The result of a tool search (`"type": "tool_search_tool_result"`).
     ToolSearchToolResultBlock(ToolSearchToolResultContent)
 }
-

@@ -161,7 +161,6 @@ impl From<ContentBlock> for ContentBlockParam {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

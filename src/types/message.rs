@@ -201,7 +201,6 @@ impl Message {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

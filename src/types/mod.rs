@@ -48,12 +48,12 @@ mod server_tools;
 mod skills;
 mod sources;
 pub(crate) mod stream_decode;
-#[cfg(test)]
-mod wire_samples;
 mod stream_events;
 mod tools;
 mod web_tool_blocks;
 mod web_tools;
+#[cfg(test)]
+mod wire_samples;
 
 pub use batches::*;
 pub use block_params::*;

@@ -241,4 +241,3 @@ impl Serialize for MessageStreamEvent {
         }
     }
 }
-

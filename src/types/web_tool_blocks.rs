@@ -166,4 +166,3 @@ wire_struct! {
         pub extra: Map<String, Value>,
     }
 }
-

@@ -104,14 +104,25 @@ fn declared_wire_structs() -> usize {
 #[test]
 fn every_sample_round_trips_byte_for_byte_and_names_every_field() {
     let samples = samples();
-    assert_eq!(samples.len(), declared_wire_structs(), "one sample per wire_struct! type");
+    assert_eq!(
+        samples.len(),
+        declared_wire_structs(),
+        "one sample per wire_struct! type"
+    );
     for (name, json, fields, check) in samples {
         assert_eq!(check(&json).as_deref(), Ok(json.as_str()), "{name}");
         let object: Map<String, Value> = serde_json::from_str(&json).unwrap();
-        let keys: Vec<&str> = object.keys().map(String::as_str).filter(|k| *k != "_x").collect();
+        let keys: Vec<&str> = object
+            .keys()
+            .map(String::as_str)
+            .filter(|k| *k != "_x")
+            .collect();
         let mut listed: Vec<&str> = fields.iter().map(|(wire, _)| *wire).collect();
         listed.sort_unstable();
-        assert_eq!(keys, listed, "{name}: the sample's fields are the decoded ones");
+        assert_eq!(
+            keys, listed,
+            "{name}: the sample's fields are the decoded ones"
+        );
     }
 }
 
@@ -125,7 +136,10 @@ fn every_field_reads_absent_null_and_repeated_as_its_presence_says() {
             let absent = check(&Value::Object(absent).to_string());
             if presence.starts_with("required") {
                 let err = absent.expect_err(name);
-                assert!(err.contains(&format!("missing field `{wire}`")), "{name}: {err}");
+                assert!(
+                    err.contains(&format!("missing field `{wire}`")),
+                    "{name}: {err}"
+                );
             } else {
                 // A `default` field is always written (its default); the others stay out.
                 let out: Value = serde_json::from_str(&absent.expect(name)).unwrap();
@@ -139,7 +153,11 @@ fn every_field_reads_absent_null_and_repeated_as_its_presence_says() {
             match presence {
                 "nullable" => {
                     let out: Value = serde_json::from_str(&null.expect(name)).unwrap();
-                    assert_eq!(out.get(wire), Some(&Value::Null), "{name}.{wire} keeps its null");
+                    assert_eq!(
+                        out.get(wire),
+                        Some(&Value::Null),
+                        "{name}.{wire} keeps its null"
+                    );
                 }
                 "optional" => {
                     let out: Value = serde_json::from_str(&null.expect(name)).unwrap();
@@ -150,7 +168,10 @@ fn every_field_reads_absent_null_and_repeated_as_its_presence_says() {
 
             let twice = json.replacen('{', &format!("{{\"{wire}\":{},", full[wire]), 1);
             let err = check(&twice).expect_err(name);
-            assert!(err.contains(&format!("duplicate field `{wire}`")), "{name}: {err}");
+            assert!(
+                err.contains(&format!("duplicate field `{wire}`")),
+                "{name}: {err}"
+            );
         }
     }
 }
