@@ -11,7 +11,6 @@
 //!
 //! Exit status: 0 success, 1 a failed call, 2 a usage error. With `--format-error json` the
 //! last line on stderr is one JSON error object.
-#![forbid(unsafe_code)]
 
 mod args;
 mod batches;
