@@ -3,9 +3,10 @@
 use anthropic_aws::Client;
 use anthropic_aws::types::{ListModelsParams, MessageCreateParams};
 
-use crate::args::{Command, Format, Global, ListArgs, MessagesCommand, ModelsCommand};
+use crate::args::{Command, Format, Global, MessagesCommand, ModelsCommand};
 use crate::connect::{client, ids};
 use crate::errors::CliError;
+use crate::list_args::IdPaging;
 use crate::output::{Output, StreamPrinter};
 use crate::{debug, input};
 
@@ -89,7 +90,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
 /// `models list`: every page (or `--max-items` models); `jsonl` prints a model a line as pages
 /// arrive, other formats print one `{"data": [...]}` at the end. `--format raw` prints the
 /// first page as received.
-async fn list_models(global: &Global, out: Output<'_>, args: ListArgs) -> Result<(), CliError> {
+async fn list_models(global: &Global, out: Output<'_>, args: IdPaging) -> Result<(), CliError> {
     use futures_util::TryStreamExt;
 
     let mut params = ListModelsParams::new();
@@ -107,7 +108,7 @@ async fn list_models(global: &Global, out: Output<'_>, args: ListArgs) -> Result
         ids(global, page.aws_request_id(), page.anthropic_request_id());
         futures_util::stream::iter(page.into_inner().data.into_iter().map(Ok))
     });
-    out.items(pages.try_flatten(), args.max_items).await
+    out.items(pages.try_flatten(), args.max.max_items).await
 }
 
 /// `messages create --stream`: the text as it arrives; with `--format jsonl` one event per

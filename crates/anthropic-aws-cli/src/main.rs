@@ -22,6 +22,7 @@ mod errors;
 mod files;
 mod id_args;
 mod input;
+mod list_args;
 mod output;
 mod progress;
 mod seconds;

@@ -11,11 +11,12 @@ use futures_util::TryStreamExt;
 use serde_json::Value;
 
 pub use self::args::BatchesCommand;
-use self::args::{CreateArgs, ListArgs, RunArgs};
+use self::args::{CreateArgs, RunArgs};
 use crate::args::{Format, Global};
 use crate::connect::{client, ids};
 use crate::errors::CliError;
 use crate::input;
+use crate::list_args::IdPaging;
 use crate::output::Output;
 use crate::progress::Progress;
 
@@ -63,7 +64,7 @@ pub async fn run(global: &Global, command: BatchesCommand) -> Result<(), CliErro
 
 /// `list`: every page (or `--max-items` batches); `jsonl` prints a batch a line as pages
 /// arrive, other formats print one `{"data": [...]}` at the end.
-async fn list(global: &Global, out: Output<'_>, args: &ListArgs) -> Result<(), CliError> {
+async fn list(global: &Global, out: Output<'_>, args: &IdPaging) -> Result<(), CliError> {
     let mut params = BatchListParams::new();
     params.limit = args.limit;
     params.after_id.clone_from(&args.after_id);
@@ -71,7 +72,7 @@ async fn list(global: &Global, out: Output<'_>, args: &ListArgs) -> Result<(), C
     let client = client(global).await?;
     out.items(
         client.messages().batches().list_all(&params),
-        args.max_items,
+        args.max.max_items,
     )
     .await
 }

@@ -10,10 +10,11 @@ use anthropic_aws::resources::FileUpload;
 use anthropic_aws::types::FileListParams;
 
 pub use self::args::FilesCommand;
-use self::args::{DownloadArgs, ListArgs, UploadArgs};
+use self::args::{DownloadArgs, UploadArgs};
 use crate::args::Global;
 use crate::connect::{client, ids};
 use crate::errors::CliError;
+use crate::list_args::CursorPaging;
 use crate::output::Output;
 use crate::progress::Progress;
 
@@ -70,12 +71,12 @@ async fn upload(global: &Global, out: Output<'_>, args: &UploadArgs) -> Result<(
 
 /// `list`: every page (or `--max-items` files); `jsonl` prints a file a line as pages arrive,
 /// other formats print one `{"data": [...]}` at the end.
-async fn list(global: &Global, out: Output<'_>, args: &ListArgs) -> Result<(), CliError> {
+async fn list(global: &Global, out: Output<'_>, args: &CursorPaging) -> Result<(), CliError> {
     let mut params = FileListParams::new();
     params.limit = args.limit;
     params.page.clone_from(&args.page);
     let client = client(global).await?;
-    out.items(client.files().list_all(&params), args.max_items)
+    out.items(client.files().list_all(&params), args.max.max_items)
         .await
 }
 

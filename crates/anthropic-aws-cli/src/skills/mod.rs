@@ -126,12 +126,12 @@ fn upload_name(path: &Path) -> String {
 
 async fn list(global: &Global, out: Output<'_>, args: &ListArgs) -> Result<(), CliError> {
     let mut params = SkillListParams::new();
-    params.limit = args.limit;
-    params.page.clone_from(&args.page);
+    params.limit = args.paging.limit;
+    params.page.clone_from(&args.paging.page);
     params.source = args.source.as_deref().map(Into::into);
     let client = client(global).await?;
     let items = client.skills().list_all(&params);
-    out.items(items, args.max_items).await
+    out.items(items, args.paging.max.max_items).await
 }
 
 async fn list_versions(
@@ -140,12 +140,12 @@ async fn list_versions(
     args: &VersionListArgs,
 ) -> Result<(), CliError> {
     let mut params = SkillVersionListParams::new();
-    params.limit = args.limit;
-    params.page.clone_from(&args.page);
+    params.limit = args.paging.limit;
+    params.page.clone_from(&args.paging.page);
     let client = client(global).await?;
     let items = client
         .skills()
         .versions()
         .list_all(args.skill.id(), &params);
-    out.items(items, args.max_items).await
+    out.items(items, args.paging.max.max_items).await
 }
