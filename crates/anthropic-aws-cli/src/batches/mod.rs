@@ -13,7 +13,7 @@ use serde_json::Value;
 pub use self::args::BatchesCommand;
 use self::args::{CreateArgs, RunArgs};
 use crate::args::{Format, Global};
-use crate::connect::{client, ids};
+use crate::connect::client;
 use crate::errors::CliError;
 use crate::input;
 use crate::list_args::IdPaging;
@@ -31,29 +31,21 @@ pub async fn run(global: &Global, command: BatchesCommand) -> Result<(), CliErro
             let params = create_params(&args)?;
             let client = client(global).await?;
             let batch = client.messages().batches().create(&params).await?;
-            ids(global, batch.aws_request_id(), batch.anthropic_request_id());
             out.value(&*batch)
         }
         BatchesCommand::Retrieve(args) => {
             let client = client(global).await?;
             let batch = client.messages().batches().retrieve(args.id()).await?;
-            ids(global, batch.aws_request_id(), batch.anthropic_request_id());
             out.value(&*batch)
         }
         BatchesCommand::Cancel(args) => {
             let client = client(global).await?;
             let batch = client.messages().batches().cancel(args.id()).await?;
-            ids(global, batch.aws_request_id(), batch.anthropic_request_id());
             out.value(&*batch)
         }
         BatchesCommand::Delete(args) => {
             let client = client(global).await?;
             let deleted = client.messages().batches().delete(args.id()).await?;
-            ids(
-                global,
-                deleted.aws_request_id(),
-                deleted.anthropic_request_id(),
-            );
             out.value(&*deleted)
         }
         BatchesCommand::List(args) => list(global, out, &args).await,
@@ -82,11 +74,6 @@ async fn list(global: &Global, out: Output<'_>, args: &IdPaging) -> Result<(), C
 async fn results(global: &Global, out: Output<'_>, id: &str) -> Result<(), CliError> {
     let client = client(global).await?;
     let mut results = client.messages().batches().results(id).await?;
-    ids(
-        global,
-        results.aws_request_id(),
-        results.anthropic_request_id(),
-    );
     let progress = Progress::new(None, false);
     let stdout = std::io::stdout();
     let lines_out = out.with_format(Format::Jsonl);
