@@ -16,6 +16,7 @@ mod args;
 mod batches;
 mod commands;
 mod connect;
+mod credentials_file;
 mod debug;
 mod emulator;
 mod errors;
