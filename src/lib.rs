@@ -36,6 +36,8 @@
 //!
 //! Every option, its environment variable and its default are in one table, on
 //! [`ClientBuilder`](ClientBuilder#configuration).
+// `unsafe_code` is forbidden for every crate of the workspace, in Cargo.toml.
+#![warn(missing_docs)]
 
 mod auth;
 mod client;
