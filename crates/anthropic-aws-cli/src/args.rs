@@ -5,6 +5,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::errors::ErrorFormat;
+use crate::list_args::IdPaging;
 
 const MAIN_AFTER_HELP: &str = "\
 Configuration not given on the command line is read the way the library reads it:
@@ -261,29 +262,10 @@ pub enum ModelsCommand {
     /// List the models available, newest first: every page unless --max-items says fewer
     /// (GET /v1/models).
     #[command(after_help = MODELS_AFTER_HELP)]
-    List(ListArgs),
+    List(IdPaging),
     /// Show one model, by ID or alias (GET /v1/models/{id}); `retrieve` is the same.
     #[command(after_help = MODELS_AFTER_HELP, visible_alias = "retrieve")]
     Get(GetArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Page size (1 to 1000; the API's default is 20)
-    #[arg(long, value_name = "N")]
-    pub limit: Option<u32>,
-
-    /// Stop after this many models (default: every page)
-    #[arg(long, value_name = "N")]
-    pub max_items: Option<u64>,
-
-    /// The page after this model ID
-    #[arg(long, value_name = "ID")]
-    pub after_id: Option<String>,
-
-    /// The page before this model ID
-    #[arg(long, value_name = "ID")]
-    pub before_id: Option<String>,
 }
 
 crate::id_args::id_args!(

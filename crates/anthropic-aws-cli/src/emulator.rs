@@ -1,7 +1,7 @@
 //! `anthropic-aws emulator`: serves the local Claude Platform on AWS until Ctrl-C or SIGTERM.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anthropic_aws_emulator::Emulator;
 use clap::Args;
@@ -12,9 +12,9 @@ const EMULATOR_AFTER_HELP: &str = "\
 The first line on stdout is `listening on http://127.0.0.1:PORT`; the next says how to point
 the client (or this tool) at it. The server runs until Ctrl-C or SIGTERM.
 
---credentials reads an AWS shared-credentials file: every [section] with aws_access_key_id
-and aws_secret_access_key becomes an accepted access key (a session one when it also has
-aws_session_token). Without --credentials or --api-key every request is rejected.
+--credentials reads an AWS shared-credentials (or config) file as the AWS SDKs parse it: every
+[name] or [profile name] section with aws_access_key_id and aws_secret_access_key becomes an
+accepted access key (a session one when it also has aws_session_token). Without --credentials or --api-key every request is rejected.
 
 Failures are scripted per request, without code, with the x-emulator-scenario header or a
 model-name suffix (claude-opus-4-8~status=529;times=2); see crates/anthropic-aws-emulator/README.md.
@@ -56,89 +56,6 @@ pub struct EmulatorArgs {
     pub fast: bool,
 }
 
-/// One credential of a shared-credentials file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct FileCredential {
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
-}
-
-/// Parses an AWS shared-credentials file (`[section]`, `key = value`, `#` and `;` comments).
-/// A section with neither key is ignored; one with only one of them is an error.
-fn parse_credentials(text: &str, path: &Path) -> Result<Vec<FileCredential>, CliError> {
-    #[derive(Default)]
-    struct Section {
-        name: String,
-        id: Option<String>,
-        secret: Option<String>,
-        token: Option<String>,
-    }
-    fn finish(
-        section: Section,
-        path: &Path,
-        out: &mut Vec<FileCredential>,
-    ) -> Result<(), CliError> {
-        match (section.id, section.secret) {
-            (Some(access_key_id), Some(secret_access_key)) => {
-                out.push(FileCredential {
-                    access_key_id,
-                    secret_access_key,
-                    session_token: section.token,
-                });
-                Ok(())
-            }
-            (None, None) => Ok(()),
-            (Some(_), None) => Err(CliError::usage(format!(
-                "{}: [{}] has aws_access_key_id but no aws_secret_access_key",
-                path.display(),
-                section.name
-            ))),
-            (None, Some(_)) => Err(CliError::usage(format!(
-                "{}: [{}] has aws_secret_access_key but no aws_access_key_id",
-                path.display(),
-                section.name
-            ))),
-        }
-    }
-
-    let mut out = Vec::new();
-    let mut section: Option<Section> = None;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
-            continue;
-        }
-        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            if let Some(done) = section.take() {
-                finish(done, path, &mut out)?;
-            }
-            section = Some(Section {
-                name: name.trim().to_owned(),
-                ..Section::default()
-            });
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        let Some(current) = section.as_mut() else {
-            continue;
-        };
-        let value = Some(value.trim().to_owned()).filter(|v| !v.is_empty());
-        match key.trim().to_ascii_lowercase().as_str() {
-            "aws_access_key_id" => current.id = value,
-            "aws_secret_access_key" => current.secret = value,
-            "aws_session_token" => current.token = value,
-            _ => {}
-        }
-    }
-    if let Some(done) = section {
-        finish(done, path, &mut out)?;
-    }
-    Ok(out)
-}
-
 /// Starts the emulator, prints where it listens, and serves until Ctrl-C or SIGTERM.
 pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
     let mut builder = Emulator::builder()
@@ -151,7 +68,7 @@ pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             CliError::usage(format!("cannot read --credentials {}: {e}", path.display()))
         })?;
-        for credential in parse_credentials(&text, path)? {
+        for credential in crate::credentials_file::parse(&text, path).await? {
             access_key_ids.push(credential.access_key_id.clone());
             builder = match credential.session_token {
                 Some(token) => builder.session_credentials(
@@ -262,50 +179,5 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn credentials_files_parse() {
-        let text = "\
-# test keys
-[default]
-aws_access_key_id = AKIDDEFAULT
-aws_secret_access_key = secret/default+key
-
-[profile session]
-aws_access_key_id=ASIASESSION
-aws_secret_access_key=session-secret
-aws_session_token = token==
-region = us-east-1
-
-[empty]
-region = eu-west-1
-";
-        let parsed = parse_credentials(text, Path::new("creds"));
-        assert_eq!(
-            parsed.ok(),
-            Some(vec![
-                FileCredential {
-                    access_key_id: "AKIDDEFAULT".to_owned(),
-                    secret_access_key: "secret/default+key".to_owned(),
-                    session_token: None,
-                },
-                FileCredential {
-                    access_key_id: "ASIASESSION".to_owned(),
-                    secret_access_key: "session-secret".to_owned(),
-                    session_token: Some("token==".to_owned()),
-                },
-            ])
-        );
-        let broken = parse_credentials("[a]\naws_access_key_id = X\n", Path::new("creds"));
-        assert!(
-            matches!(&broken, Err(CliError::Usage(m)) if m.contains("[a]") && m.contains("no aws_secret_access_key")),
-            "{broken:?}"
-        );
     }
 }

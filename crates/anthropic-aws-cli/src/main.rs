@@ -11,18 +11,19 @@
 //!
 //! Exit status: 0 success, 1 a failed call, 2 a usage error. With `--format-error json` the
 //! last line on stderr is one JSON error object.
-#![forbid(unsafe_code)]
 
 mod args;
 mod batches;
 mod commands;
 mod connect;
+mod credentials_file;
 mod debug;
 mod emulator;
 mod errors;
 mod files;
 mod id_args;
 mod input;
+mod list_args;
 mod output;
 mod progress;
 mod seconds;
