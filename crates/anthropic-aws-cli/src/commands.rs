@@ -7,7 +7,7 @@ use crate::args::{Command, Format, Global, ListArgs, MessagesCommand, ModelsComm
 use crate::connect::{client, ids};
 use crate::errors::CliError;
 use crate::output::{Output, StreamPrinter};
-use crate::{debug, input};
+use crate::{debug, messages};
 
 /// Runs the command. Inputs are read and checked before the client is built, so a usage
 /// error never waits on credentials.
@@ -32,7 +32,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
         Command::BetaSkills(command) => crate::skills::run(global, command).await,
         Command::BetaSkillsVersions(command) => crate::skills::run_versions(global, command).await,
         Command::Messages(MessagesCommand::Create(args)) => {
-            let (params, stream) = input::create_params(&args)?;
+            let (params, stream) = messages::create_params(&args)?;
             if stream && global.format == Some(Format::Raw) {
                 return Err(CliError::usage(
                     "--format raw is not available with --stream: use --format jsonl for the \
@@ -58,7 +58,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
             out.value(&*message)
         }
         Command::Messages(MessagesCommand::CountTokens(args)) => {
-            let params = input::count_tokens_params(&args)?;
+            let params = messages::count_tokens_params(&args)?;
             let client = client(global).await?;
             let messages = client.messages();
             if format == Format::Raw {
