@@ -163,9 +163,12 @@ fn checked(map: Map<String, Value>, check: Check, what: &str) -> Result<Value, C
     Ok(Value::Object(map))
 }
 
-/// `@path` is text read from a file; `[…]` is a list (of blocks), which must parse; anything
-/// else is the text itself.
+/// `@path` is text read from a file (`\@` starts a text with a literal `@`, as in the `ant`
+/// CLI); `[…]` is a list (of blocks), which must parse; anything else is the text itself.
 fn text_or_blocks(raw: &str, what: &str, flag: &BodyFlag) -> Result<Value, CliError> {
+    if let Some(literal) = raw.strip_prefix("\\@") {
+        return Ok(Value::String(format!("@{literal}")));
+    }
     if let Some(path) = raw.strip_prefix('@') {
         return input::read_file(path, what).map(Value::String);
     }
@@ -311,6 +314,7 @@ mod tests {
             serde_json::json!([{"type": "text", "text": "Hi"}])
         );
         assert!(usage(parse(system, 1, Some("[unclosed"))).contains("does not parse"));
+        assert_eq!(parse(system, 1, Some("\\@team, hi")).unwrap(), "@team, hi");
 
         let container = flag("container");
         assert_eq!(parse(container, 1, Some("cntr_01")).unwrap(), "cntr_01");
