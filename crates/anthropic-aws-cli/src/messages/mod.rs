@@ -232,6 +232,79 @@ mod tests {
         );
     }
 
+    /// Richer values of the object flags go out exactly as typed: the typed request keeps
+    /// every member it does not model.
+    #[test]
+    fn rich_values_survive_the_typed_request() {
+        let values = json!({
+            "container": {"id": "cntr_1", "skills": [
+                {"type": "anthropic", "skill_id": "pptx", "version": "latest"},
+                {"type": "custom", "skill_id": "skill_01", "future": 1}
+            ]},
+            "context_management": {"edits": [
+                {"type": "clear_tool_uses_20250919", "trigger": {"type": "input_tokens", "value": 30000},
+                 "keep": {"type": "tool_uses", "value": 3}, "clear_at_least": {"type": "input_tokens", "value": 5000},
+                 "exclude_tools": ["web_search"]},
+                {"type": "clear_thinking_20251015", "keep": "all"},
+                {"type": "compact_20260112", "instructions": null}
+            ]},
+            "thinking": {"type": "adaptive", "display": "summarized"},
+            "tool_choice": {"type": "none"},
+            "output_config": {"effort": "max", "format": {"type": "json_schema",
+                "schema": {"type": "object", "properties": {"a": {"type": "integer"}},
+                           "required": ["a"], "additionalProperties": false}}},
+            "tools": [
+                {"name": "f", "description": "d", "input_schema": {"type": "object"},
+                 "cache_control": {"type": "ephemeral", "ttl": "5m"}, "strict": true},
+                {"type": "bash_20250124", "name": "bash"},
+                {"type": "text_editor_20250728", "name": "str_replace_based_edit_tool", "max_characters": 1000},
+                {"type": "code_execution_20250825", "name": "code_execution"},
+                {"type": "memory_20250818", "name": "memory"},
+                {"type": "web_fetch_20250910", "name": "web_fetch", "max_uses": 2,
+                 "allowed_domains": ["example.com"], "citations": {"enabled": true}}
+            ],
+            "mcp_servers": [{"type": "url", "url": "https://m.example.com", "name": "m",
+                             "tool_configuration": {"enabled": true, "allowed_tools": ["search"]}}],
+            "metadata": {"user_id": "u"}
+        });
+        let mut args = BASE.to_vec();
+        let texts: Vec<(String, String)> = [
+            ("--container", "container"),
+            ("--context-management", "context_management"),
+            ("--thinking", "thinking"),
+            ("--tool-choice", "tool_choice"),
+            ("--output-config", "output_config"),
+            ("--metadata", "metadata"),
+        ]
+        .iter()
+        .map(|(flag, field)| ((*flag).to_owned(), values[field].to_string()))
+        .chain(["tools", "mcp_servers"].iter().flat_map(|field| {
+            let flag = if *field == "tools" {
+                "--tool"
+            } else {
+                "--mcp-server"
+            };
+            values[field]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |item| (flag.to_owned(), item.to_string()))
+        }))
+        .collect();
+        for (flag, value) in &texts {
+            args.extend([flag.as_str(), value.as_str()]);
+        }
+        let (body, _) = create(&args, None).unwrap();
+        for (field, expected) in values.as_object().unwrap() {
+            let mut expected = expected.clone();
+            if field == "context_management" {
+                // A null member is the API's default: the typed request leaves it out.
+                expected["edits"][2] = json!({"type": "compact_20260112"});
+            }
+            assert_eq!(body[field], expected, "{field}");
+        }
+    }
+
     #[test]
     fn inference_geo_is_a_top_level_field_over_the_body() {
         let mut args = BASE.to_vec();
