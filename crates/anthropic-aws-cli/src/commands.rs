@@ -6,9 +6,9 @@ use anthropic_aws::types::{ListModelsParams, MessageCreateParams};
 use crate::args::{Command, Format, Global, MessagesCommand, ModelsCommand};
 use crate::connect::client;
 use crate::errors::CliError;
-use crate::input;
 use crate::list_args::IdPaging;
 use crate::output::{Output, StreamPrinter};
+use crate::messages;
 
 /// Runs the command. Inputs are read and checked before the client is built, so a usage
 /// error never waits on credentials. With `--debug`, the request IDs of every response are reported as it arrives, by
@@ -23,7 +23,7 @@ pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
         Command::BetaSkills(command) => crate::skills::run(global, command).await,
         Command::BetaSkillsVersions(command) => crate::skills::run_versions(global, command).await,
         Command::Messages(MessagesCommand::Create(args)) => {
-            let (params, stream) = input::create_params(&args)?;
+            let (params, stream) = messages::create_params(&args)?;
             if stream && global.format == Some(Format::Raw) {
                 return Err(CliError::usage(
                     "--format raw is not available with --stream: use --format jsonl for the \
@@ -43,7 +43,7 @@ pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
             out.value(&*message)
         }
         Command::Messages(MessagesCommand::CountTokens(args)) => {
-            let params = input::count_tokens_params(&args)?;
+            let params = messages::count_tokens_params(&args)?;
             let client = client(global).await?;
             let messages = client.messages();
             if format == Format::Raw {

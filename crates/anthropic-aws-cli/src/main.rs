@@ -2,8 +2,8 @@
 //! `anthropic_aws` library's public API.
 //!
 //! ```text
-//! anthropic-aws [GLOBAL] messages create --model M --max-tokens N --message MSG [...] [--system S] [--stream]
-//! anthropic-aws [GLOBAL] messages count-tokens --model M --message MSG [...]
+//! anthropic-aws [GLOBAL] messages create --model M --max-tokens N --message MSG [...] [--stream] [any body field as a flag]
+//! anthropic-aws [GLOBAL] messages count-tokens --model M --message MSG [...] [--tool T ...] [--thinking T] ...
 //! anthropic-aws [GLOBAL] models list [--max-items N] | models get ID | models retrieve --model-id ID
 //! anthropic-aws [GLOBAL] messages:batches create|retrieve|list|cancel|delete|results|run ...
 //! anthropic-aws emulator [--port P] [--credentials FILE] [--api-key K] [--log FILE] [--fast]
@@ -24,6 +24,7 @@ mod files;
 mod id_args;
 mod input;
 mod list_args;
+mod messages;
 mod output;
 mod progress;
 mod seconds;
