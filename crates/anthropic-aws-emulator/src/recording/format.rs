@@ -76,7 +76,7 @@ pub(crate) struct StoredRequest {
     /// Decoded `name, value` pairs, in the order sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) query: Vec<(String, String)>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "header_lines")]
     pub(crate) headers: Vec<(String, String)>,
     /// The body: JSON (keys sorted), a multipart form's parts, other bytes
     /// by their hash, or nothing.
@@ -117,7 +117,9 @@ pub(crate) struct Part {
 pub(crate) struct StoredResponse {
     pub(crate) status: u16,
     /// In the order received, without secrets, hop-by-hop headers, `date`
-    /// (a replay sends its own) and `content-length` (recomputed).
+    /// (a replay sends its own) and `content-length` (recomputed); each
+    /// written as one `name: value` line.
+    #[serde(with = "header_lines")]
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: StoredBody,
 }
@@ -129,6 +131,9 @@ pub(crate) enum StoredBody {
     Empty,
     /// JSON, as the exact bytes sent.
     Json(Box<RawValue>),
+    /// JSON Lines (batch results): each line's exact bytes, each line ended
+    /// by `\n`.
+    JsonLines(Vec<Box<RawValue>>),
     /// UTF-8 text that is not JSON.
     Text(String),
     /// `text/event-stream`, event by event.
@@ -164,6 +169,33 @@ impl StoredEvent {
             (None, Some(event), None) => format!("event: {event}\n\n"),
             (None, None, None) => String::new(),
         }
+    }
+}
+
+/// Headers as `name: value` lines, as they read on the wire.
+mod header_lines {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(
+        headers: &[(String, String)],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(headers.iter().map(|(n, v)| format!("{n}: {v}")))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<(String, String)>, D::Error> {
+        let lines = Vec::<String>::deserialize(deserializer)?;
+        lines
+            .into_iter()
+            .map(|line| match line.split_once(':') {
+                Some((name, value)) => Ok((name.trim().to_owned(), value.trim().to_owned())),
+                None => Err(serde::de::Error::custom(format!(
+                    "the header line {line:?} has no `:`"
+                ))),
+            })
+            .collect()
     }
 }
 

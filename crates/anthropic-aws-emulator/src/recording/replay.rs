@@ -265,6 +265,14 @@ fn entry(
                 .flatten();
             Body::Bytes(rewritten.unwrap_or_else(|| Bytes::copy_from_slice(bytes)))
         }
+        StoredBody::JsonLines(lines) => {
+            let mut text = String::new();
+            for line in &lines {
+                text.push_str(line.get());
+                text.push('\n');
+            }
+            Body::Bytes(Bytes::from(text))
+        }
         StoredBody::Text(text) => Body::Bytes(Bytes::from(text)),
         StoredBody::Events(events) => {
             Body::Events(events.iter().map(|e| Bytes::from(e.wire())).collect())

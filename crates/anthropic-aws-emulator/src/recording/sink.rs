@@ -115,10 +115,26 @@ fn inline_body(bytes: &[u8], media: Option<&str>) -> Option<StoredBody> {
     {
         return Some(StoredBody::Json(raw));
     }
+    if let Some(lines) = json_lines(text) {
+        return Some(StoredBody::JsonLines(lines));
+    }
     let binary = text
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
     (!binary).then(|| StoredBody::Text(text.to_owned()))
+}
+
+/// Each line of `text` when every line is JSON (without surrounding
+/// space) and ends with `\n`.
+fn json_lines(text: &str) -> Option<Vec<Box<RawValue>>> {
+    text.strip_suffix('\n')?
+        .split('\n')
+        .map(|line| {
+            (line.trim() == line && !line.is_empty())
+                .then(|| RawValue::from_string(line.to_owned()).ok())
+                .flatten()
+        })
+        .collect()
 }
 
 /// The events of a stream, each kept as `event` and JSON `data` when that
@@ -181,7 +197,15 @@ mod tests {
             Some(StoredBody::Json(raw)) if raw.get() == r#"{"b":1,"a":2}"#
         ));
         assert!(matches!(
-            inline_body(b"{\"a\":1}\n", None),
+            inline_body(b"{\"a\":1}\n[2]\n", None),
+            Some(StoredBody::JsonLines(lines)) if lines.len() == 2 && lines[1].get() == "[2]"
+        ));
+        assert!(matches!(
+            inline_body(b"{\"a\":1}\n\n", None),
+            Some(StoredBody::Text(_))
+        ));
+        assert!(matches!(
+            inline_body(b" {}", None),
             Some(StoredBody::Text(_))
         ));
         assert!(matches!(
