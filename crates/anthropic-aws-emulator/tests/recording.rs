@@ -326,7 +326,6 @@ async fn a_session_recorded_from_the_emulator_replays_byte_for_byte_without_it()
     );
     replay.shutdown().await;
 
-        .status();
     // Nothing secret of either side, nor a credential header, anywhere in the folder.
     let files = all_text(&rec_dir);
     assert!(files.len() > steps.len(), "{} files", files.len());
