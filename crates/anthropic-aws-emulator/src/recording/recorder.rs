@@ -217,7 +217,13 @@ impl Recorder {
                 }
             }
         }
+        let expected = upstream_headers
+            .iter()
+            .find(|(n, _)| n == "content-length")
+            .and_then(|(_, v)| v.trim().parse().ok());
         let state = Tee {
+            expected,
+            passed: 0,
             body,
             prefix: (!prefix.is_empty()).then(|| Bytes::from(prefix)),
             sink: Some(sink),
@@ -231,6 +237,12 @@ impl Recorder {
             match chunk {
                 Some(Ok(chunk)) => {
                     state.keep(&chunk).await;
+                    state.passed += chunk.len() as u64;
+                    // With a declared length the caller knows the body is complete at its last
+                    // byte: the exchange is written before that byte is passed on.
+                    if state.expected == Some(state.passed) {
+                        state.complete().await;
+                    }
                     Some((Ok(chunk), state))
                 }
                 Some(Err(e)) => {
@@ -241,9 +253,7 @@ impl Recorder {
                     Some((Err(error), state))
                 }
                 None => {
-                    if let (Some(pending), Some(sink)) = (state.pending.take(), state.sink.take()) {
-                        pending.complete(sink).await;
-                    }
+                    state.complete().await;
                     None
                 }
             }
@@ -255,6 +265,9 @@ impl Recorder {
 /// A streamed answer on its way: the upstream's body, the sink keeping it,
 /// and the exchange to write at its end.
 struct Tee {
+    /// The `content-length` the upstream declared, and how many bytes passed.
+    expected: Option<u64>,
+    passed: u64,
     body: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
     prefix: Option<Bytes>,
     sink: Option<Sink>,
@@ -262,6 +275,13 @@ struct Tee {
 }
 
 impl Tee {
+    /// Writes the exchange (once).
+    async fn complete(&mut self) {
+        if let (Some(pending), Some(sink)) = (self.pending.take(), self.sink.take()) {
+            pending.complete(sink).await;
+        }
+    }
+
     /// Keeps `chunk` for the recording; a failure to write abandons the
     /// recording of this exchange, not the answer.
     async fn keep(&mut self, chunk: &[u8]) {

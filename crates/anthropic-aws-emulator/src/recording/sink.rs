@@ -91,7 +91,6 @@ impl Sink {
             return Ok(StoredBody::Empty);
         };
         spilled.file.flush().await?;
-        spilled.file.sync_all().await?;
         Ok(StoredBody::File {
             path: self.relative,
             bytes: spilled.bytes,
