@@ -4,18 +4,15 @@
 //! any other body is read in full within its route's limit.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::BodyExt;
 use hyper::Response;
 use hyper::body::Incoming;
 use hyper::http::request::Parts;
 use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt;
 
 use crate::responses::ApiError;
-use crate::server::{Inbound, ResBody, api_error, aws_error};
+use crate::server::{Inbound, ResBody, Tap, api_error, unread};
 use crate::state::Shared;
 
 use super::format::{Part, RequestBody, StoredRequest};
@@ -66,18 +63,14 @@ pub(crate) async fn read(
             inbound,
         });
     };
-    let mut tap = Tap {
+    let mut tap = Tap::new(
         body,
-        hasher: Sha256::new(),
-        len: 0,
-        limit: Inbound::streamed_body_limit(shared),
-        idle: shared.config.limits.body_read_timeout,
-        file: None,
-        failure: None,
-    };
+        Inbound::streamed_body_limit(shared),
+        shared.config.limits.body_read_timeout,
+    );
     if let Some(path) = &keep_upload {
         match tokio::fs::File::create(path).await {
-            Ok(file) => tap.file = Some(file),
+            Ok(file) => tap.copy_to(file),
             Err(e) => {
                 return Err(Box::new(api_error(
                     shared,
@@ -97,35 +90,24 @@ pub(crate) async fn read(
         });
         describe_parts(stream, boundary).await
     };
-    while tap.next().await.is_some() {}
-    if let Some(file) = tap.file.as_mut()
-        && let Err(e) = file.flush().await
-    {
-        tap.failure.get_or_insert(Failure::Broken(e.to_string()));
-    }
-    if let Some(failure) = tap.failure {
-        if let Some(path) = &keep_upload {
-            let _ = tokio::fs::remove_file(path).await;
+    let (sha256, len) = match tap.finish().await {
+        Ok(done) => done,
+        Err(failure) => {
+            if let Some(path) = &keep_upload {
+                let _ = tokio::fs::remove_file(path).await;
+            }
+            return Err(Box::new(unread(shared, &failure)));
         }
-        return Err(Box::new(failure.answer(shared)));
-    }
-    let sha256 = hex::encode(tap.hasher.finalize());
+    };
     let mut inbound = Inbound::head(parts);
-    inbound.set_body_sha256(
-        sha256.clone(),
-        usize::try_from(tap.len).unwrap_or(usize::MAX),
-    );
+    inbound.set_body_sha256(sha256.clone(), usize::try_from(len).unwrap_or(usize::MAX));
     let body = match described {
         Ok(parts) => RequestBody::Multipart(parts),
         // A malformed form is forwarded all the same: the upstream says what is wrong.
         Err(_) => RequestBody::Sha256(sha256.clone()),
     };
     let forward = match keep_upload {
-        Some(path) => ForwardBody::File {
-            path,
-            len: tap.len,
-            sha256,
-        },
+        Some(path) => ForwardBody::File { path, len, sha256 },
         None => ForwardBody::Bytes(Bytes::new()),
     };
     Ok(Request {
@@ -161,88 +143,6 @@ async fn describe_parts(
         });
     }
     Ok(parts)
-}
-
-/// Why an upload's body was not read in full.
-enum Failure {
-    TooLarge(u64),
-    TimedOut(Duration),
-    Broken(String),
-}
-
-impl Failure {
-    fn answer(&self, shared: &Shared) -> Response<ResBody> {
-        let mut response = match self {
-            Failure::TooLarge(limit) => api_error(
-                shared,
-                &ApiError::too_large(format!("Request exceeds the maximum size of {limit} bytes")),
-            ),
-            Failure::TimedOut(after) => aws_error(
-                shared,
-                408,
-                "RequestTimeoutException",
-                &format!(
-                    "The request body did not arrive within {} s",
-                    after.as_secs_f64()
-                ),
-            ),
-            Failure::Broken(e) => api_error(
-                shared,
-                &ApiError::invalid_request(format!("could not read the request body: {e}")),
-            ),
-        };
-        response.headers_mut().insert(
-            hyper::header::CONNECTION,
-            hyper::header::HeaderValue::from_static("close"),
-        );
-        response
-    }
-}
-
-/// The body as it arrives: counted, hashed, kept on disk when asked.
-struct Tap {
-    body: Incoming,
-    hasher: Sha256,
-    len: u64,
-    limit: u64,
-    idle: Duration,
-    file: Option<tokio::fs::File>,
-    failure: Option<Failure>,
-}
-
-impl Tap {
-    /// The next chunk; `None` at the end and after a failure.
-    async fn next(&mut self) -> Option<Result<Bytes, std::io::Error>> {
-        if self.failure.is_some() {
-            return None;
-        }
-        let failure = loop {
-            let frame = match tokio::time::timeout(self.idle, self.body.frame()).await {
-                Err(_) => break Failure::TimedOut(self.idle),
-                Ok(None) => return None,
-                Ok(Some(Err(e))) => break Failure::Broken(e.to_string()),
-                Ok(Some(Ok(frame))) => frame,
-            };
-            let Ok(data) = frame.into_data() else {
-                continue;
-            };
-            self.len = self.len.saturating_add(data.len() as u64);
-            if self.len > self.limit {
-                break Failure::TooLarge(self.limit);
-            }
-            self.hasher.update(&data);
-            if let Some(file) = self.file.as_mut()
-                && let Err(e) = file.write_all(&data).await
-            {
-                break Failure::Broken(format!("the recording cannot keep the upload: {e}"));
-            }
-            return Some(Ok(data));
-        };
-        self.failure = Some(failure);
-        Some(Err(std::io::Error::other(
-            "the request body was not read in full",
-        )))
-    }
 }
 
 /// The request as recorded (without `X-Amz-*` query parameters), and the

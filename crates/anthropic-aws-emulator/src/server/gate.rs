@@ -13,7 +13,7 @@ use crate::state::Shared;
 
 use super::auth::authenticate;
 use super::pipeline::check_headers;
-use super::received::{ReadError, Received};
+use super::received::{MAX_BODY_BYTES, ReadError, Received};
 use super::reply::{Reply, ResBody};
 use super::router::{BodyRule, body_rule};
 
@@ -32,8 +32,9 @@ impl Inbound {
     }
 
     /// The request with its body read in full, within the limit of its
-    /// route (a file upload's route takes the file size limit), for at most
-    /// the body timeout; or the answer to a body that could not be read.
+    /// route, for at most the body timeout; or the answer to a body that
+    /// could not be read. (A file upload's body is streamed, never read
+    /// here: one that is not a form gets the Messages API's limit.)
     pub(crate) async fn read(
         shared: &Shared,
         parts: &Parts,
@@ -41,9 +42,7 @@ impl Inbound {
     ) -> Result<Self, Box<Response<ResBody>>> {
         let limit = match body_rule(parts.method.as_str(), parts.uri.path()) {
             BodyRule::Buffered(limit) => limit,
-            BodyRule::FileUpload => {
-                usize::try_from(shared.files.options.max_body_bytes()).unwrap_or(usize::MAX)
-            }
+            BodyRule::FileUpload => MAX_BODY_BYTES,
         };
         let timeout = shared.config.limits.body_read_timeout;
         let (received, read) = Received::read(parts, body, timeout, limit).await;
@@ -107,16 +106,8 @@ pub(crate) fn api_error(shared: &Shared, error: &ApiError) -> Response<ResBody> 
     Reply::api_error(shared, error).into_response(shared.config.clock.now())
 }
 
-/// An error of the AWS front door (`x-amzn-errortype`, no `request-id`), as a response.
-pub(crate) fn aws_error(
-    shared: &Shared,
-    status: u16,
-    error_type: &str,
-    message: &str,
-) -> Response<ResBody> {
-    Reply::aws_error(shared, status, error_type, message).into_response(shared.config.clock.now())
-}
-
-fn unread(shared: &Shared, error: &ReadError) -> Response<ResBody> {
+/// The answer to a body that was not read in full (the connection is closed
+/// after it).
+pub(crate) fn unread(shared: &Shared, error: &ReadError) -> Response<ResBody> {
     super::unread_body(shared, error).into_response(shared.config.clock.now())
 }

@@ -41,8 +41,9 @@ use reply::Reply;
 use router::BodyRule;
 
 pub(crate) use gate::Inbound;
-pub(crate) use gate::{api_error, aws_error};
+pub(crate) use gate::{api_error, unread};
 pub(crate) use reply::ResBody;
+pub(crate) use upload_body::Tap;
 
 /// How long shutdown waits for in-flight requests before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
