@@ -61,7 +61,7 @@ pub struct EmulatorArgs {
     pub credentials: Vec<PathBuf>,
 
     /// Append one JSON line per request to this file
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["record", "replay"])]
     pub log: Option<PathBuf>,
 
     /// No authentication, no recording, canned answers: for load tests of clients

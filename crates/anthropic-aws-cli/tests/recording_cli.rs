@@ -213,3 +213,84 @@ async fn a_recorded_session_replays_offline_with_a_200_mb_download_in_flat_memor
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_upstream_key_comes_from_aws_api_key_and_the_flags_go_together() {
+    let upstream = platform().await;
+    let work = tempfile::tempdir().expect("a temporary directory");
+    let dir = work.path().join("recording");
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let recorder = Cli::bare()
+        .args([
+            "--aws-api-key",
+            API_KEY,
+            "emulator",
+            "--api-key",
+            INBOUND_KEY,
+            "--workspace",
+            WORKSPACE,
+            "--record",
+            &dir_arg,
+            "--upstream",
+            &upstream.base_url(),
+        ])
+        .serve();
+    let stream = [
+        "messages",
+        "create",
+        "--model",
+        MODEL,
+        "--max-tokens",
+        "32",
+        "--stream",
+        "--message",
+        HELLO,
+    ];
+    let recorded = client(&recorder.base_url).args(stream).run().await;
+    assert_eq!(recorded.code, 0, "{recorded:#?}");
+    let forwarded = upstream.requests().pop().expect("forwarded");
+    assert_eq!(forwarded.auth, anthropic_aws_emulator::RequestAuth::ApiKey);
+    recorder.stop();
+    upstream.shutdown().await;
+
+    let replay = Cli::bare()
+        .args(["emulator", "--replay", &dir_arg, "--api-key", INBOUND_KEY])
+        .serve();
+    let replayed = client(&replay.base_url).args(stream).run().await;
+    assert_eq!(replayed.stdout, recorded.stdout);
+    replay.stop();
+    for entry in std::fs::read_dir(dir.join("exchanges"))
+        .expect("exchanges")
+        .flatten()
+    {
+        let text = std::fs::read_to_string(entry.path()).expect("text");
+        assert!(text.contains("\"events\""), "kept as events");
+        assert!(!text.contains(API_KEY) && !text.contains(INBOUND_KEY));
+    }
+
+    // --record needs --upstream (and the reverse); --replay goes with neither, nor --fast.
+    for args in [
+        vec!["emulator", "--record", "x"],
+        vec!["emulator", "--upstream", "http://127.0.0.1:1"],
+        vec![
+            "emulator",
+            "--replay",
+            "x",
+            "--record",
+            "y",
+            "--upstream",
+            "http://127.0.0.1:1",
+        ],
+        vec!["emulator", "--replay", "x", "--fast"],
+    ] {
+        let run = Cli::bare().args(&args).run().await;
+        assert_eq!(run.code, 2, "{args:?}: {run:#?}");
+    }
+    // A folder that is no recording is a usage error naming it.
+    let run = Cli::bare()
+        .args(["emulator", "--replay", &work.path().to_string_lossy()])
+        .run()
+        .await;
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(run.stderr.contains("is not a recording"), "{run:#?}");
+}

@@ -340,7 +340,10 @@ impl EmulatorBuilder {
     /// bodies over 1 MiB (downloads, batch results) and uploads streamed to
     /// `dir/bodies/`. No API key, secret key, session token, signature or
     /// credential header of either side is ever written. Routes, faults and
-    /// scenarios of the emulator itself do not apply.
+    /// scenarios of the emulator itself do not apply, and requests are
+    /// counted ([`EmulatorHandle::request_count`]) but neither kept
+    /// ([`EmulatorHandle::requests`]) nor [logged](Self::request_log): the
+    /// recording is their record. The same holds for [`replay`](Self::replay).
     ///
     /// ```no_run
     /// use anthropic_aws_emulator::{Emulator, Upstream};
