@@ -36,7 +36,7 @@ const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(300);
 ///     .api_key("my-api-key");
 /// let signed = Upstream::new("https://aws-external-anthropic.us-west-2.api.aws").sigv4(
 ///     "us-west-2",
-///     Credentials::from_keys("AKIDEXAMPLE", "secret", None),
+///     Credentials::new("AKIDEXAMPLE", "secret", None, None, "example"),
 /// );
 /// assert!(!format!("{with_key:?}").contains("my-api-key"));
 /// assert_eq!(signed.url(), "https://aws-external-anthropic.us-west-2.api.aws");
