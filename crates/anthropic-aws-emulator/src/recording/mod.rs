@@ -31,6 +31,7 @@ use hyper::{Request, Response};
 use crate::server::ResBody;
 use crate::state::Shared;
 
+mod exchange;
 mod files;
 mod format;
 mod inbound;

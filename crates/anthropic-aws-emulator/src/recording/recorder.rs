@@ -20,10 +20,10 @@ use crate::responses::ApiError;
 use crate::server::{Inbound, ResBody, api_error};
 use crate::state::Shared;
 
+use super::exchange::{Cleanup, Pending, Tee};
 use super::files::spawned_body;
 use super::format::{
-    BODIES, EXCHANGES, Exchange, FORMAT_VERSION, INLINE_LIMIT, MANIFEST, Manifest, StoredRequest,
-    StoredResponse, body_path, exchange_file_name,
+    BODIES, EXCHANGES, FORMAT_VERSION, INLINE_LIMIT, MANIFEST, Manifest, body_path,
 };
 use super::inbound;
 use super::redact::{Secrets, is_unrecorded_header};
@@ -174,7 +174,7 @@ impl Recorder {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let pending = Pending {
-            inner: Arc::clone(inner),
+            dir: inner.dir.clone(),
             seq,
             request: stored_request,
             status,
@@ -259,143 +259,6 @@ impl Recorder {
             }
         });
         response_with(status, &upstream_headers, spawned_body(stream), false)
-    }
-}
-
-/// A streamed answer on its way: the upstream's body, the sink keeping it,
-/// and the exchange to write at its end.
-struct Tee {
-    /// The `content-length` the upstream declared, and how many bytes passed.
-    expected: Option<u64>,
-    passed: u64,
-    body: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
-    prefix: Option<Bytes>,
-    sink: Option<Sink>,
-    pending: Option<Pending>,
-}
-
-impl Tee {
-    /// Writes the exchange (once).
-    async fn complete(&mut self) {
-        if let (Some(pending), Some(sink)) = (self.pending.take(), self.sink.take()) {
-            pending.complete(sink).await;
-        }
-    }
-
-    /// Keeps `chunk` for the recording; a failure to write abandons the
-    /// recording of this exchange, not the answer.
-    async fn keep(&mut self, chunk: &[u8]) {
-        let Some(sink) = self.sink.as_mut() else {
-            return;
-        };
-        if let Err(e) = sink.push(chunk).await {
-            if let Some(mut pending) = self.pending.take() {
-                pending.cleanup.0.extend(sink.file_path());
-                pending.abandon(&e);
-            }
-            self.sink = None;
-        }
-    }
-}
-
-impl Drop for Tee {
-    fn drop(&mut self) {
-        // The caller went away before the end: nothing complete to record.
-        if let Some(mut pending) = self.pending.take() {
-            pending
-                .cleanup
-                .0
-                .extend(self.sink.as_ref().and_then(Sink::file_path));
-            tracing::warn!(
-                seq = pending.seq,
-                "the answer was not read to its end: not recorded"
-            );
-        }
-    }
-}
-
-/// Files to remove unless the exchange is written.
-struct Cleanup(Vec<PathBuf>);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        for path in &self.0 {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
-
-/// What the exchange file needs, known before the body has passed.
-struct Pending {
-    inner: Arc<Inner>,
-    seq: u64,
-    request: StoredRequest,
-    status: u16,
-    headers: Vec<(String, String)>,
-    secrets: Secrets,
-    started: Instant,
-    cleanup: Cleanup,
-}
-
-impl Pending {
-    /// Writes the exchange (atomically: a reader never sees half a file).
-    async fn complete(mut self, sink: Sink) {
-        let spilled = sink.file_path();
-        let body = match sink.finish().await {
-            Ok(body) => body,
-            Err(e) => {
-                self.cleanup.0.extend(spilled);
-                return self.abandon(&e);
-            }
-        };
-        let exchange = Exchange {
-            format_version: FORMAT_VERSION,
-            seq: self.seq,
-            request: self.request,
-            response: StoredResponse {
-                status: self.status,
-                headers: self.headers,
-                body,
-            },
-            duration_ms: u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        };
-        let name = exchange_file_name(self.seq, &exchange.request.method, &exchange.request.path);
-        let exchanges = self.inner.dir.join(EXCHANGES);
-        let written = async {
-            let text = serde_json::to_string_pretty(&exchange).map_err(std::io::Error::other)?;
-            let temporary = exchanges.join(format!(".{name}.partial"));
-            tokio::fs::write(&temporary, self.secrets.scrub(text) + "\n").await?;
-            tokio::fs::rename(&temporary, exchanges.join(&name)).await
-        };
-        match written.await {
-            Ok(()) => {
-                self.cleanup.0.clear();
-                tracing::debug!(seq = self.seq, file = %name, "exchange recorded");
-            }
-            Err(e) => {
-                self.cleanup.0.extend(spilled);
-                tracing::warn!(seq = self.seq, error = %e, "the exchange could not be written");
-            }
-        }
-    }
-
-    /// Gives up recording this exchange (its files are removed).
-    fn abandon(self, error: &dyn std::fmt::Display) {
-        tracing::warn!(seq = self.seq, %error, "the exchange could not be recorded");
-    }
-
-    /// The answer when the upstream's body broke before it was passed on.
-    fn broken(self, shared: &Shared, error: &reqwest::Error) -> Response<ResBody> {
-        let message = format!("the upstream's answer broke off: {error}");
-        self.abandon(&message);
-        api_error(
-            shared,
-            &ApiError {
-                status: 502,
-                error_type: "api_error",
-                message,
-            },
-        )
     }
 }
 
