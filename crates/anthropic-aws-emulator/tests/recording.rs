@@ -447,3 +447,28 @@ async fn only_a_caller_the_recorder_accepts_reaches_the_upstream() {
     assert_eq!(answer.status, 502, "{}", answer.body);
     assert!(answer.body.contains(&gone), "{}", answer.body);
 }
+
+#[tokio::test]
+async fn a_scenario_scripted_upstream_failure_is_recorded_and_replayed_in_order() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let rec_dir = dir.path().join("rec");
+    let upstream = start(common::builder()).await;
+    let recording = start(recorder(&rec_dir, &upstream)).await;
+    let send = |emulator: &EmulatorHandle| {
+        Req::claude(emulator, "GET", "/v1/models", Value::Null)
+            .header("x-emulator-scenario", "status=529;times=1")
+            .header("authorization", &format!("Bearer {RECORDER_KEY}"))
+            .send(emulator.addr())
+    };
+    let first = send(&recording).await;
+    let second = send(&recording).await;
+    assert_eq!((first.status, second.status), (529, 200), "{}", first.body);
+    recording.shutdown().await;
+    upstream.shutdown().await;
+
+    let replay = start(Emulator::builder().replay(&rec_dir)).await;
+    let again = (send(&replay).await, send(&replay).await);
+    assert_eq!((again.0.status, again.1.status), (529, 200));
+    assert_eq!(again.0.body, first.body);
+    assert_eq!(again.1.body, second.body);
+}

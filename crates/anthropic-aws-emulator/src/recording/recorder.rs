@@ -291,14 +291,18 @@ fn response_with(
     response
 }
 
-/// The request headers forwarded: `anthropic-*`, `content-type` and
-/// `accept`, in the order received. Credentials are the upstream's own.
+/// The request headers forwarded: `anthropic-*`, `content-type`, `accept`
+/// and the scenario header (so that an emulator upstream can script
+/// failures to record), in the order received. Credentials are the
+/// upstream's own.
 fn forwarded_headers(inbound: &Inbound) -> Vec<(String, String)> {
     inbound
         .headers()
         .iter()
         .filter(|(name, _)| {
-            name.starts_with("anthropic-") || matches!(name.as_str(), "content-type" | "accept")
+            name.starts_with("anthropic-")
+                || matches!(name.as_str(), "content-type" | "accept")
+                || name == crate::scenario::HEADER
         })
         .cloned()
         .collect()
