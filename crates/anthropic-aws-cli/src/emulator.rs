@@ -27,7 +27,8 @@ writes each exchange to DIR as a readable JSON file (big bodies and uploads besi
 token or signature of either side is written. --replay DIR answers from such a folder with
 nothing sent anywhere: by method, path, query and JSON body; repeated requests get their
 recorded answers in order; a request with no recorded answer gets 404 not_found_error. Without
---credentials or --api-key a replay accepts every caller, for the recording's workspace.
+--credentials or --api-key a replay accepts every caller; with them it verifies callers, for the
+recording's workspace unless --workspace names another.
 
 Examples:
   anthropic-aws emulator --port 8080 --credentials ./test-credentials --log requests.jsonl

@@ -378,8 +378,8 @@ impl EmulatorBuilder {
     /// and the last one once all are used; a stream is replayed as a stream;
     /// a request nothing matches is a `404 not_found_error` naming its method
     /// and path and the nearest recorded request. Callers are verified only
-    /// when the builder was given credentials or API keys; the workspace
-    /// checked is the recording's unless [`workspace_id`](Self::workspace_id)
+    /// when the builder was given credentials or API keys, and then for the
+    /// recording's workspace unless [`workspace_id`](Self::workspace_id)
     /// names another.
     ///
     /// ```no_run
