@@ -17,7 +17,7 @@ pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
     let out = Output::new(global);
     let format = out.format;
     match command {
-        Command::Emulator(args) => crate::emulator::run(args).await,
+        Command::Emulator(args) => crate::emulator::run(global, args).await,
         Command::MessagesBatches(command) => crate::batches::run(global, command).await,
         Command::BetaFiles(command) => crate::files::run(global, command).await,
         Command::BetaSkills(command) => crate::skills::run(global, command).await,

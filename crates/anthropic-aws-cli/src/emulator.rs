@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anthropic_aws_emulator::Emulator;
 use clap::Args;
 
+use crate::args::Global;
 use crate::errors::CliError;
 
 const EMULATOR_AFTER_HELP: &str = "\
@@ -19,9 +20,22 @@ accepted access key (a session one when it also has aws_session_token). Without 
 Failures are scripted per request, without code, with the x-emulator-scenario header or a
 model-name suffix (claude-opus-4-8~status=529;times=2); see crates/anthropic-aws-emulator/README.md.
 
+--record DIR --upstream URL forwards every request it accepts to URL, signed afresh with this
+command's own credentials (--aws-api-key, --aws-profile, ANTHROPIC_AWS_API_KEY or the AWS
+chain; region from --aws-region or the environment), passes the answers back as they come, and
+writes each exchange to DIR as a readable JSON file (big bodies and uploads beside it). No key,
+token or signature of either side is written. --replay DIR answers from such a folder with
+nothing sent anywhere: by method, path, query and JSON body; repeated requests get their
+recorded answers in order; a request with no recorded answer gets 404 not_found_error. Without
+--credentials or --api-key a replay accepts every caller; with them it verifies callers, for the
+recording's workspace unless --workspace names another.
+
 Examples:
   anthropic-aws emulator --port 8080 --credentials ./test-credentials --log requests.jsonl
-  anthropic-aws emulator --api-key sk-test --fast";
+  anthropic-aws emulator --api-key sk-test --fast
+  anthropic-aws --aws-region us-west-2 emulator --api-key sk-local --workspace wrkspc_01AbCdEf \\
+      --record tests/recording --upstream https://aws-external-anthropic.us-west-2.api.aws
+  anthropic-aws emulator --replay tests/recording --port 8080";
 
 /// `emulator` options.
 #[derive(Debug, Args)]
@@ -48,16 +62,33 @@ pub struct EmulatorArgs {
     pub credentials: Vec<PathBuf>,
 
     /// Append one JSON line per request to this file
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["record", "replay"])]
     pub log: Option<PathBuf>,
 
     /// No authentication, no recording, canned answers: for load tests of clients
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["record", "replay"])]
     pub fast: bool,
+
+    /// Forward every accepted request to --upstream and record the exchanges in DIR
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "upstream",
+        conflicts_with = "replay"
+    )]
+    pub record: Option<PathBuf>,
+
+    /// Where --record forwards to, e.g. https://aws-external-anthropic.us-west-2.api.aws
+    #[arg(long, value_name = "URL", requires = "record")]
+    pub upstream: Option<String>,
+
+    /// Answer from the recording in DIR, sending nothing anywhere
+    #[arg(long, value_name = "DIR")]
+    pub replay: Option<PathBuf>,
 }
 
 /// Starts the emulator, prints where it listens, and serves until Ctrl-C or SIGTERM.
-pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
+pub async fn run(global: &Global, args: EmulatorArgs) -> Result<(), CliError> {
     let mut builder = Emulator::builder()
         .port(args.port)
         .region(&args.region)
@@ -86,10 +117,22 @@ pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
     if let Some(log) = &args.log {
         builder = builder.request_log(log);
     }
+    if let (Some(dir), Some(url)) = (&args.record, &args.upstream) {
+        let upstream = crate::upstream::upstream(global, url, &args.workspace).await?;
+        builder = builder.record(dir, upstream);
+    }
+    if let Some(dir) = &args.replay {
+        builder = builder.replay(dir);
+    }
     // A port in use or a --log path that cannot be opened: the command line must change.
     let emulator = builder.start().await.map_err(|e| {
+        let folder = match (&args.record, &args.replay) {
+            (Some(dir), _) => format!(" with --record {}", dir.display()),
+            (None, Some(dir)) => format!(" with --replay {}", dir.display()),
+            (None, None) => String::new(),
+        };
         CliError::usage(format!(
-            "could not start the emulator on 127.0.0.1:{}{}: {e}",
+            "could not start the emulator on 127.0.0.1:{}{}{folder}: {e}",
             args.port,
             args.log
                 .as_ref()
@@ -102,7 +145,25 @@ pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
 
     // The notes on stderr come first: once stdout's lines are out, everything has been said.
     let mut err = std::io::stderr().lock();
-    if args.fast {
+    if let (Some(dir), Some(url)) = (&args.record, &args.upstream) {
+        let _ = writeln!(err, "recording to {}: forwarding to {url}", dir.display());
+    }
+    if let (Some(dir), Some(count)) = (&args.replay, emulator.replayed_exchanges()) {
+        let _ = writeln!(
+            err,
+            "replaying {count} recorded exchange(s) from {}; nothing is sent anywhere",
+            dir.display()
+        );
+    }
+    let unverified_replay =
+        args.replay.is_some() && access_key_ids.is_empty() && args.api_keys.is_empty();
+    if unverified_replay {
+        let _ = writeln!(
+            err,
+            "no --credentials and no --api-key: every caller is accepted (workspace {})",
+            emulator.workspace_id()
+        );
+    } else if args.fast {
         let _ = writeln!(
             err,
             "fast mode: requests are not authenticated nor recorded; answers are canned"
@@ -139,7 +200,8 @@ pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
         out,
         "point the client at it with: ANTHROPIC_AWS_BASE_URL={base_url} \
          ANTHROPIC_AWS_WORKSPACE_ID={} AWS_REGION={}",
-        args.workspace, args.region
+        emulator.workspace_id(),
+        args.region
     )
     .map_err(CliError::Output)?;
     out.flush().map_err(CliError::Output)?;

@@ -7,6 +7,7 @@
 //! anthropic-aws [GLOBAL] models list [--max-items N] | models get ID | models retrieve --model-id ID
 //! anthropic-aws [GLOBAL] messages:batches create|retrieve|list|cancel|delete|results|run ...
 //! anthropic-aws emulator [--port P] [--credentials FILE] [--api-key K] [--log FILE] [--fast]
+//!                        [--record DIR --upstream URL | --replay DIR]
 //! ```
 //!
 //! Exit status: 0 success, 1 a failed call, 2 a usage error. With `--format-error json` the
@@ -29,6 +30,7 @@ mod output;
 mod progress;
 mod seconds;
 mod skills;
+mod upstream;
 
 use std::ffi::OsString;
 use std::io::Write;
