@@ -154,7 +154,9 @@ mod tests {
         let params =
             MessageCreateParams::new("claude-opus-4-8", 16, vec![MessageParam::user("Hi")]);
         let options = RequestOptions::new();
-        let call = Call::post_json(&["v1", "messages"], &params, 1 << 20, &options).unwrap();
+        let call = Call::new(http::Method::POST, &["v1", "messages"], &options)
+            .json(&params, 1 << 20)
+            .unwrap();
         let exchange = client.transport.send(call);
         let size = exchange.boxed_size();
         assert!(size <= 1032, "the boxed attempt loop is {size} bytes");

@@ -181,3 +181,70 @@ async fn skills_page_by_cursor_and_uploads_without_skill_md_are_refused() {
         .unwrap_err();
     assert!(matches!(missing, Error::File(_)), "{missing}");
 }
+
+#[tokio::test]
+async fn an_access_denied_answer_names_the_skills_action_and_bearer_callers_need_more() {
+    let platform = platform().await;
+    let root = tempfile::tempdir().unwrap();
+    let dir = skill_dir(root.path(), "denied");
+    let denied =
+        "User: arn:aws:iam::123456789012:user/dev is not authorized to perform this action";
+    let api_key_client = common::builder(&platform)
+        .api_key(common::API_KEY)
+        .max_retries(0)
+        .build()
+        .await
+        .unwrap();
+    for (bearer, client) in [
+        (false, signed_client(&platform).await),
+        (true, api_key_client),
+    ] {
+        let cases = [
+            ("create", "CreateSkill"),
+            ("list", "ListSkills"),
+            ("retrieve", "GetSkill"),
+            ("delete", "DeleteSkill"),
+            ("version create", "UpdateSkill"),
+            ("version list", "GetSkill"),
+            ("version retrieve", "GetSkill"),
+            ("version delete", "UpdateSkill"),
+        ];
+        for (call, action) in cases {
+            platform.push_fault(anthropic_aws_emulator::Fault::aws(
+                403,
+                "AccessDeniedException",
+                denied,
+            ));
+            let skills = client.skills();
+            let versions = skills.versions();
+            let err = match call {
+                "create" => skills.create(SkillUpload::dir(&dir)).await.map(drop),
+                "list" => skills.list(&SkillListParams::new()).await.map(drop),
+                "retrieve" => skills.retrieve("skill_01").await.map(drop),
+                "delete" => skills.delete("skill_01").await.map(drop),
+                "version create" => versions
+                    .create("skill_01", SkillUpload::dir(&dir))
+                    .await
+                    .map(drop),
+                "version list" => versions
+                    .list("skill_01", &SkillVersionListParams::new())
+                    .await
+                    .map(drop),
+                "version retrieve" => versions.retrieve("skill_01", "1").await.map(drop),
+                _ => versions.delete("skill_01", "1").await.map(drop),
+            }
+            .unwrap_err();
+            let message = anthropic_aws::ProvideErrorMetadata::message(&err).unwrap();
+            assert_eq!(err.error_type(), Some(&ErrorType::Permission), "{call}");
+            assert!(
+                message.contains(&format!("`aws-external-anthropic:{action}`")),
+                "{call}: {message}"
+            );
+            assert_eq!(
+                message.contains("`aws-external-anthropic:CallWithBearerToken`"),
+                bearer,
+                "{call}: {message}"
+            );
+        }
+    }
+}

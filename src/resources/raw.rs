@@ -121,11 +121,10 @@ impl<'c> RawRequest<'c> {
             }
             other => other,
         };
-        let mut call = Call::get(&segments, &options);
-        call.method = self.method;
-        call.body = body;
-        let (meta, body) = self.transport.send(call).await?;
-        Ok(RawResponse::new(meta, body))
+        // A route the client does not know declares no IAM action: an AccessDenied answer
+        // gets the generic advice.
+        let call = Call::new(self.method, &segments, &options).body(body);
+        self.transport.raw(call).await
     }
 }
 

@@ -11,9 +11,9 @@ use futures_util::{TryStreamExt, stream};
 use http::Method;
 
 use super::cursor_paging::cursor_pages;
-use crate::error::Error;
+use crate::error::{Error, IamAction};
 use crate::request_options::RequestOptions;
-use crate::response::{RawResponse, Response};
+use crate::response::Response;
 use crate::transport::{Call, Transport};
 use crate::types::{
     DeletedSkill, DeletedSkillVersion, Skill, SkillList, SkillListParams, SkillVersion,
@@ -72,7 +72,14 @@ impl<'c> Skills<'c> {
     /// ```
     pub async fn create(&self, upload: SkillUpload) -> Result<Response<Skill>, Error> {
         let path = ["v1", "skills"];
-        upload_call(self.transport, &self.options, &path, upload, true).await
+        upload_call(
+            self.transport,
+            &self.options,
+            &path,
+            upload,
+            IamAction::CreateSkill,
+        )
+        .await
     }
 
     /// One page of skills (`GET /v1/skills?limit=&page=&source=`).
@@ -88,7 +95,14 @@ impl<'c> Skills<'c> {
     /// ```
     pub async fn list(&self, params: &SkillListParams) -> Result<Response<SkillList>, Error> {
         let query = params.query_pairs();
-        get_page(self.transport, &self.options, &["v1", "skills"], query).await
+        get_page(
+            self.transport,
+            &self.options,
+            &["v1", "skills"],
+            query,
+            IamAction::ListSkills,
+        )
+        .await
     }
 
     /// Every page from `params` on, fetched as the stream is read (each next page asked for
@@ -114,7 +128,14 @@ impl<'c> Skills<'c> {
             let options = options.clone();
             async move {
                 let query = params.query_pairs();
-                get_page::<SkillList>(&transport, &options, &["v1", "skills"], query).await
+                get_page::<SkillList>(
+                    &transport,
+                    &options,
+                    &["v1", "skills"],
+                    query,
+                    IamAction::ListSkills,
+                )
+                .await
             }
         })
     }
@@ -147,7 +168,14 @@ impl<'c> Skills<'c> {
     /// ```
     pub async fn retrieve(&self, skill_id: &str) -> Result<Response<Skill>, Error> {
         let path = ["v1", "skills", skill_id];
-        send(self.transport, &self.options, Method::GET, &path).await
+        send(
+            self.transport,
+            &self.options,
+            Method::GET,
+            &path,
+            IamAction::GetSkill,
+        )
+        .await
     }
 
     /// Deletes a skill (`DELETE /v1/skills/{id}`); the platform refuses while it has versions.
@@ -160,7 +188,14 @@ impl<'c> Skills<'c> {
     /// ```
     pub async fn delete(&self, skill_id: &str) -> Result<Response<DeletedSkill>, Error> {
         let path = ["v1", "skills", skill_id];
-        send(self.transport, &self.options, Method::DELETE, &path).await
+        send(
+            self.transport,
+            &self.options,
+            Method::DELETE,
+            &path,
+            IamAction::DeleteSkill,
+        )
+        .await
     }
 }
 
@@ -192,7 +227,14 @@ impl SkillVersions<'_> {
         upload: SkillUpload,
     ) -> Result<Response<SkillVersion>, Error> {
         let path = ["v1", "skills", skill_id, "versions"];
-        upload_call(self.transport, &self.options, &path, upload, false).await
+        upload_call(
+            self.transport,
+            &self.options,
+            &path,
+            upload,
+            IamAction::UpdateSkill,
+        )
+        .await
     }
 
     /// One page of a skill's versions (`GET /v1/skills/{id}/versions?limit=&page=`).
@@ -209,7 +251,14 @@ impl SkillVersions<'_> {
         params: &SkillVersionListParams,
     ) -> Result<Response<SkillVersionList>, Error> {
         let path = ["v1", "skills", skill_id, "versions"];
-        get_page(self.transport, &self.options, &path, params.query_pairs()).await
+        get_page(
+            self.transport,
+            &self.options,
+            &path,
+            params.query_pairs(),
+            IamAction::GetSkill,
+        )
+        .await
     }
 
     /// Every version of a skill from `params` on, page after page, as a stream of versions.
@@ -240,7 +289,14 @@ impl SkillVersions<'_> {
             async move {
                 let path = ["v1", "skills", skill_id.as_str(), "versions"];
                 let query = params.query_pairs();
-                get_page::<SkillVersionList>(&transport, &options, &path, query).await
+                get_page::<SkillVersionList>(
+                    &transport,
+                    &options,
+                    &path,
+                    query,
+                    IamAction::GetSkill,
+                )
+                .await
             }
         })
         .map_ok(|page| stream::iter(page.into_inner().data.into_iter().map(Ok)))
@@ -261,7 +317,14 @@ impl SkillVersions<'_> {
         version: &str,
     ) -> Result<Response<SkillVersion>, Error> {
         let path = ["v1", "skills", skill_id, "versions", version];
-        send(self.transport, &self.options, Method::GET, &path).await
+        send(
+            self.transport,
+            &self.options,
+            Method::GET,
+            &path,
+            IamAction::GetSkill,
+        )
+        .await
     }
 
     /// Deletes a version (`DELETE /v1/skills/{id}/versions/{version}`).
@@ -278,7 +341,14 @@ impl SkillVersions<'_> {
         version: &str,
     ) -> Result<Response<DeletedSkillVersion>, Error> {
         let path = ["v1", "skills", skill_id, "versions", version];
-        send(self.transport, &self.options, Method::DELETE, &path).await
+        send(
+            self.transport,
+            &self.options,
+            Method::DELETE,
+            &path,
+            IamAction::UpdateSkill,
+        )
+        .await
     }
 }
 
@@ -287,19 +357,18 @@ async fn upload_call<T: serde::de::DeserializeOwned>(
     options: &RequestOptions,
     path: &[&str],
     upload: SkillUpload,
-    with_title: bool,
+    action: IamAction,
 ) -> Result<Response<T>, Error> {
-    let multipart = upload.into_multipart(with_title).await?;
+    let multipart = upload
+        .into_multipart(action == IamAction::CreateSkill)
+        .await?;
     tracing::debug!(bytes = multipart.len(), "uploading skill files");
     let body = multipart.into_body(transport.signs_payload()).await?;
-    let mut call = Call {
-        method: Method::POST,
-        ..Call::get(path, options)
-    };
-    call.streamed = Some(Box::new(body));
-    call.beta = Some(SKILLS_BETA);
-    let (meta, body) = transport.send(call).await?;
-    RawResponse::new(meta, body).parse()
+    let call = Call::new(Method::POST, path, options)
+        .streamed(body)
+        .beta(SKILLS_BETA)
+        .iam(action);
+    transport.json(call).await
 }
 
 async fn get_page<T: serde::de::DeserializeOwned>(
@@ -307,25 +376,25 @@ async fn get_page<T: serde::de::DeserializeOwned>(
     options: &RequestOptions,
     path: &[&str],
     query: Vec<(&'static str, String)>,
+    action: IamAction,
 ) -> Result<Response<T>, Error> {
-    let mut call = Call::get(path, options);
-    call.query = query;
-    call.beta = Some(SKILLS_BETA);
-    let (meta, body) = transport.send(call).await?;
-    RawResponse::new(meta, body).parse()
+    let call = Call::new(Method::GET, path, options)
+        .query(query)
+        .beta(SKILLS_BETA)
+        .iam(action);
+    transport.json(call).await
 }
 
+/// A Skills call without a body or query: `method` on `path`, needing `action`.
 async fn send<T: serde::de::DeserializeOwned>(
     transport: &Transport,
     options: &RequestOptions,
     method: Method,
     path: &[&str],
+    action: IamAction,
 ) -> Result<Response<T>, Error> {
-    let mut call = Call {
-        method,
-        ..Call::get(path, options)
-    };
-    call.beta = Some(SKILLS_BETA);
-    let (meta, body) = transport.send(call).await?;
-    RawResponse::new(meta, body).parse()
+    let call = Call::new(method, path, options)
+        .beta(SKILLS_BETA)
+        .iam(action);
+    transport.json(call).await
 }

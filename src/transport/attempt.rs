@@ -153,11 +153,9 @@ impl Transport {
             };
         }
         let headers = response.headers().clone();
-        let path = response.url().path().to_owned();
         let body = read_capped(response, MAX_ERROR_BODY).await;
         let route = Route {
-            method: &call.method,
-            path: &path,
+            action: call.iam,
             bearer: matches!(self.auth, Auth::ApiKey(_)),
         };
         ApiError::from_route_response(Some(route), status, headers, body).into()

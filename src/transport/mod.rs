@@ -27,7 +27,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::request_id::RequestIds;
 use crate::request_options::RequestOptions;
-use crate::response::ResponseMeta;
+use crate::response::{RawResponse, Response, ResponseMeta};
 use crate::retry::{Next, Retries};
 use body::{BodyError, read_success_body};
 pub(crate) use call::Call;
@@ -81,6 +81,20 @@ impl Transport {
     pub(crate) fn send<'a>(&'a self, call: Call<'a>) -> Exchange<'a, Bytes> {
         let span = telemetry::request_span(&call);
         self.send_in(call, span)
+    }
+
+    /// Sends `call` and parses the answer as `T`: the one "send, then parse" of every route.
+    pub(crate) async fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        call: Call<'_>,
+    ) -> Result<Response<T>, Error> {
+        self.raw(call).await?.parse()
+    }
+
+    /// Sends `call`; the answer is left unparsed (a `with_raw_response` call).
+    pub(crate) async fn raw<T>(&self, call: Call<'_>) -> Result<RawResponse<T>, Error> {
+        let (meta, body) = self.send(call).await?;
+        Ok(RawResponse::new(meta, body))
     }
 
     /// [`send`](Self::send) in `span` (from [`telemetry::request_span`]), for a caller that
