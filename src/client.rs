@@ -139,10 +139,12 @@ mod tests {
     use crate::transport::Call;
     use crate::types::{MessageCreateParams, MessageParam};
 
-    /// glibc serves allocations up to 1,032 bytes from a per-thread cache, without a lock;
-    /// the attempt loop of every call is one such allocation while it stays under.
+    /// The attempt loop of every call is one heap allocation; its exact size (about 1 KB, to
+    /// stay in glibc's 1,032-byte per-thread cache) is a benchmark figure
+    /// (`benches/per_request.sh`), not pinned here: a new rustc may lay the state out
+    /// differently. This bound only catches a loop that grew by multiples.
     #[tokio::test]
-    async fn the_boxed_attempt_loop_of_a_message_fits_the_small_allocation_cache() {
+    async fn the_boxed_attempt_loop_of_a_message_stays_small() {
         let client = Client::builder()
             .base_url("http://127.0.0.1:9")
             .region("us-east-1")
@@ -159,6 +161,7 @@ mod tests {
             .unwrap();
         let exchange = client.transport.send(call);
         let size = exchange.boxed_size();
-        assert!(size <= 1032, "the boxed attempt loop is {size} bytes");
+        eprintln!("the boxed attempt loop is {size} bytes");
+        assert!(size <= 4096, "the boxed attempt loop is {size} bytes");
     }
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use anthropic_aws::types::{ListModelsParams, MessageCreateParams, MessageParam};
+use anthropic_aws::types::{MessageCreateParams, MessageParam, ModelListParams};
 use anthropic_aws::{AuthSource, Client, Error, ErrorType};
 use anthropic_aws_emulator::Emulator;
 use common::*;
@@ -64,7 +64,7 @@ async fn gets_are_signed_too() {
     let client = signed_client(&platform).await;
     let page = client
         .models()
-        .list(&ListModelsParams::default())
+        .list(&ModelListParams::default())
         .await
         .unwrap();
     assert!(!page.data.is_empty());
@@ -334,7 +334,7 @@ async fn a_platform_that_knows_no_keys_rejects_signed_requests() {
         .build()
         .await
         .unwrap();
-    let err = client.models().get(MODEL).await.unwrap_err();
+    let err = client.models().retrieve(MODEL).await.unwrap_err();
     assert_eq!(
         err.as_api().unwrap().aws_error_code(),
         Some("UnrecognizedClientException")

@@ -3,7 +3,7 @@
 mod common;
 
 use anthropic_aws::types::{
-    ContentBlock, CountTokensParams, ListModelsParams, MessageCreateParams, MessageParam,
+    ContentBlock, CountTokensParams, MessageCreateParams, MessageParam, ModelListParams,
 };
 use anthropic_aws::{ErrorType, RequestId};
 use common::*;
@@ -96,7 +96,7 @@ async fn models_list_and_get() {
     let client = signed_client(&platform).await;
     let page = client
         .models()
-        .list(&ListModelsParams::default().limit(2))
+        .list(&ModelListParams::default().limit(2))
         .await
         .unwrap();
     assert_eq!(page.data.len(), 2);
@@ -109,14 +109,14 @@ async fn models_list_and_get() {
     );
 
     let first = &page.data[0];
-    let model = client.models().get(&first.id).await.unwrap();
+    let model = client.models().retrieve(&first.id).await.unwrap();
     assert_eq!(model.id, first.id);
     assert_eq!(
         last_request(&platform).path_and_query,
         format!("/v1/models/{}", first.id)
     );
 
-    let err = client.models().get("claude-none-0").await.unwrap_err();
+    let err = client.models().retrieve("claude-none-0").await.unwrap_err();
     assert_eq!(err.error_type(), Some(&ErrorType::NotFound));
     assert_eq!(
         err.aws_request_id(),
@@ -162,7 +162,7 @@ async fn betas_and_default_headers_are_sent_and_signed() {
         .build()
         .await
         .unwrap();
-    client.models().get(MODEL).await.unwrap();
+    client.models().retrieve(MODEL).await.unwrap();
     let sent = last_request(&platform);
     assert_eq!(
         sent.header("anthropic-beta"),
@@ -201,7 +201,7 @@ async fn a_dead_endpoint_is_a_connection_error() {
     // A bound port with nobody listening refuses reliably (no race with another process).
     let (_reserved, url) = refusing_address();
     let client = signed_client_at(url).await;
-    let err = client.models().get(MODEL).await.unwrap_err();
+    let err = client.models().retrieve(MODEL).await.unwrap_err();
     match &err {
         anthropic_aws::Error::Connection {
             status,

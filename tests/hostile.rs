@@ -157,7 +157,12 @@ async fn a_declared_content_length_over_the_cap_is_refused_unread_and_sent_once(
 async fn a_body_over_the_cap_without_a_length_is_a_typed_error_sent_once() {
     for mode in [Mode::HugeBody { bytes: CAP + 1 }, Mode::EndlessBody] {
         let server = Hostile::start(mode.clone()).await;
-        let err = client(&server).await.models().get(MODEL).await.unwrap_err();
+        let err = client(&server)
+            .await
+            .models()
+            .retrieve(MODEL)
+            .await
+            .unwrap_err();
         assert!(
             matches!(
                 err,

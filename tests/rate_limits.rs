@@ -68,7 +68,7 @@ async fn an_error_carries_its_rate_limits_and_error_code() {
         fault = fault.with_header(&name, &value);
     }
     platform.push_fault(fault);
-    let err = client.models().get(MODEL).await.unwrap_err();
+    let err = client.models().retrieve(MODEL).await.unwrap_err();
     let Error::Api(api) = &err else {
         panic!("an API error: {err:?}")
     };
@@ -82,7 +82,7 @@ async fn an_error_carries_its_rate_limits_and_error_code() {
         Fault::anthropic(402, "billing_error", "on hold")
             .with_details(json!({"error_code": "a_cause_from_next_year"})),
     );
-    let Error::Api(api) = client.models().get(MODEL).await.unwrap_err() else {
+    let Error::Api(api) = client.models().retrieve(MODEL).await.unwrap_err() else {
         panic!("an API error")
     };
     assert_eq!(

@@ -108,7 +108,11 @@ async fn a_server_clock_behind_is_learned_and_remembered() {
     assert_eq!(requests.len(), 2, "one rejected attempt, one corrected");
     assert_eq!(requests[0].status, 403);
     assert_eq!(requests[1].status, 200);
-    client.models().get(MODEL).await.expect("the skew is kept");
+    client
+        .models()
+        .retrieve(MODEL)
+        .await
+        .expect("the skew is kept");
     assert_eq!(platform.request_count(), 3, "no rejection the second time");
 }
 
@@ -173,7 +177,7 @@ async fn an_endpoint_that_never_completes_the_handshake_hits_the_connect_timeout
         .build()
         .await
         .unwrap();
-    let err = client.models().get(MODEL).await.unwrap_err();
+    let err = client.models().retrieve(MODEL).await.unwrap_err();
     match &err {
         Error::Timeout {
             kind,
@@ -209,11 +213,11 @@ async fn a_pending_call_holds_under_one_kib_until_it_is_polled_and_after() {
     assert!(size < 1024, "the future create() returns is {size} bytes");
     drop(create);
     let models = client.models();
-    let get = models.get(MODEL);
+    let get = models.retrieve(MODEL);
     let size = std::mem::size_of_val(&get);
     assert!(
         size < 1024,
-        "the future models().get() returns is {size} bytes"
+        "the future models().retrieve() returns is {size} bytes"
     );
     assert_eq!(platform.request_count(), 0, "nothing was sent");
 }

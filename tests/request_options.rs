@@ -3,7 +3,7 @@
 
 mod common;
 
-use anthropic_aws::types::{ListModelsParams, MessageCreateParams, MessageParam};
+use anthropic_aws::types::{MessageCreateParams, MessageParam, ModelListParams};
 use anthropic_aws::{Error, RequestOptions};
 use anthropic_aws_emulator::{AuthOutcome, RecordedRequest};
 use common::*;
@@ -80,7 +80,7 @@ async fn betas_add_to_the_clients_and_workspace_replaces_it() {
     let page = client
         .models()
         .with_options(options.clone())
-        .list(&ListModelsParams::new().limit(2))
+        .list(&ModelListParams::new().limit(2))
         .await
         .unwrap();
     assert_eq!(page.data.len(), 2);
@@ -94,7 +94,7 @@ async fn betas_add_to_the_clients_and_workspace_replaces_it() {
     assert_eq!(sent.path_and_query, "/v1/models?limit=2&extra=1");
 
     // Without the option, the client's workspace is sent (and refused).
-    let err = client.models().get(MODEL).await.unwrap_err();
+    let err = client.models().retrieve(MODEL).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
     assert_eq!(
         last_request(&platform).header("anthropic-workspace-id"),

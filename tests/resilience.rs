@@ -301,7 +301,7 @@ async fn a_skewed_server_clock_is_learned_and_remembered() {
     assert_eq!(requests[1].status, 200);
     client
         .models()
-        .get(MODEL)
+        .retrieve(MODEL)
         .await
         .expect("the skew is remembered");
     assert_eq!(platform.request_count(), 3, "no rejection the second time");

@@ -93,7 +93,7 @@ async fn nothing_secret_in_debug_display_errors_or_logs() {
             .unwrap_err();
         assert_clean("Error Display", &format!("{err}"));
         assert_clean("Error Debug", &format!("{err:?}"));
-        let raw = client.models().with_raw_response().get(MODEL).await;
+        let raw = client.models().with_raw_response().retrieve(MODEL).await;
         assert_clean("RawResponse Debug", &format!("{raw:?}"));
     }
     assert_clean(

@@ -13,17 +13,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures_core::Stream;
-use futures_util::{TryStreamExt, stream};
 use http::Method;
 use reqwest::Url;
 
+use super::pages::List;
 use crate::error::{BatchError, Error, IamAction};
 use crate::request_options::RequestOptions;
 use crate::response::Response;
 use crate::transport::{Call, Transport};
 use crate::types::{
-    BatchCreateParams, BatchListParams, BatchRequest, DeletedMessageBatch, MessageBatch,
-    MessageBatchPage,
+    BatchCreateParams, BatchListParams, BatchRequest, DeletedMessageBatch, IdPage, MessageBatch,
 };
 
 pub use outcome::{RunProgress, RunReport, RunnerError};
@@ -147,8 +146,8 @@ impl<'c> Batches<'c> {
     pub async fn list(
         &self,
         params: &BatchListParams,
-    ) -> Result<Response<MessageBatchPage>, Error> {
-        list_page(self.transport, &self.options, params).await
+    ) -> Result<Response<IdPage<MessageBatch>>, Error> {
+        self.list_route().page(params).await
     }
 
     /// Every page from `params` on, fetched as the stream is read: while a page says
@@ -168,15 +167,9 @@ impl<'c> Batches<'c> {
     pub fn list_pages(
         &self,
         params: &BatchListParams,
-    ) -> impl Stream<Item = Result<Response<MessageBatchPage>, Error>> + Send + Unpin + 'static
+    ) -> impl Stream<Item = Result<Response<IdPage<MessageBatch>>, Error>> + Send + Unpin + 'static
     {
-        let transport = Arc::clone(self.transport);
-        let options = self.options.clone();
-        super::paging::pages(params.clone(), move |params| {
-            let transport = Arc::clone(&transport);
-            let options = options.clone();
-            async move { list_page(&transport, &options, &params).await }
-        })
+        self.list_route().pages(params.clone())
     }
 
     /// Every batch from `params` on, page after page (see [`list_pages`](Self::list_pages)).
@@ -192,9 +185,18 @@ impl<'c> Batches<'c> {
         &self,
         params: &BatchListParams,
     ) -> impl Stream<Item = Result<MessageBatch, Error>> + Send + Unpin + 'static {
-        self.list_pages(params)
-            .map_ok(|page| stream::iter(page.into_inner().data.into_iter().map(Ok)))
-            .try_flatten()
+        self.list_route()
+            .items::<IdPage<MessageBatch>, _>(params.clone())
+    }
+
+    /// The `GET /v1/messages/batches` list.
+    fn list_route(&self) -> List {
+        List::new(
+            self.transport,
+            &self.options,
+            BATCHES,
+            IamAction::ListBatchInferences,
+        )
     }
 
     /// The results of an ended batch, streamed line by line in bounded memory, whatever their
@@ -257,17 +259,6 @@ impl<'c> Batches<'c> {
             .into()),
         }
     }
-}
-
-async fn list_page(
-    transport: &Transport,
-    options: &RequestOptions,
-    params: &BatchListParams,
-) -> Result<Response<MessageBatchPage>, Error> {
-    let call = Call::new(Method::GET, BATCHES, options)
-        .query(params.query_pairs())
-        .iam(IamAction::ListBatchInferences);
-    transport.json(call).await
 }
 
 /// The checks the API would make on a batch's requests, made before anything is sent.

@@ -9,15 +9,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 use futures_core::Stream;
-use futures_util::{TryStreamExt, stream};
 use http::Method;
 
-use super::cursor_paging::cursor_pages;
+use super::pages::List;
 use crate::error::{Error, IamAction};
 use crate::request_options::RequestOptions;
 use crate::response::Response;
 use crate::transport::{Call, Transport};
-use crate::types::{DeletedFile, DownloadedFile, FileList, FileListParams, FileMetadata};
+use crate::types::{CursorPage, DeletedFile, DownloadedFile, FileListParams, FileMetadata};
 use download::DownloadProgress;
 
 pub use download::PART_SUFFIX;
@@ -112,8 +111,11 @@ impl<'c> Files<'c> {
     /// println!("next page: {:?}", page.next_page);
     /// # Ok(()) }
     /// ```
-    pub async fn list(&self, params: &FileListParams) -> Result<Response<FileList>, Error> {
-        list_page(self.transport, &self.options, params).await
+    pub async fn list(
+        &self,
+        params: &FileListParams,
+    ) -> Result<Response<CursorPage<FileMetadata>>, Error> {
+        self.list_route().page(params).await
     }
 
     /// Every page from `params` on, fetched as the stream is read: while a page has a
@@ -132,14 +134,9 @@ impl<'c> Files<'c> {
     pub fn list_pages(
         &self,
         params: &FileListParams,
-    ) -> impl Stream<Item = Result<Response<FileList>, Error>> + Send + Unpin + 'static {
-        let transport = Arc::clone(self.transport);
-        let options = self.options.clone();
-        cursor_pages(params.clone(), move |params: FileListParams| {
-            let transport = Arc::clone(&transport);
-            let options = options.clone();
-            async move { list_page(&transport, &options, &params).await }
-        })
+    ) -> impl Stream<Item = Result<Response<CursorPage<FileMetadata>>, Error>> + Send + Unpin + 'static
+    {
+        self.list_route().pages(params.clone())
     }
 
     /// Every file from `params` on, page after page (see [`list_pages`](Self::list_pages)).
@@ -155,9 +152,13 @@ impl<'c> Files<'c> {
         &self,
         params: &FileListParams,
     ) -> impl Stream<Item = Result<FileMetadata, Error>> + Send + Unpin + 'static {
-        self.list_pages(params)
-            .map_ok(|page| stream::iter(page.into_inner().data.into_iter().map(Ok)))
-            .try_flatten()
+        self.list_route()
+            .items::<CursorPage<FileMetadata>, _>(params.clone())
+    }
+
+    /// The `GET /v1/files` list.
+    fn list_route(&self) -> List {
+        List::new(self.transport, &self.options, FILES, IamAction::ListFiles).beta(FILES_BETA)
     }
 
     /// One file's metadata (`GET /v1/files/{id}`).
@@ -240,16 +241,4 @@ impl<'c> Files<'c> {
         let path = path.as_ref();
         download::download_to_path(self.transport, &self.options, file_id, path, progress).await
     }
-}
-
-async fn list_page(
-    transport: &Transport,
-    options: &RequestOptions,
-    params: &FileListParams,
-) -> Result<Response<FileList>, Error> {
-    let call = Call::new(Method::GET, FILES, options)
-        .query(params.query_pairs())
-        .beta(FILES_BETA)
-        .iam(IamAction::ListFiles);
-    transport.json(call).await
 }

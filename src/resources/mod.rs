@@ -4,12 +4,11 @@
 //! request IDs before parsing; and [`RawRequest`], a signed call to any route.
 
 mod batches;
-mod cursor_paging;
 mod files;
 mod messages;
 mod models;
 mod multipart;
-mod paging;
+mod pages;
 mod raw;
 mod skills;
 

@@ -3,16 +3,15 @@
 use std::sync::Arc;
 
 use futures_core::Stream;
-use futures_util::{StreamExt, TryStreamExt, stream};
 
-use super::paging;
+use super::pages::List;
 use http::Method;
 
 use crate::error::{Error, IamAction};
 use crate::request_options::RequestOptions;
 use crate::response::{RawResponse, Response};
 use crate::transport::{Call, Transport};
-use crate::types::{ListModelsParams, ModelInfo, ModelPage};
+use crate::types::{IdPage, ModelInfo, ModelListParams};
 
 /// The Models API, from [`Client::models`](crate::Client::models).
 #[derive(Clone)]
@@ -41,14 +40,17 @@ impl<'c> Models<'c> {
     ///
     /// ```no_run
     /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
-    /// use anthropic_aws::types::ListModelsParams;
-    /// let page = client.models().list(&ListModelsParams::default().limit(10)).await?;
+    /// use anthropic_aws::types::ModelListParams;
+    /// let page = client.models().list(&ModelListParams::default().limit(10)).await?;
     /// for model in &page.data {
     ///     println!("{} ({})", model.id, model.display_name);
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn list(&self, params: &ListModelsParams) -> Result<Response<ModelPage>, Error> {
+    pub async fn list(
+        &self,
+        params: &ModelListParams,
+    ) -> Result<Response<IdPage<ModelInfo>>, Error> {
         self.raw.list(params).await?.parse()
     }
 
@@ -68,15 +70,10 @@ impl<'c> Models<'c> {
     /// ```
     pub fn list_pages(
         &self,
-        params: &ListModelsParams,
-    ) -> impl Stream<Item = Result<Response<ModelPage>, Error>> + Send + Unpin + 'static {
-        let transport = Arc::clone(self.raw.transport);
-        let options = self.raw.options.clone();
-        paging::pages(params.clone(), move |params| {
-            let transport = Arc::clone(&transport);
-            let options = options.clone();
-            async move { list_page(&transport, &options, &params).await?.parse() }
-        })
+        params: &ModelListParams,
+    ) -> impl Stream<Item = Result<Response<IdPage<ModelInfo>>, Error>> + Send + Unpin + 'static
+    {
+        self.raw.list_route().pages(params.clone())
     }
 
     /// Every model from `params` on, page after page (see [`list_pages`](Self::list_pages)).
@@ -90,24 +87,29 @@ impl<'c> Models<'c> {
     /// ```
     pub fn list_all(
         &self,
-        params: &ListModelsParams,
+        params: &ModelListParams,
     ) -> impl Stream<Item = Result<ModelInfo, Error>> + Send + Unpin + 'static {
-        self.list_pages(params)
-            .map_ok(|page| stream::iter(page.into_inner().data.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        self.raw
+            .list_route()
+            .items::<IdPage<ModelInfo>, _>(params.clone())
     }
 
     /// One model, by ID or alias.
     ///
     /// ```no_run
     /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
-    /// let model = client.models().get("claude-opus-4-8").await?;
+    /// let model = client.models().retrieve("claude-opus-4-8").await?;
     /// println!("{}", model.display_name);
     /// # Ok(()) }
     /// ```
+    pub async fn retrieve(&self, model_id: &str) -> Result<Response<ModelInfo>, Error> {
+        self.raw.retrieve(model_id).await?.parse()
+    }
+
+    /// The old name of [`retrieve`](Self::retrieve).
+    #[deprecated(since = "0.2.0", note = "use `retrieve`, as the official SDKs name it")]
     pub async fn get(&self, model_id: &str) -> Result<Response<ModelInfo>, Error> {
-        self.raw.get(model_id).await?.parse()
+        self.retrieve(model_id).await
     }
 
     /// The same calls, answered before parsing (status, headers, body bytes, both IDs).
@@ -125,25 +127,33 @@ pub struct RawModels<'c> {
 
 impl RawModels<'_> {
     /// `GET /v1/models`, unparsed.
-    pub async fn list(&self, params: &ListModelsParams) -> Result<RawResponse<ModelPage>, Error> {
-        list_page(self.transport, &self.options, params).await
+    pub async fn list(
+        &self,
+        params: &ModelListParams,
+    ) -> Result<RawResponse<IdPage<ModelInfo>>, Error> {
+        self.list_route().raw_page(params).await
     }
 
     /// `GET /v1/models/{model_id}`, unparsed.
-    pub async fn get(&self, model_id: &str) -> Result<RawResponse<ModelInfo>, Error> {
+    pub async fn retrieve(&self, model_id: &str) -> Result<RawResponse<ModelInfo>, Error> {
         let path = ["v1", "models", model_id];
         let call = Call::new(Method::GET, &path, &self.options).iam(IamAction::GetModel);
         self.transport.raw(call).await
     }
-}
 
-async fn list_page(
-    transport: &Transport,
-    options: &RequestOptions,
-    params: &ListModelsParams,
-) -> Result<RawResponse<ModelPage>, Error> {
-    let call = Call::new(Method::GET, &["v1", "models"], options)
-        .query(params.query_pairs())
-        .iam(IamAction::ListModels);
-    transport.raw(call).await
+    /// The old name of [`retrieve`](Self::retrieve).
+    #[deprecated(since = "0.2.0", note = "use `retrieve`, as the official SDKs name it")]
+    pub async fn get(&self, model_id: &str) -> Result<RawResponse<ModelInfo>, Error> {
+        self.retrieve(model_id).await
+    }
+
+    /// The `GET /v1/models` list.
+    fn list_route(&self) -> List {
+        List::new(
+            self.transport,
+            &self.options,
+            &["v1", "models"],
+            IamAction::ListModels,
+        )
+    }
 }

@@ -7,17 +7,16 @@ mod upload;
 use std::sync::Arc;
 
 use futures_core::Stream;
-use futures_util::{TryStreamExt, stream};
 use http::Method;
 
-use super::cursor_paging::cursor_pages;
+use super::pages::List;
 use crate::error::{Error, IamAction};
 use crate::request_options::RequestOptions;
 use crate::response::Response;
 use crate::transport::{Call, Transport};
 use crate::types::{
-    DeletedSkill, DeletedSkillVersion, Skill, SkillList, SkillListParams, SkillVersion,
-    SkillVersionList, SkillVersionListParams,
+    CursorPage, DeletedSkill, DeletedSkillVersion, Skill, SkillListParams, SkillVersion,
+    SkillVersionListParams,
 };
 
 pub use upload::SkillUpload;
@@ -93,16 +92,11 @@ impl<'c> Skills<'c> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn list(&self, params: &SkillListParams) -> Result<Response<SkillList>, Error> {
-        let query = params.query_pairs();
-        get_page(
-            self.transport,
-            &self.options,
-            &["v1", "skills"],
-            query,
-            IamAction::ListSkills,
-        )
-        .await
+    pub async fn list(
+        &self,
+        params: &SkillListParams,
+    ) -> Result<Response<CursorPage<Skill>>, Error> {
+        self.list_route().page(params).await
     }
 
     /// Every page from `params` on, fetched as the stream is read (each next page asked for
@@ -120,24 +114,9 @@ impl<'c> Skills<'c> {
     pub fn list_pages(
         &self,
         params: &SkillListParams,
-    ) -> impl Stream<Item = Result<Response<SkillList>, Error>> + Send + Unpin + 'static {
-        let transport = Arc::clone(self.transport);
-        let options = self.options.clone();
-        cursor_pages(params.clone(), move |params: SkillListParams| {
-            let transport = Arc::clone(&transport);
-            let options = options.clone();
-            async move {
-                let query = params.query_pairs();
-                get_page::<SkillList>(
-                    &transport,
-                    &options,
-                    &["v1", "skills"],
-                    query,
-                    IamAction::ListSkills,
-                )
-                .await
-            }
-        })
+    ) -> impl Stream<Item = Result<Response<CursorPage<Skill>>, Error>> + Send + Unpin + 'static
+    {
+        self.list_route().pages(params.clone())
     }
 
     /// Every skill from `params` on, page after page (see [`list_pages`](Self::list_pages)).
@@ -153,9 +132,19 @@ impl<'c> Skills<'c> {
         &self,
         params: &SkillListParams,
     ) -> impl Stream<Item = Result<Skill, Error>> + Send + Unpin + 'static {
-        self.list_pages(params)
-            .map_ok(|page| stream::iter(page.into_inner().data.into_iter().map(Ok)))
-            .try_flatten()
+        self.list_route()
+            .items::<CursorPage<Skill>, _>(params.clone())
+    }
+
+    /// The `GET /v1/skills` list.
+    fn list_route(&self) -> List {
+        List::new(
+            self.transport,
+            &self.options,
+            &["v1", "skills"],
+            IamAction::ListSkills,
+        )
+        .beta(SKILLS_BETA)
     }
 
     /// One skill (`GET /v1/skills/{id}`).
@@ -249,16 +238,8 @@ impl SkillVersions<'_> {
         &self,
         skill_id: &str,
         params: &SkillVersionListParams,
-    ) -> Result<Response<SkillVersionList>, Error> {
-        let path = ["v1", "skills", skill_id, "versions"];
-        get_page(
-            self.transport,
-            &self.options,
-            &path,
-            params.query_pairs(),
-            IamAction::GetSkill,
-        )
-        .await
+    ) -> Result<Response<CursorPage<SkillVersion>>, Error> {
+        self.list_route(skill_id).page(params).await
     }
 
     /// Every version of a skill from `params` on, page after page, as a stream of versions.
@@ -279,28 +260,14 @@ impl SkillVersions<'_> {
         skill_id: &str,
         params: &SkillVersionListParams,
     ) -> impl Stream<Item = Result<SkillVersion, Error>> + Send + Unpin + 'static {
-        let transport = Arc::clone(self.transport);
-        let options = self.options.clone();
-        let skill_id = skill_id.to_owned();
-        cursor_pages(params.clone(), move |params: SkillVersionListParams| {
-            let transport = Arc::clone(&transport);
-            let options = options.clone();
-            let skill_id = skill_id.clone();
-            async move {
-                let path = ["v1", "skills", skill_id.as_str(), "versions"];
-                let query = params.query_pairs();
-                get_page::<SkillVersionList>(
-                    &transport,
-                    &options,
-                    &path,
-                    query,
-                    IamAction::GetSkill,
-                )
-                .await
-            }
-        })
-        .map_ok(|page| stream::iter(page.into_inner().data.into_iter().map(Ok)))
-        .try_flatten()
+        self.list_route(skill_id)
+            .items::<CursorPage<SkillVersion>, _>(params.clone())
+    }
+
+    /// The `GET /v1/skills/{id}/versions` list: reading versions needs `GetSkill`.
+    fn list_route(&self, skill_id: &str) -> List {
+        let path = ["v1", "skills", skill_id, "versions"];
+        List::new(self.transport, &self.options, &path, IamAction::GetSkill).beta(SKILLS_BETA)
     }
 
     /// One version (`GET /v1/skills/{id}/versions/{version}`).
@@ -366,20 +333,6 @@ async fn upload_call<T: serde::de::DeserializeOwned>(
     let body = multipart.into_body(transport.signs_payload()).await?;
     let call = Call::new(Method::POST, path, options)
         .streamed(body)
-        .beta(SKILLS_BETA)
-        .iam(action);
-    transport.json(call).await
-}
-
-async fn get_page<T: serde::de::DeserializeOwned>(
-    transport: &Transport,
-    options: &RequestOptions,
-    path: &[&str],
-    query: Vec<(&'static str, String)>,
-    action: IamAction,
-) -> Result<Response<T>, Error> {
-    let call = Call::new(Method::GET, path, options)
-        .query(query)
         .beta(SKILLS_BETA)
         .iam(action);
     transport.json(call).await

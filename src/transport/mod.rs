@@ -19,6 +19,7 @@ use std::borrow::{Borrow, BorrowMut};
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::FutureExt;
 use reqwest::Url;
 use tracing::Span;
 
@@ -84,17 +85,23 @@ impl Transport {
     }
 
     /// Sends `call` and parses the answer as `T`: the one "send, then parse" of every route.
-    pub(crate) async fn json<T: serde::de::DeserializeOwned>(
-        &self,
-        call: Call<'_>,
-    ) -> Result<Response<T>, Error> {
-        self.raw(call).await?.parse()
+    /// Not an `async fn`: the call moves into the boxed attempt loop at once, so that the
+    /// future returned is the [`Exchange`] and a map, never a copy of the call.
+    pub(crate) fn json<'a, T: serde::de::DeserializeOwned>(
+        &'a self,
+        call: Call<'a>,
+    ) -> impl Future<Output = Result<Response<T>, Error>> + Send + 'a {
+        self.send(call)
+            .map(|sent| sent.and_then(|(meta, body)| RawResponse::new(meta, body).parse()))
     }
 
     /// Sends `call`; the answer is left unparsed (a `with_raw_response` call).
-    pub(crate) async fn raw<T>(&self, call: Call<'_>) -> Result<RawResponse<T>, Error> {
-        let (meta, body) = self.send(call).await?;
-        Ok(RawResponse::new(meta, body))
+    pub(crate) fn raw<'a, T>(
+        &'a self,
+        call: Call<'a>,
+    ) -> impl Future<Output = Result<RawResponse<T>, Error>> + Send + 'a {
+        self.send(call)
+            .map(|sent| sent.map(|(meta, body)| RawResponse::new(meta, body)))
     }
 
     /// [`send`](Self::send) in `span` (from [`telemetry::request_span`]), for a caller that

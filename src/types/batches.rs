@@ -1,7 +1,7 @@
 //! The Message Batches API: [`MessageBatch`], [`BatchCreateParams`], [`BatchListParams`],
-//! [`MessageBatchPage`], [`DeletedMessageBatch`] and the per-request [`BatchResult`].
+//! [`IdPage`], [`DeletedMessageBatch`] and the per-request [`BatchResult`].
 
-use super::paging::IdListParams;
+use super::paging::{IdListParams, IdPage};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -167,23 +167,8 @@ impl BatchCreateParams {
 pub type BatchListParams = IdListParams;
 
 /// One page of `GET /v1/messages/batches`.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
-pub struct MessageBatchPage {
-    /// The batches on this page, newest first.
-    pub data: Vec<MessageBatch>,
-    /// Whether there are more batches in the requested direction.
-    #[serde(default)]
-    pub has_more: bool,
-    /// The first ID on the page; pass as `before_id` for the previous page.
-    #[serde(default)]
-    pub first_id: Option<String>,
-    /// The last ID on the page; pass as `after_id` for the next page.
-    #[serde(default)]
-    pub last_id: Option<String>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+#[deprecated(since = "0.2.0", note = "use `IdPage<MessageBatch>`")]
+pub type MessageBatchPage = IdPage<MessageBatch>;
 
 /// The answer of `DELETE /v1/messages/batches/{id}`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -423,7 +408,7 @@ mod tests {
     fn page_and_deleted_round_trip() {
         let page = json!({"data": [batch_json()], "has_more": true,
             "first_id": "msgbatch_013Zva2CMHLNnXjNJJKqJ2EF", "last_id": "msgbatch_013Zva2CMHLNnXjNJJKqJ2EF"});
-        let parsed: MessageBatchPage = serde_json::from_value(page.clone()).unwrap();
+        let parsed: IdPage<MessageBatch> = serde_json::from_value(page.clone()).unwrap();
         assert!(parsed.has_more);
         assert_eq!(parsed.data.len(), 1);
         assert_eq!(

@@ -1,7 +1,7 @@
-//! The Files API: [`FileMetadata`], [`FileListParams`], the cursor-paged [`FileList`] and
+//! The Files API: [`FileMetadata`], [`FileListParams`], the cursor-paged [`CursorPage`] and
 //! [`DeletedFile`].
 
-use super::paging::CursorListParams;
+use super::paging::{CursorListParams, CursorPage};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -48,17 +48,8 @@ pub struct FileMetadata {
 pub type FileListParams = CursorListParams;
 
 /// One page of `GET /v1/files`.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
-pub struct FileList {
-    /// The files on this page.
-    pub data: Vec<FileMetadata>,
-    /// The cursor of the next page (send it as `page`), or `None` on the last page.
-    #[serde(default)]
-    pub next_page: Option<String>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+#[deprecated(since = "0.2.0", note = "use `CursorPage<FileMetadata>`")]
+pub type FileList = CursorPage<FileMetadata>;
 
 /// The answer of `DELETE /v1/files/{id}`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -91,7 +82,7 @@ mod tests {
 
     #[test]
     fn a_page_keeps_its_cursor_and_unknown_fields() {
-        let page: FileList = serde_json::from_str(
+        let page: CursorPage<FileMetadata> = serde_json::from_str(
             r#"{"data":[{"id":"file_1","filename":"a.txt","mime_type":"text/plain",
                 "size_bytes":3,"created_at":"t","type":"file"}],"next_page":"page_2","has_more":true}"#,
         )
@@ -100,7 +91,8 @@ mod tests {
         assert_eq!(page.data[0].extra["type"], "file");
         assert!(!page.data[0].downloadable);
         assert_eq!(page.extra["has_more"], true);
-        let last: FileList = serde_json::from_str(r#"{"data":[],"next_page":null}"#).unwrap();
+        let last: CursorPage<FileMetadata> =
+            serde_json::from_str(r#"{"data":[],"next_page":null}"#).unwrap();
         assert_eq!(last.next_page, None);
     }
 

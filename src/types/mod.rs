@@ -1,10 +1,10 @@
 //! Plain serde data mirroring the Claude API (version 2026-10-21).
 //!
 //! Requests ([`MessageCreateParams`], [`CountTokensParams`],
-//! [`ListModelsParams`]) serialize to exactly the JSON the API expects:
+//! [`ModelListParams`]) serialize to exactly the JSON the API expects:
 //! unset options are omitted and tags are spelled as the API spells them.
 //! Responses ([`Message`], [`MessageTokensCount`], [`ModelInfo`],
-//! [`ModelPage`]) decode without failing on what this crate does not know
+//! [`IdPage`]) decode without failing on what this crate does not know
 //! yet:
 //!
 //! - every struct keeps unmodeled fields in a flattened `extra` map (on

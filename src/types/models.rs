@@ -1,12 +1,12 @@
-//! The Models API: [`ModelInfo`], [`ModelPage`] and [`ListModelsParams`].
+//! The Models API: [`ModelInfo`], its pages ([`IdPage`]) and [`ModelListParams`].
 
-use super::paging::IdListParams;
+use super::paging::{IdListParams, IdPage};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::ModelCapabilities;
 
-/// A model (`GET /v1/models/{model_id}`, or an entry of a [`ModelPage`]).
+/// A model (`GET /v1/models/{model_id}`, or an entry of an [`IdPage`]).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 pub struct ModelInfo {
     /// The model ID, as used in requests.
@@ -33,27 +33,14 @@ pub struct ModelInfo {
 }
 
 /// One page of `GET /v1/models`.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
-pub struct ModelPage {
-    /// The models on this page, newest first.
-    pub data: Vec<ModelInfo>,
-    /// Whether there are more models in the requested direction.
-    #[serde(default)]
-    pub has_more: bool,
-    /// The first ID on the page; pass as `before_id` for the previous page.
-    /// Serialized as `null` when `None`.
-    #[serde(default)]
-    pub first_id: Option<String>,
-    /// The last ID on the page; pass as `after_id` for the next page.
-    /// Serialized as `null` when `None`.
-    #[serde(default)]
-    pub last_id: Option<String>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+#[deprecated(since = "0.2.0", note = "use `IdPage<ModelInfo>`")]
+pub type ModelPage = IdPage<ModelInfo>;
 
-/// Query parameters of `GET /v1/models`.
+/// Query parameters of `GET /v1/models` (the name the other lists' parameters follow:
+/// `BatchListParams`, `FileListParams`, `SkillListParams`, `SkillVersionListParams`).
+pub type ModelListParams = IdListParams;
+
+/// Query parameters of `GET /v1/models`; the old name of [`ModelListParams`].
 ///
 /// ```
 /// use anthropic_aws::types::ListModelsParams;
@@ -65,6 +52,7 @@ pub struct ModelPage {
 /// );
 /// assert!(ListModelsParams::default().query_pairs().is_empty());
 /// ```
+#[deprecated(since = "0.2.0", note = "use `ModelListParams`")]
 pub type ListModelsParams = IdListParams;
 
 #[cfg(test)]
@@ -74,11 +62,8 @@ mod tests {
 
     #[test]
     fn query_pairs_list_only_set_parameters() {
-        assert_eq!(ListModelsParams::new().query_pairs(), vec![]);
-        let all = ListModelsParams::new()
-            .limit(7)
-            .after_id("a")
-            .before_id("b");
+        assert_eq!(ModelListParams::new().query_pairs(), vec![]);
+        let all = ModelListParams::new().limit(7).after_id("a").before_id("b");
         assert_eq!(
             all.query_pairs(),
             vec![
@@ -88,7 +73,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            ListModelsParams::new().limit(1000).query_pairs(),
+            ModelListParams::new().limit(1000).query_pairs(),
             vec![("limit", "1000".to_owned())]
         );
     }
@@ -108,7 +93,7 @@ mod tests {
             "first_id": "claude-opus-4-8",
             "last_id": null
         });
-        let page: ModelPage = serde_json::from_value(raw.clone()).unwrap();
+        let page: IdPage<ModelInfo> = serde_json::from_value(raw.clone()).unwrap();
         assert_eq!(page.data.len(), 1);
         assert_eq!(page.data[0].kind, "model");
         assert_eq!(page.data[0].max_input_tokens, Some(1_000_000));

@@ -2,6 +2,7 @@
 //! `after_id`, `limit`) and by cursor (Files, Skill versions: `limit` and the `page` cursor).
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 /// `limit` and `page` of a cursor-paged list: the page size, and a previous page's
 /// `next_page`.
@@ -120,5 +121,163 @@ impl IdListParams {
             pairs.push(("limit", limit.to_string()));
         }
         pairs
+    }
+}
+
+/// One page of an ID-paged list (Models, Message Batches): the items, whether there are more
+/// in the requested direction, and the IDs at both ends to ask for the next page with.
+///
+/// ```
+/// use anthropic_aws::types::{IdPage, ModelInfo};
+/// let page: IdPage<ModelInfo> = serde_json::from_str(
+///     r#"{"data":[],"has_more":false,"first_id":null,"last_id":null}"#,
+/// ).unwrap();
+/// assert!(page.data.is_empty() && !page.has_more);
+/// ```
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct IdPage<T> {
+    /// The items on this page, newest first.
+    pub data: Vec<T>,
+    /// Whether there are more items in the requested direction.
+    #[serde(default)]
+    pub has_more: bool,
+    /// The first ID on the page; pass as `before_id` for the previous page.
+    /// Serialized as `null` when `None`.
+    #[serde(default)]
+    pub first_id: Option<String>,
+    /// The last ID on the page; pass as `after_id` for the next page.
+    /// Serialized as `null` when `None`.
+    #[serde(default)]
+    pub last_id: Option<String>,
+    /// Fields not modeled here, kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One page of a cursor-paged list (Files, Skills, skill versions; API 2026-10-21): the
+/// items and the cursor of the next page.
+///
+/// ```
+/// use anthropic_aws::types::{CursorPage, FileMetadata};
+/// let page: CursorPage<FileMetadata> =
+///     serde_json::from_str(r#"{"data":[],"next_page":"page_2","has_more":true}"#).unwrap();
+/// assert_eq!(page.next_page.as_deref(), Some("page_2"));
+/// assert_eq!(page.extra["has_more"], true);
+/// ```
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct CursorPage<T> {
+    /// The items on this page.
+    pub data: Vec<T>,
+    /// The cursor of the next page (send it as `page`), or `None` on the last page.
+    #[serde(default)]
+    pub next_page: Option<String>,
+    /// Fields not modeled here (`has_more`, …), kept as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl<T> Default for IdPage<T> {
+    fn default() -> Self {
+        Self {
+            data: Vec::new(),
+            has_more: false,
+            first_id: None,
+            last_id: None,
+            extra: Map::new(),
+        }
+    }
+}
+
+impl<T> Default for CursorPage<T> {
+    fn default() -> Self {
+        Self {
+            data: Vec::new(),
+            next_page: None,
+            extra: Map::new(),
+        }
+    }
+}
+
+/// A page of a list, by ID or by cursor: what the auto-paging streams read.
+pub trait Page {
+    /// What the list lists.
+    type Item;
+    /// The items on this page.
+    fn items(&self) -> &[Self::Item];
+    /// The items, owned.
+    fn into_items(self) -> Vec<Self::Item>;
+}
+
+impl<T> Page for IdPage<T> {
+    type Item = T;
+    fn items(&self) -> &[T] {
+        &self.data
+    }
+    fn into_items(self) -> Vec<T> {
+        self.data
+    }
+}
+
+impl<T> Page for CursorPage<T> {
+    type Item = T;
+    fn items(&self) -> &[T] {
+        &self.data
+    }
+    fn into_items(self) -> Vec<T> {
+        self.data
+    }
+}
+
+/// The query parameters of a list whose pages are `P`: how they are sent, and those of the
+/// page after `page`.
+pub trait ListParams<P: Page>: Clone {
+    /// The set parameters as `(name, value)` pairs, not percent-encoded.
+    fn query_pairs(&self) -> Vec<(&'static str, String)>;
+    /// The parameters of the page after `page` (fetched with `self`), or `None` when it was
+    /// the last.
+    fn after(&self, page: &P) -> Option<Self>;
+}
+
+impl<T> ListParams<IdPage<T>> for IdListParams {
+    fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        IdListParams::query_pairs(self)
+    }
+
+    /// Forwards (`after_id = last_id`) unless these parameters page backwards from a
+    /// `before_id` alone (then `before_id = first_id`); a page without `has_more`, or empty,
+    /// is the last.
+    fn after(&self, page: &IdPage<T>) -> Option<Self> {
+        if !page.has_more || page.data.is_empty() {
+            return None;
+        }
+        let mut next = self.clone();
+        if self.before_id.is_some() && self.after_id.is_none() {
+            next.before_id = Some(page.first_id.clone()?);
+        } else {
+            next.after_id = Some(page.last_id.clone()?);
+        }
+        Some(next)
+    }
+}
+
+/// The cursor of the page after `page` fetched at `current`: none, empty, or the same again
+/// ends the list.
+pub(crate) fn next_cursor<'p, T>(
+    page: &'p CursorPage<T>,
+    current: Option<&str>,
+) -> Option<&'p str> {
+    page.next_page
+        .as_deref()
+        .filter(|c| !c.is_empty() && Some(*c) != current)
+}
+
+impl<T> ListParams<CursorPage<T>> for CursorListParams {
+    fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        CursorListParams::query_pairs(self)
+    }
+
+    fn after(&self, page: &CursorPage<T>) -> Option<Self> {
+        let cursor = next_cursor(page, self.page.as_deref())?;
+        Some(self.clone().page(cursor))
     }
 }

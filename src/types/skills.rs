@@ -1,8 +1,7 @@
-//! Agent Skills: [`Skill`], [`SkillVersion`], their cursor-paged lists ([`SkillList`],
-//! [`SkillVersionList`]) with [`SkillListParams`] / [`SkillVersionListParams`], and the
+//! Agent Skills: [`Skill`], [`SkillVersion`], their cursor-paged lists ([`CursorPage`]) with [`SkillListParams`] / [`SkillVersionListParams`], and the
 //! answers of deletes ([`DeletedSkill`], [`DeletedSkillVersion`]).
 
-use super::paging::CursorListParams;
+use super::paging::{CursorListParams, CursorPage, ListParams, next_cursor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -83,7 +82,7 @@ pub struct SkillVersion {
 }
 
 /// Query parameters of `GET /v1/skills`: pages by cursor (`page`, from a previous
-/// [`SkillList::next_page`]), optionally only one `source`.
+/// [`CursorPage::next_page`]), optionally only one `source`.
 ///
 /// ```
 /// use anthropic_aws::types::SkillListParams;
@@ -104,6 +103,18 @@ pub struct SkillListParams {
     /// Only skills of this source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<SkillSource>,
+}
+
+impl ListParams<CursorPage<Skill>> for SkillListParams {
+    fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        SkillListParams::query_pairs(self)
+    }
+
+    /// The next cursor, keeping `limit` and `source`.
+    fn after(&self, page: &CursorPage<Skill>) -> Option<Self> {
+        let cursor = next_cursor(page, self.page.as_deref())?;
+        Some(self.clone().page(cursor))
+    }
 }
 
 impl SkillListParams {
@@ -159,30 +170,12 @@ impl SkillListParams {
 pub type SkillVersionListParams = CursorListParams;
 
 /// One page of `GET /v1/skills`.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
-pub struct SkillList {
-    /// The skills on this page.
-    pub data: Vec<Skill>,
-    /// The cursor of the next page (send it as `page`), or `None` on the last page.
-    #[serde(default)]
-    pub next_page: Option<String>,
-    /// Fields not modeled here (`has_more`, …), kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+#[deprecated(since = "0.2.0", note = "use `CursorPage<Skill>`")]
+pub type SkillList = CursorPage<Skill>;
 
 /// One page of `GET /v1/skills/{id}/versions`.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
-pub struct SkillVersionList {
-    /// The versions on this page.
-    pub data: Vec<SkillVersion>,
-    /// The cursor of the next page (send it as `page`), or `None` on the last page.
-    #[serde(default)]
-    pub next_page: Option<String>,
-    /// Fields not modeled here (`has_more`, …), kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+#[deprecated(since = "0.2.0", note = "use `CursorPage<SkillVersion>`")]
+pub type SkillVersionList = CursorPage<SkillVersion>;
 
 /// The answer of `DELETE /v1/skills/{id}`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -216,7 +209,7 @@ mod tests {
 
     #[test]
     fn unknown_sources_and_fields_are_kept() {
-        let page: SkillList = serde_json::from_str(
+        let page: CursorPage<Skill> = serde_json::from_str(
             r#"{"data":[{"id":"skill_1","type":"skill","source":"partner","created_at":"t",
                 "display_title":null,"latest_version":null,"updated_at":"t","x":1}],
                 "next_page":"page_2","has_more":true}"#,

@@ -1,7 +1,7 @@
 //! Running each subcommand against a client built from the global options.
 
 use anthropic_aws::Client;
-use anthropic_aws::types::{ListModelsParams, MessageCreateParams};
+use anthropic_aws::types::{MessageCreateParams, ModelListParams};
 
 use crate::args::{Command, Format, Global, MessagesCommand, ModelsCommand};
 use crate::connect::client;
@@ -58,10 +58,10 @@ pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
             let client = client(global).await?;
             let models = client.models();
             if format == Format::Raw {
-                let raw = models.with_raw_response().get(args.id()).await?;
+                let raw = models.with_raw_response().retrieve(args.id()).await?;
                 return out.bytes(raw.body());
             }
-            let model = models.get(args.id()).await?;
+            let model = models.retrieve(args.id()).await?;
             out.value(&*model)
         }
     }
@@ -71,7 +71,7 @@ pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
 /// arrive, other formats print one `{"data": [...]}` at the end. `--format raw` prints the
 /// first page as received.
 async fn list_models(global: &Global, out: Output<'_>, args: IdPaging) -> Result<(), CliError> {
-    let mut params = ListModelsParams::new();
+    let mut params = ModelListParams::new();
     params.limit = args.limit;
     params.after_id = args.after_id;
     params.before_id = args.before_id;

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use anthropic_aws::Client;
-use anthropic_aws::types::{ListModelsParams, MessageCreateParams, MessageParam};
+use anthropic_aws::types::{MessageCreateParams, MessageParam, ModelListParams};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_anthropic-aws");
@@ -189,7 +189,7 @@ async fn the_emulator_subcommand_serves_signed_requests_and_logs_them() {
         .expect("client builds");
     let page = session
         .models()
-        .list(&ListModelsParams::new())
+        .list(&ModelListParams::new())
         .await
         .expect("a session-signed request succeeds");
     assert!(!page.data.is_empty());
@@ -231,7 +231,7 @@ async fn the_emulator_subcommand_serves_signed_requests_and_logs_them() {
         .expect("client builds");
     let rejected = stranger
         .models()
-        .list(&ListModelsParams::new())
+        .list(&ModelListParams::new())
         .await
         .expect_err("an unknown key is rejected");
     assert_eq!(rejected.status().map(|s| s.as_u16()), Some(403));
