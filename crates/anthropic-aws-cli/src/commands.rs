@@ -7,8 +7,8 @@ use crate::args::{Command, Format, Global, MessagesCommand, ModelsCommand};
 use crate::connect::client;
 use crate::errors::CliError;
 use crate::list_args::IdPaging;
-use crate::output::{Output, StreamPrinter};
 use crate::messages;
+use crate::output::{Output, StreamPrinter};
 
 /// Runs the command. Inputs are read and checked before the client is built, so a usage
 /// error never waits on credentials. With `--debug`, the request IDs of every response are reported as it arrives, by
