@@ -36,7 +36,7 @@
 //!
 //! Every option, its environment variable and its default are in one table, on
 //! [`ClientBuilder`](ClientBuilder#configuration).
-#![forbid(unsafe_code)]
+// `unsafe_code` is forbidden for every crate of the workspace, in Cargo.toml.
 #![warn(missing_docs)]
 
 mod auth;

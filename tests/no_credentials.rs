@@ -1,36 +1,62 @@
 //! With no credentials anywhere, the first call fails with a clear error and sends nothing;
-//! the default chain reads the profile files the builder names. Its own test binary: it
-//! clears the process environment the default AWS chain reads.
+//! the default chain reads the profile files the builder names. Its own test binary: it runs
+//! its checks in a copy of itself whose environment has none of the variables the AWS chain reads.
 
 mod common;
 
 use anthropic_aws::types::{MessageCreateParams, MessageParam};
 use anthropic_aws::{AuthSource, Client, Error};
 
+/// Set in the environment of the copy of this test binary that runs the checks.
+const CHILD: &str = "ANTHROPIC_AWS_TEST_NO_CREDENTIALS_CHILD";
+
+/// The variables the default AWS chain (and the client) would read credentials from.
+const CREDENTIAL_VARIABLES: [&str; 9] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "ANTHROPIC_AWS_API_KEY",
+];
+
 #[test]
 fn no_credentials_anywhere_sends_nothing() {
-    let home = tempfile::tempdir().unwrap();
-    let missing = home.path().join("missing");
-    // SAFETY: set before any other thread of this process exists (the runtime starts below).
-    unsafe {
-        for name in [
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-            "AWS_PROFILE",
-            "AWS_WEB_IDENTITY_TOKEN_FILE",
-            "AWS_ROLE_ARN",
-            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-            "ANTHROPIC_AWS_API_KEY",
-        ] {
-            std::env::remove_var(name);
+    // The process environment is changed without `unsafe` (the crates forbid it): this test
+    // runs itself again, alone, in a child whose environment has no credentials.
+    let Some(home) = std::env::var_os(CHILD) else {
+        let home = tempfile::tempdir().unwrap();
+        let missing = home.path().join("missing");
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child
+            .args([
+                "no_credentials_anywhere_sends_nothing",
+                "--exact",
+                "--test-threads=1",
+            ])
+            .env(CHILD, home.path())
+            .env("HOME", home.path())
+            .env("AWS_CONFIG_FILE", &missing)
+            .env("AWS_SHARED_CREDENTIALS_FILE", &missing)
+            .env("AWS_EC2_METADATA_DISABLED", "true");
+        for name in CREDENTIAL_VARIABLES {
+            child.env_remove(name);
         }
-        std::env::set_var("HOME", home.path());
-        std::env::set_var("AWS_CONFIG_FILE", &missing);
-        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", &missing);
-        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-    }
+        let output = child.output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "the check in a clean environment failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        // The child really ran the checks (a filter that matched nothing passes too).
+        assert!(stdout.contains("1 passed"), "{stdout}");
+        return;
+    };
+    let home = std::path::PathBuf::from(home);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -105,7 +131,7 @@ fn no_credentials_anywhere_sends_nothing() {
         assert_eq!(platform.request_count(), 0, "nothing was sent");
 
         // The default chain reads the profile files the builder names.
-        let credentials = home.path().join("credentials");
+        let credentials = home.join("credentials");
         std::fs::write(
             &credentials,
             format!(

@@ -3,8 +3,6 @@
 //! computed first, in one streaming pass over the exact bytes that each attempt then sends
 //! again (files are re-opened from the start on every pass).
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -248,16 +246,11 @@ pub(crate) fn escape_quoted(name: &str) -> String {
 
 /// 32 random hex digits after a fixed prefix; long enough never to occur in the content.
 pub(crate) fn random_boundary() -> String {
-    let word = || {
-        let mut hasher = RandomState::new().build_hasher();
-        hasher.write_u64(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos() as u64),
-        );
-        hasher.finish()
-    };
-    format!("anthropic-aws-{:016x}{:016x}", word(), word())
+    format!(
+        "anthropic-aws-{:016x}{:016x}",
+        fastrand::u64(..),
+        fastrand::u64(..)
+    )
 }
 
 #[cfg(test)]

@@ -198,27 +198,28 @@ pub struct DeletedMessageBatch {
     pub extra: Map<String, Value>,
 }
 
-/// One line of a batch's results: which request, and how it ended.
-///
-/// ```
-/// use anthropic_aws::ErrorType;
-/// use anthropic_aws::types::{BatchResult, BatchResultKind};
-/// let line = r#"{"custom_id":"q2","result":{"type":"errored","error":{"type":"error",
-///     "error":{"type":"invalid_request_error","message":"max_tokens too large"},"request_id":"req_1"}}}"#;
-/// let result: BatchResult = serde_json::from_str(line).unwrap();
-/// let BatchResultKind::Errored(errored) = &result.result else { panic!() };
-/// assert_eq!(*errored.error.error_type(), ErrorType::InvalidRequest);
-/// assert_eq!(errored.error.message(), "max_tokens too large");
-/// ```
-#[derive(Serialize, Debug, Clone, PartialEq)]
-pub struct BatchResult {
-    /// The request's `custom_id`.
-    pub custom_id: String,
-    /// How it ended.
-    pub result: BatchResultKind,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// One line of a batch's results: which request, and how it ended.
+    ///
+    /// ```
+    /// use anthropic_aws::ErrorType;
+    /// use anthropic_aws::types::{BatchResult, BatchResultKind};
+    /// let line = r#"{"custom_id":"q2","result":{"type":"errored","error":{"type":"error",
+    ///     "error":{"type":"invalid_request_error","message":"max_tokens too large"},"request_id":"req_1"}}}"#;
+    /// let result: BatchResult = serde_json::from_str(line).unwrap();
+    /// let BatchResultKind::Errored(errored) = &result.result else { panic!() };
+    /// assert_eq!(*errored.error.error_type(), ErrorType::InvalidRequest);
+    /// assert_eq!(errored.error.message(), "max_tokens too large");
+    /// ```
+    #[derive(Serialize, Debug, Clone, PartialEq)]
+    pub struct BatchResult {
+        /// The request's `custom_id`.
+        required pub custom_id: String,
+        /// How it ended.
+        required pub result: BatchResultKind,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -237,40 +238,44 @@ tagged_enum! {
     }
 }
 
-/// A `succeeded` result.
-#[derive(Serialize, Debug, Clone, PartialEq)]
-pub struct SucceededResult {
-    /// The message, as [`Messages::create`](crate::resources::Messages::create) would give it.
-    pub message: Message,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A `succeeded` result.
+    #[derive(Serialize, Debug, Clone, PartialEq)]
+    pub struct SucceededResult {
+        /// The message, as [`Messages::create`](crate::resources::Messages::create) would give it.
+        required pub message: Message,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// An `errored` result.
-#[derive(Serialize, Debug, Clone, PartialEq)]
-pub struct ErroredResult {
-    /// The request's error.
-    pub error: BatchResultError,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// An `errored` result.
+    #[derive(Serialize, Debug, Clone, PartialEq)]
+    pub struct ErroredResult {
+        /// The request's error.
+        required pub error: BatchResultError,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// A `canceled` result.
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct CanceledResult {
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A `canceled` result.
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct CanceledResult {
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// An `expired` result.
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct ExpiredResult {
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// An `expired` result.
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct ExpiredResult {
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 /// The error of an `errored` batch result, read into the crate's [`ErrorType`] taxonomy.
@@ -341,12 +346,6 @@ impl<'de> Deserialize<'de> for BatchResultError {
         Value::deserialize(deserializer).map(Self::from_json)
     }
 }
-
-deserialize_with_extra!(BatchResult { "custom_id" => custom_id: required, "result" => result: required });
-deserialize_with_extra!(SucceededResult { "message" => message: required });
-deserialize_with_extra!(ErroredResult { "error" => error: required });
-deserialize_with_extra!(CanceledResult {});
-deserialize_with_extra!(ExpiredResult {});
 
 #[cfg(test)]
 mod tests {

@@ -10,14 +10,15 @@ use serde_json::{Map, Value};
 
 use super::{CacheControl, ServerToolResultError};
 
-/// A file the code wrote (`"type": "code_execution_output"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct CodeExecutionOutputBlock {
-    /// The file's ID (download it with the Files API).
-    pub file_id: String,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A file the code wrote (`"type": "code_execution_output"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct CodeExecutionOutputBlock {
+        /// The file's ID (download it with the Files API).
+        required pub file_id: String,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -28,37 +29,39 @@ tagged_enum! {
     }
 }
 
-/// A finished code execution (`"type": "code_execution_result"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct CodeExecutionResultBlock {
-    /// Standard output.
-    pub stdout: String,
-    /// Standard error.
-    pub stderr: String,
-    /// The exit status.
-    pub return_code: i64,
-    /// Files written.
-    pub content: Vec<CodeExecutionOutput>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A finished code execution (`"type": "code_execution_result"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct CodeExecutionResultBlock {
+        /// Standard output.
+        required pub stdout: String,
+        /// Standard error.
+        required pub stderr: String,
+        /// The exit status.
+        required pub return_code: i64,
+        /// Files written.
+        default pub content: Vec<CodeExecutionOutput>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// A finished code execution whose output is encrypted
-/// (`"type": "encrypted_code_execution_result"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct EncryptedCodeExecutionResultBlock {
-    /// Standard output, encrypted; send it back unchanged.
-    pub encrypted_stdout: String,
-    /// Standard error.
-    pub stderr: String,
-    /// The exit status.
-    pub return_code: i64,
-    /// Files written.
-    pub content: Vec<CodeExecutionOutput>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A finished code execution whose output is encrypted
+    /// (`"type": "encrypted_code_execution_result"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct EncryptedCodeExecutionResultBlock {
+        /// Standard output, encrypted; send it back unchanged.
+        required pub encrypted_stdout: String,
+        /// Standard error.
+        required pub stderr: String,
+        /// The exit status.
+        required pub return_code: i64,
+        /// Files written.
+        default pub content: Vec<CodeExecutionOutput>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -73,14 +76,15 @@ tagged_enum! {
     }
 }
 
-/// A file a bash command wrote (`"type": "bash_code_execution_output"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct BashCodeExecutionOutputBlock {
-    /// The file's ID (download it with the Files API).
-    pub file_id: String,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A file a bash command wrote (`"type": "bash_code_execution_output"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct BashCodeExecutionOutputBlock {
+        /// The file's ID (download it with the Files API).
+        required pub file_id: String,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -91,20 +95,21 @@ tagged_enum! {
     }
 }
 
-/// A finished bash command (`"type": "bash_code_execution_result"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct BashCodeExecutionResultBlock {
-    /// Standard output.
-    pub stdout: String,
-    /// Standard error.
-    pub stderr: String,
-    /// The exit status.
-    pub return_code: i64,
-    /// Files written.
-    pub content: Vec<BashCodeExecutionOutput>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A finished bash command (`"type": "bash_code_execution_result"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct BashCodeExecutionResultBlock {
+        /// Standard output.
+        required pub stdout: String,
+        /// Standard error.
+        required pub stderr: String,
+        /// The exit status.
+        required pub return_code: i64,
+        /// Files written.
+        default pub content: Vec<BashCodeExecutionOutput>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -129,59 +134,54 @@ open_string_enum! {
     }
 }
 
-/// A file viewed (`"type": "text_editor_code_execution_view_result"`).
-#[derive(Serialize, Debug, Clone, PartialEq)]
-pub struct TextEditorViewResultBlock {
-    /// The file's content.
-    pub content: String,
-    /// The kind of file.
-    pub file_type: TextEditorFileType,
-    /// Lines shown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub num_lines: Option<u64>,
-    /// First line shown (1-based).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_line: Option<u64>,
-    /// Lines in the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_lines: Option<u64>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A file viewed (`"type": "text_editor_code_execution_view_result"`).
+    #[derive(Serialize, Debug, Clone, PartialEq)]
+    pub struct TextEditorViewResultBlock {
+        /// The file's content.
+        required pub content: String,
+        /// The kind of file.
+        required pub file_type: TextEditorFileType,
+        /// Lines shown.
+        nullable pub num_lines: Option<u64>,
+        /// First line shown (1-based).
+        nullable pub start_line: Option<u64>,
+        /// Lines in the file.
+        nullable pub total_lines: Option<u64>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// A file created or overwritten (`"type": "text_editor_code_execution_create_result"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct TextEditorCreateResultBlock {
-    /// Whether an existing file was overwritten.
-    pub is_file_update: bool,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A file created or overwritten (`"type": "text_editor_code_execution_create_result"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct TextEditorCreateResultBlock {
+        /// Whether an existing file was overwritten.
+        required pub is_file_update: bool,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// A replacement made (`"type": "text_editor_code_execution_str_replace_result"`), as a
-/// diff hunk.
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct TextEditorStrReplaceResultBlock {
-    /// The hunk's lines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lines: Option<Vec<String>>,
-    /// First old line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub old_start: Option<u64>,
-    /// Old line count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub old_lines: Option<u64>,
-    /// First new line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_start: Option<u64>,
-    /// New line count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_lines: Option<u64>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A replacement made (`"type": "text_editor_code_execution_str_replace_result"`), as a
+    /// diff hunk.
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct TextEditorStrReplaceResultBlock {
+        /// The hunk's lines.
+        nullable pub lines: Option<Vec<String>>,
+        /// First old line.
+        nullable pub old_start: Option<u64>,
+        /// Old line count.
+        nullable pub old_lines: Option<u64>,
+        /// First new line.
+        nullable pub new_start: Option<u64>,
+        /// New line count.
+        nullable pub new_lines: Option<u64>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -198,17 +198,17 @@ tagged_enum! {
     }
 }
 
-/// A tool found by tool search (`"type": "tool_reference"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct ToolReferenceBlock {
-    /// The tool's name (one of the request's deferred tools).
-    pub tool_name: String,
-    /// Prompt-cache breakpoint (requests only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControl>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A tool found by tool search (`"type": "tool_reference"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct ToolReferenceBlock {
+        /// The tool's name (one of the request's deferred tools).
+        required pub tool_name: String,
+        /// Prompt-cache breakpoint (requests only).
+        optional pub cache_control: Option<CacheControl>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -219,14 +219,15 @@ tagged_enum! {
     }
 }
 
-/// The tools a search found (`"type": "tool_search_tool_search_result"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct ToolSearchResultBlock {
-    /// The tools found.
-    pub tool_references: Vec<ToolReference>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// The tools a search found (`"type": "tool_search_tool_search_result"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct ToolSearchResultBlock {
+        /// The tools found.
+        required pub tool_references: Vec<ToolReference>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -243,19 +244,19 @@ tagged_enum! {
 /// (requests only) and `extra`, decoded without buffering.
 macro_rules! tool_result_block {
     ($(#[$meta:meta])* $name:ident($content:ty)) => {
-        $(#[$meta])*
-        #[derive(Serialize, Debug, Clone, PartialEq)]
-        pub struct $name {
-            /// The `id` of the [`ServerToolUseBlock`](super::ServerToolUseBlock) this answers.
-            pub tool_use_id: String,
-            /// The result, or an error.
-            pub content: $content,
-            /// Prompt-cache breakpoint (requests only).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub cache_control: Option<CacheControl>,
-            /// Fields not modeled here, kept as received.
-            #[serde(flatten)]
-            pub extra: Map<String, Value>,
+        wire_struct! {
+            $(#[$meta])*
+            #[derive(Serialize, Debug, Clone, PartialEq)]
+            pub struct $name {
+                /// The `id` of the [`ServerToolUseBlock`](super::ServerToolUseBlock) this answers.
+                required pub tool_use_id: String,
+                /// The result, or an error.
+                required pub content: $content,
+                /// Prompt-cache breakpoint (requests only).
+                optional pub cache_control: Option<CacheControl>,
+                /// Fields not modeled here, kept as received.
+                pub extra: Map<String, Value>,
+            }
         }
 
         impl $name {
@@ -269,12 +270,6 @@ macro_rules! tool_result_block {
                 }
             }
         }
-
-        deserialize_with_extra!($name {
-            "tool_use_id" => tool_use_id: required,
-            "content" => content: required,
-            "cache_control" => cache_control: default,
-        });
     };
 }
 
@@ -295,44 +290,3 @@ tool_result_block! {
     /// The result of a tool search (`"type": "tool_search_tool_result"`).
     ToolSearchToolResultBlock(ToolSearchToolResultContent)
 }
-
-deserialize_with_extra!(CodeExecutionOutputBlock { "file_id" => file_id: required });
-deserialize_with_extra!(CodeExecutionResultBlock {
-    "stdout" => stdout: required,
-    "stderr" => stderr: required,
-    "return_code" => return_code: required,
-    "content" => content: default,
-});
-deserialize_with_extra!(EncryptedCodeExecutionResultBlock {
-    "encrypted_stdout" => encrypted_stdout: required,
-    "stderr" => stderr: required,
-    "return_code" => return_code: required,
-    "content" => content: default,
-});
-deserialize_with_extra!(BashCodeExecutionOutputBlock { "file_id" => file_id: required });
-deserialize_with_extra!(BashCodeExecutionResultBlock {
-    "stdout" => stdout: required,
-    "stderr" => stderr: required,
-    "return_code" => return_code: required,
-    "content" => content: default,
-});
-deserialize_with_extra!(TextEditorViewResultBlock {
-    "content" => content: required,
-    "file_type" => file_type: required,
-    "num_lines" => num_lines: nullable,
-    "start_line" => start_line: nullable,
-    "total_lines" => total_lines: nullable,
-});
-deserialize_with_extra!(TextEditorCreateResultBlock { "is_file_update" => is_file_update: required });
-deserialize_with_extra!(TextEditorStrReplaceResultBlock {
-    "lines" => lines: nullable,
-    "old_start" => old_start: nullable,
-    "old_lines" => old_lines: nullable,
-    "new_start" => new_start: nullable,
-    "new_lines" => new_lines: nullable,
-});
-deserialize_with_extra!(ToolReferenceBlock {
-    "tool_name" => tool_name: required,
-    "cache_control" => cache_control: default,
-});
-deserialize_with_extra!(ToolSearchResultBlock { "tool_references" => tool_references: required });

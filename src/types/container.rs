@@ -17,21 +17,21 @@ open_string_enum! {
     }
 }
 
-/// A skill loaded into a container (`{"type", "skill_id", "version"}`), in requests and
-/// responses.
-#[derive(Serialize, Debug, Clone, PartialEq)]
-pub struct ContainerSkill {
-    /// Who provides the skill.
-    #[serde(rename = "type")]
-    pub kind: ContainerSkillType,
-    /// The skill's ID (`pptx`, or `skill_...` for a custom one).
-    pub skill_id: String,
-    /// The version (`"latest"` or a version ID); the API defaults to the latest.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A skill loaded into a container (`{"type", "skill_id", "version"}`), in requests and
+    /// responses.
+    #[derive(Serialize, Debug, Clone, PartialEq)]
+    pub struct ContainerSkill {
+        /// Who provides the skill.
+        #[serde(rename = "type")]
+        required pub kind: ContainerSkillType,
+        /// The skill's ID (`pptx`, or `skill_...` for a custom one).
+        required pub skill_id: String,
+        /// The version (`"latest"` or a version ID); the API defaults to the latest.
+        nullable pub version: Option<String>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 impl ContainerSkill {
@@ -116,33 +116,32 @@ impl From<ContainerConfig> for ContainerParam {
     }
 }
 
-/// The container a response's tools ran in (`container` of a [`Message`](super::Message)).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct Container {
-    /// The container's ID; pass it as the next request's `container` to reuse it.
-    pub id: String,
-    /// When the container expires (RFC 3339; always sent by the API).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
-    /// The skills loaded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skills: Option<Vec<ContainerSkill>>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// The container a response's tools ran in (`container` of a [`Message`](super::Message)).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct Container {
+        /// The container's ID; pass it as the next request's `container` to reuse it.
+        required pub id: String,
+        /// When the container expires (RFC 3339; always sent by the API).
+        nullable pub expires_at: Option<String>,
+        /// The skills loaded.
+        nullable pub skills: Option<Vec<ContainerSkill>>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// A file placed into the code execution container (`"type": "container_upload"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct ContainerUploadBlock {
-    /// The uploaded file's ID (Files API).
-    pub file_id: String,
-    /// Prompt-cache breakpoint (requests only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControl>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A file placed into the code execution container (`"type": "container_upload"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct ContainerUploadBlock {
+        /// The uploaded file's ID (Files API).
+        required pub file_id: String,
+        /// Prompt-cache breakpoint (requests only).
+        optional pub cache_control: Option<CacheControl>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 impl ContainerUploadBlock {
@@ -155,18 +154,4 @@ impl ContainerUploadBlock {
     }
 }
 
-deserialize_with_extra!(ContainerUploadBlock {
-    "file_id" => file_id: required,
-    "cache_control" => cache_control: default,
-});
-deserialize_with_extra!(ContainerSkill {
-    "type" => kind: required,
-    "skill_id" => skill_id: required,
-    "version" => version: nullable,
-});
-deserialize_with_extra!(Container {
-    "id" => id: required,
-    "expires_at" => expires_at: nullable,
-    "skills" => skills: nullable,
-});
 impl_extra_field!(ContainerConfig);

@@ -11,54 +11,57 @@ use super::{
     ToolUseBlockParam, WebFetchToolResultBlock, WebSearchToolResultBlock,
 };
 
-/// Text the model produced (`"type": "text"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct TextBlock {
-    /// The text.
-    pub text: String,
-    /// Citations backing this text, as raw JSON (absent or `null` when none).
-    /// `null` is read as `None` and then omitted when re-serialized.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub citations: Option<Vec<Value>>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// Text the model produced (`"type": "text"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct TextBlock {
+        /// The text.
+        required pub text: String,
+        /// Citations backing this text, as raw JSON (absent or `null` when none).
+        /// `null` is read as `None` and then omitted when re-serialized.
+        optional pub citations: Option<Vec<Value>>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// The model's extended thinking (`"type": "thinking"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct ThinkingBlock {
-    /// The thinking text (may be empty when display is `omitted`).
-    pub thinking: String,
-    /// Signature to send back with the block in later turns.
-    pub signature: String,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// The model's extended thinking (`"type": "thinking"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct ThinkingBlock {
+        /// The thinking text (may be empty when display is `omitted`).
+        required pub thinking: String,
+        /// Signature to send back with the block in later turns.
+        required pub signature: String,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// Thinking redacted by safety systems (`"type": "redacted_thinking"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct RedactedThinkingBlock {
-    /// Encrypted thinking, to send back unchanged.
-    pub data: String,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// Thinking redacted by safety systems (`"type": "redacted_thinking"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct RedactedThinkingBlock {
+        /// Encrypted thinking, to send back unchanged.
+        required pub data: String,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// A call of a client tool (`"type": "tool_use"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct ToolUseBlock {
-    /// The call's ID, to quote in the `tool_result`.
-    pub id: String,
-    /// The tool's name.
-    pub name: String,
-    /// The tool's input, as the model wrote it.
-    pub input: Value,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A call of a client tool (`"type": "tool_use"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct ToolUseBlock {
+        /// The call's ID, to quote in the `tool_result`.
+        required pub id: String,
+        /// The tool's name.
+        required pub name: String,
+        /// The tool's input, as the model wrote it.
+        required pub input: Value,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -157,11 +160,6 @@ impl From<ContentBlock> for ContentBlockParam {
         }
     }
 }
-
-deserialize_with_extra!(TextBlock { "text" => text: required, "citations" => citations: default });
-deserialize_with_extra!(ThinkingBlock { "thinking" => thinking: required, "signature" => signature: required });
-deserialize_with_extra!(RedactedThinkingBlock { "data" => data: required });
-deserialize_with_extra!(ToolUseBlock { "id" => id: required, "name" => name: required, "input" => input: required });
 
 #[cfg(test)]
 mod tests {

@@ -99,35 +99,32 @@ impl ContextManagement {
     }
 }
 
-/// What one applied edit cleared (`clear_tool_uses_20250919`, `clear_thinking_20251015`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct AppliedEditCounts {
-    /// Input tokens cleared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cleared_input_tokens: Option<u64>,
-    /// Tool uses cleared (`clear_tool_uses_20250919`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cleared_tool_uses: Option<u64>,
-    /// Thinking turns cleared (`clear_thinking_20251015`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cleared_thinking_turns: Option<u64>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// What one applied edit cleared (`clear_tool_uses_20250919`, `clear_thinking_20251015`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct AppliedEditCounts {
+        /// Input tokens cleared.
+        nullable pub cleared_input_tokens: Option<u64>,
+        /// Tool uses cleared (`clear_tool_uses_20250919`).
+        nullable pub cleared_tool_uses: Option<u64>,
+        /// Thinking turns cleared (`clear_thinking_20251015`).
+        nullable pub cleared_thinking_turns: Option<u64>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// [`AppliedContextEdit::ClearThinking`]: the same fields as [`AppliedEditCounts`].
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct AppliedThinkingEdit {
-    /// Input tokens cleared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cleared_input_tokens: Option<u64>,
-    /// Thinking turns cleared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cleared_thinking_turns: Option<u64>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// [`AppliedContextEdit::ClearThinking`]: the same fields as [`AppliedEditCounts`].
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct AppliedThinkingEdit {
+        /// Input tokens cleared.
+        nullable pub cleared_input_tokens: Option<u64>,
+        /// Thinking turns cleared.
+        nullable pub cleared_thinking_turns: Option<u64>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -140,26 +137,17 @@ tagged_enum! {
     }
 }
 
-/// A response's `context_management`: the edits applied.
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct AppliedContextEdits {
-    /// The edits applied, in order.
-    pub applied_edits: Vec<AppliedContextEdit>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A response's `context_management`: the edits applied.
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct AppliedContextEdits {
+        /// The edits applied, in order.
+        default pub applied_edits: Vec<AppliedContextEdit>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-deserialize_with_extra!(AppliedEditCounts {
-    "cleared_input_tokens" => cleared_input_tokens: nullable,
-    "cleared_tool_uses" => cleared_tool_uses: nullable,
-    "cleared_thinking_turns" => cleared_thinking_turns: nullable,
-});
-deserialize_with_extra!(AppliedThinkingEdit {
-    "cleared_input_tokens" => cleared_input_tokens: nullable,
-    "cleared_thinking_turns" => cleared_thinking_turns: nullable,
-});
-deserialize_with_extra!(AppliedContextEdits { "applied_edits" => applied_edits: default });
 impl_extra_field!(
     ClearToolUsesEdit,
     ClearThinkingEdit,

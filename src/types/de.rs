@@ -3,7 +3,8 @@
 //! map collects unknown fields itself, so neither goes through a `serde_json::Value` or
 //! serde's buffered `flatten` first.
 //!
-//! Used by the `tagged_enum!` and `deserialize_with_extra!` macros in `macros.rs`.
+//! Used by the `tagged_enum!` macro in `macros.rs` and the `wire_struct!` macro in
+//! `wire_struct.rs`.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -234,114 +235,6 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for VecFromOne<T> {
         }
         Ok(items)
     }
-}
-
-/// Generates a `Deserialize` for a struct whose last field is `extra: Map<String, Value>`:
-/// the listed fields by their wire names, every other field into `extra` (what
-/// `#[serde(flatten)]` does, without buffering the object first). A field marked `default`
-/// reads as `Default::default()` when absent; a `required` one is an error (`required_vec`:
-/// an array read with [`VecFromOne`]). A field listed
-/// twice is an error, as with `#[derive(Deserialize)]`. A `nullable` field (an `Option`)
-/// reads `null` as `None` and keeps `"field": null` in `extra`, so the object serializes
-/// back as it came.
-macro_rules! deserialize_with_extra {
-    ($name:ident { $( $wire:literal => $field:ident: $presence:ident ),* $(,)? }) => {
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #[allow(non_camel_case_types)]
-                enum Field { $( $field, )* __Extra(String) }
-
-                impl<'de> ::serde::Deserialize<'de> for Field {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        struct FieldVisitor;
-                        impl ::serde::de::Visitor<'_> for FieldVisitor {
-                            type Value = Field;
-                            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                                f.write_str("a field name")
-                            }
-                            fn visit_str<E: ::serde::de::Error>(self, v: &str) -> Result<Field, E> {
-                                Ok(match v {
-                                    $( $wire => Field::$field, )*
-                                    other => Field::__Extra(other.to_owned()),
-                                })
-                            }
-                            fn visit_string<E: ::serde::de::Error>(self, v: String) -> Result<Field, E> {
-                                Ok(match v.as_str() {
-                                    $( $wire => Field::$field, )*
-                                    _ => Field::__Extra(v),
-                                })
-                            }
-                        }
-                        deserializer.deserialize_identifier(FieldVisitor)
-                    }
-                }
-
-                struct StructVisitor;
-                impl<'de> ::serde::de::Visitor<'de> for StructVisitor {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(concat!("a ", stringify!($name), " object"))
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
-                        $( let mut $field = None; )*
-                        let mut extra = ::serde_json::Map::new();
-                        while let Some(key) = map.next_key::<Field>()? {
-                            match key {
-                                $(
-                                    Field::$field => {
-                                        if $field.is_some() {
-                                            return Err(<A::Error as ::serde::de::Error>::duplicate_field($wire));
-                                        }
-                                        $field = deserialize_with_extra!(@read $presence map extra $wire);
-                                    }
-                                )*
-                                Field::__Extra(name) => {
-                                    let value: ::serde_json::Value = map.next_value()?;
-                                    extra.insert(name, value);
-                                }
-                            }
-                        }
-                        Ok($name {
-                            $( $field: deserialize_with_extra!(@take $presence $field $wire), )*
-                            extra,
-                        })
-                    }
-                }
-
-                deserializer.deserialize_map(StructVisitor)
-            }
-        }
-    };
-    (@read nullable $map:ident $extra:ident $wire:literal) => {
-        match $map.next_value::<Option<_>>()? {
-            Some(value) => Some(Some(value)),
-            None => {
-                $extra.insert($wire.to_owned(), ::serde_json::Value::Null);
-                Some(None)
-            }
-        }
-    };
-    (@read required_vec $map:ident $extra:ident $wire:literal) => {
-        Some($map.next_value_seed($crate::types::de::VecFromOne::new())?)
-    };
-    (@read $presence:ident $map:ident $extra:ident $wire:literal) => {
-        Some($map.next_value()?)
-    };
-    (@take nullable $field:ident $wire:literal) => {
-        $field.flatten()
-    };
-    (@take required_vec $field:ident $wire:literal) => {
-        deserialize_with_extra!(@take required $field $wire)
-    };
-    (@take required $field:ident $wire:literal) => {
-        match $field {
-            Some(value) => value,
-            None => return Err(::serde::de::Error::missing_field($wire)),
-        }
-    };
-    (@take default $field:ident $wire:literal) => {
-        $field.unwrap_or_default()
-    };
 }
 
 #[cfg(test)]

@@ -37,32 +37,30 @@ open_string_enum! {
     }
 }
 
-/// Prompt-cache writes by time-to-live (`usage.cache_creation`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct CacheCreation {
-    /// Input tokens written with the five-minute time-to-live.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ephemeral_5m_input_tokens: Option<u64>,
-    /// Input tokens written with the one-hour time-to-live.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ephemeral_1h_input_tokens: Option<u64>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// Prompt-cache writes by time-to-live (`usage.cache_creation`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct CacheCreation {
+        /// Input tokens written with the five-minute time-to-live.
+        optional pub ephemeral_5m_input_tokens: Option<u64>,
+        /// Input tokens written with the one-hour time-to-live.
+        optional pub ephemeral_1h_input_tokens: Option<u64>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// Server tool requests made (`usage.server_tool_use`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct ServerToolUsage {
-    /// Web searches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_search_requests: Option<u64>,
-    /// Web fetches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_fetch_requests: Option<u64>,
-    /// Fields not modeled here (other tools' counts), kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// Server tool requests made (`usage.server_tool_use`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct ServerToolUsage {
+        /// Web searches.
+        optional pub web_search_requests: Option<u64>,
+        /// Web fetches.
+        optional pub web_fetch_requests: Option<u64>,
+        /// Fields not modeled here (other tools' counts), kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 open_string_enum! {
@@ -81,18 +79,17 @@ open_string_enum! {
     }
 }
 
-/// Why the model refused (`"type": "refusal"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct RefusalStopDetails {
-    /// The policy area, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<RefusalCategory>,
-    /// A human-readable explanation, when available (not guaranteed stable).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<String>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// Why the model refused (`"type": "refusal"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct RefusalStopDetails {
+        /// The policy area, when known.
+        nullable pub category: Option<RefusalCategory>,
+        /// A human-readable explanation, when available (not guaranteed stable).
+        nullable pub explanation: Option<String>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -103,101 +100,90 @@ tagged_enum! {
     }
 }
 
-/// Token usage of a request (billing and rate-limit counts).
-///
-/// Optional counts are omitted when re-serialized if absent; a `null`
-/// received for one reads as `None`.
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct Usage {
-    /// Input tokens read (not counting cache reads or writes); 0 if missing.
-    #[serde(default)]
-    pub input_tokens: u64,
-    /// Output tokens generated; 0 if missing.
-    #[serde(default)]
-    pub output_tokens: u64,
-    /// Input tokens written to the prompt cache.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_creation_input_tokens: Option<u64>,
-    /// Input tokens read from the prompt cache.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_read_input_tokens: Option<u64>,
-    /// The capacity the request was served with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_tier: Option<UsageServiceTier>,
-    /// Server tool requests made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server_tool_use: Option<ServerToolUsage>,
-    /// Prompt-cache writes by time-to-live.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_creation: Option<CacheCreation>,
-    /// Where inference ran (data residency, e.g. `"us"` or `"global"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inference_geo: Option<String>,
-    /// Fields not modeled here (`output_tokens_details`, ...), kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// Token usage of a request (billing and rate-limit counts).
+    ///
+    /// Optional counts are omitted when re-serialized if absent; a `null`
+    /// received for one reads as `None`.
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct Usage {
+        /// Input tokens read (not counting cache reads or writes); 0 if missing.
+        default pub input_tokens: u64,
+        /// Output tokens generated; 0 if missing.
+        default pub output_tokens: u64,
+        /// Input tokens written to the prompt cache.
+        optional pub cache_creation_input_tokens: Option<u64>,
+        /// Input tokens read from the prompt cache.
+        optional pub cache_read_input_tokens: Option<u64>,
+        /// The capacity the request was served with.
+        optional pub service_tier: Option<UsageServiceTier>,
+        /// Server tool requests made.
+        nullable pub server_tool_use: Option<ServerToolUsage>,
+        /// Prompt-cache writes by time-to-live.
+        nullable pub cache_creation: Option<CacheCreation>,
+        /// Where inference ran (data residency, e.g. `"us"` or `"global"`).
+        nullable pub inference_geo: Option<String>,
+        /// Fields not modeled here (`output_tokens_details`, ...), kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// A response of `POST /v1/messages`.
-///
-/// ```
-/// use anthropic_aws::types::{ContentBlock, Message, StopReason};
-///
-/// let message: Message = serde_json::from_str(r#"{
-///     "id": "msg_01",
-///     "type": "message",
-///     "role": "assistant",
-///     "content": [
-///         {"type": "text", "text": "Hello"},
-///         {"type": "brand_new_block", "x": 1},
-///         {"type": "text", "text": ", world"}
-///     ],
-///     "model": "claude-opus-4-8",
-///     "stop_reason": "end_turn",
-///     "stop_sequence": null,
-///     "usage": {"input_tokens": 10, "output_tokens": 4}
-/// }"#).unwrap();
-///
-/// assert_eq!(message.text(), "Hello, world");
-/// assert_eq!(message.stop_reason, Some(StopReason::EndTurn));
-/// assert!(matches!(message.content[1], ContentBlock::Other(_)));
-/// assert_eq!(message.usage.output_tokens, 4);
-/// ```
-#[derive(Serialize, Debug, Clone, PartialEq)]
-pub struct Message {
-    /// The message's ID (`msg_...`).
-    pub id: String,
-    /// Object type (`type` in the JSON); always `"message"`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Always [`Role::Assistant`].
-    pub role: Role,
-    /// What the model generated.
-    pub content: Vec<ContentBlock>,
-    /// The model that answered.
-    pub model: String,
-    /// Why generation stopped (`null` only in a stream's first event).
-    /// Serialized as `null` when `None`.
-    #[serde(default)]
-    pub stop_reason: Option<StopReason>,
-    /// The stop sequence that was generated, if any. Serialized as `null`
-    /// when `None`.
-    #[serde(default)]
-    pub stop_sequence: Option<String>,
-    /// Token usage.
-    pub usage: Usage,
-    /// More about why generation stopped (refusals).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stop_details: Option<StopDetails>,
-    /// The container the server tools ran in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub container: Option<Container>,
-    /// The context edits applied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context_management: Option<AppliedContextEdits>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A response of `POST /v1/messages`.
+    ///
+    /// ```
+    /// use anthropic_aws::types::{ContentBlock, Message, StopReason};
+    ///
+    /// let message: Message = serde_json::from_str(r#"{
+    ///     "id": "msg_01",
+    ///     "type": "message",
+    ///     "role": "assistant",
+    ///     "content": [
+    ///         {"type": "text", "text": "Hello"},
+    ///         {"type": "brand_new_block", "x": 1},
+    ///         {"type": "text", "text": ", world"}
+    ///     ],
+    ///     "model": "claude-opus-4-8",
+    ///     "stop_reason": "end_turn",
+    ///     "stop_sequence": null,
+    ///     "usage": {"input_tokens": 10, "output_tokens": 4}
+    /// }"#).unwrap();
+    ///
+    /// assert_eq!(message.text(), "Hello, world");
+    /// assert_eq!(message.stop_reason, Some(StopReason::EndTurn));
+    /// assert!(matches!(message.content[1], ContentBlock::Other(_)));
+    /// assert_eq!(message.usage.output_tokens, 4);
+    /// ```
+    #[derive(Serialize, Debug, Clone, PartialEq)]
+    pub struct Message {
+        /// The message's ID (`msg_...`).
+        required pub id: String,
+        /// Object type (`type` in the JSON); always `"message"`.
+        #[serde(rename = "type")]
+        required pub kind: String,
+        /// Always [`Role::Assistant`].
+        required pub role: Role,
+        /// What the model generated.
+        required_vec pub content: Vec<ContentBlock>,
+        /// The model that answered.
+        required pub model: String,
+        /// Why generation stopped (`null` only in a stream's first event).
+        /// Serialized as `null` when `None`.
+        default pub stop_reason: Option<StopReason>,
+        /// The stop sequence that was generated, if any. Serialized as `null`
+        /// when `None`.
+        default pub stop_sequence: Option<String>,
+        /// Token usage.
+        required pub usage: Usage,
+        /// More about why generation stopped (refusals).
+        nullable pub stop_details: Option<StopDetails>,
+        /// The container the server tools ran in.
+        nullable pub container: Option<Container>,
+        /// The context edits applied.
+        nullable pub context_management: Option<AppliedContextEdits>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 impl Message {
@@ -214,42 +200,6 @@ impl Message {
         self.content.iter().filter_map(ContentBlock::as_tool_use)
     }
 }
-
-deserialize_with_extra!(Usage {
-    "input_tokens" => input_tokens: default,
-    "output_tokens" => output_tokens: default,
-    "cache_creation_input_tokens" => cache_creation_input_tokens: default,
-    "cache_read_input_tokens" => cache_read_input_tokens: default,
-    "service_tier" => service_tier: default,
-    "server_tool_use" => server_tool_use: nullable,
-    "cache_creation" => cache_creation: nullable,
-    "inference_geo" => inference_geo: nullable,
-});
-deserialize_with_extra!(CacheCreation {
-    "ephemeral_5m_input_tokens" => ephemeral_5m_input_tokens: default,
-    "ephemeral_1h_input_tokens" => ephemeral_1h_input_tokens: default,
-});
-deserialize_with_extra!(ServerToolUsage {
-    "web_search_requests" => web_search_requests: default,
-    "web_fetch_requests" => web_fetch_requests: default,
-});
-deserialize_with_extra!(RefusalStopDetails {
-    "category" => category: nullable,
-    "explanation" => explanation: nullable,
-});
-deserialize_with_extra!(Message {
-    "id" => id: required,
-    "type" => kind: required,
-    "role" => role: required,
-    "content" => content: required_vec,
-    "model" => model: required,
-    "stop_reason" => stop_reason: default,
-    "stop_sequence" => stop_sequence: default,
-    "usage" => usage: required,
-    "stop_details" => stop_details: nullable,
-    "container" => container: nullable,
-    "context_management" => context_management: nullable,
-});
 
 #[cfg(test)]
 mod tests {

@@ -21,8 +21,9 @@
 
 #[macro_use]
 pub(crate) mod macros;
-#[macro_use]
 pub(crate) mod de;
+#[macro_use]
+mod wire_struct;
 
 mod batches;
 mod block_params;
@@ -51,6 +52,8 @@ mod stream_events;
 mod tools;
 mod web_tool_blocks;
 mod web_tools;
+#[cfg(test)]
+mod wire_samples;
 
 pub use batches::*;
 pub use block_params::*;

@@ -67,18 +67,18 @@ open_string_enum! {
     }
 }
 
-/// A failed server tool call (`"type": "<tool>_tool_result_error"`), the `content` of any
-/// server tool result block.
-#[derive(Serialize, Debug, Clone, PartialEq)]
-pub struct ServerToolResultError {
-    /// Why the call failed.
-    pub error_code: ServerToolErrorCode,
-    /// A description (text editor and tool search errors).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A failed server tool call (`"type": "<tool>_tool_result_error"`), the `content` of any
+    /// server tool result block.
+    #[derive(Serialize, Debug, Clone, PartialEq)]
+    pub struct ServerToolResultError {
+        /// Why the call failed.
+        required pub error_code: ServerToolErrorCode,
+        /// A description (text editor and tool search errors).
+        nullable pub error_message: Option<String>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 impl ServerToolResultError {
@@ -92,33 +92,36 @@ impl ServerToolResultError {
     }
 }
 
-/// The tool call is the model's own (`"type": "direct"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct DirectCaller {
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// The tool call is the model's own (`"type": "direct"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct DirectCaller {
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// The tool was called from code run by a code execution tool
-/// (`"type": "code_execution_20250825"` or `"code_execution_20260120"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct CodeExecutionCaller {
-    /// The ID of the code execution call that made this call.
-    pub tool_id: String,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// The tool was called from code run by a code execution tool
+    /// (`"type": "code_execution_20250825"` or `"code_execution_20260120"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct CodeExecutionCaller {
+        /// The ID of the code execution call that made this call.
+        required pub tool_id: String,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// [`ToolCaller::CodeExecution20260120`]: the same fields as [`CodeExecutionCaller`].
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct CodeExecutionCaller20260120 {
-    /// The ID of the code execution call that made this call.
-    pub tool_id: String,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// [`ToolCaller::CodeExecution20260120`]: the same fields as [`CodeExecutionCaller`].
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct CodeExecutionCaller20260120 {
+        /// The ID of the code execution call that made this call.
+        required pub tool_id: String,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -133,60 +136,58 @@ tagged_enum! {
     }
 }
 
-/// A call of a server tool (`"type": "server_tool_use"`); the platform runs it and the
-/// result follows in a `*_tool_result` block.
-#[derive(Serialize, Debug, Clone, PartialEq)]
-pub struct ServerToolUseBlock {
-    /// The call's ID (`srvtoolu_...`), quoted by the result's `tool_use_id`.
-    pub id: String,
-    /// The server tool called.
-    pub name: ServerToolName,
-    /// The tool's input, as the model wrote it.
-    pub input: Value,
-    /// Who made the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub caller: Option<ToolCaller>,
-    /// Prompt-cache breakpoint (requests only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControl>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A call of a server tool (`"type": "server_tool_use"`); the platform runs it and the
+    /// result follows in a `*_tool_result` block.
+    #[derive(Serialize, Debug, Clone, PartialEq)]
+    pub struct ServerToolUseBlock {
+        /// The call's ID (`srvtoolu_...`), quoted by the result's `tool_use_id`.
+        required pub id: String,
+        /// The server tool called.
+        required pub name: ServerToolName,
+        /// The tool's input, as the model wrote it.
+        required pub input: Value,
+        /// Who made the call.
+        nullable pub caller: Option<ToolCaller>,
+        /// Prompt-cache breakpoint (requests only).
+        optional pub cache_control: Option<CacheControl>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// A search result the caller supplies, citable like a document
-/// (`"type": "search_result"`, requests and tool results only).
-///
-/// ```
-/// use anthropic_aws::types::{ContentBlockParam, SearchResultBlockParam};
-///
-/// let block = ContentBlockParam::from(
-///     SearchResultBlockParam::new("https://example.com/a", "A", ["The text."]).citations(true),
-/// );
-/// assert_eq!(
-///     serde_json::to_value(&block).unwrap(),
-///     serde_json::json!({"type": "search_result", "source": "https://example.com/a",
-///         "title": "A", "content": [{"type": "text", "text": "The text."}],
-///         "citations": {"enabled": true}})
-/// );
-/// ```
-#[derive(Serialize, Debug, Clone, PartialEq)]
-pub struct SearchResultBlockParam {
-    /// Where the result comes from (a URL or any identifier).
-    pub source: String,
-    /// The result's title.
-    pub title: String,
-    /// The result's text blocks.
-    pub content: Vec<ContentBlockParam>,
-    /// Whether the model may cite this result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub citations: Option<CitationsConfig>,
-    /// Prompt-cache breakpoint on this block.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControl>,
-    /// Fields not modeled here, sent as-is.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A search result the caller supplies, citable like a document
+    /// (`"type": "search_result"`, requests and tool results only).
+    ///
+    /// ```
+    /// use anthropic_aws::types::{ContentBlockParam, SearchResultBlockParam};
+    ///
+    /// let block = ContentBlockParam::from(
+    ///     SearchResultBlockParam::new("https://example.com/a", "A", ["The text."]).citations(true),
+    /// );
+    /// assert_eq!(
+    ///     serde_json::to_value(&block).unwrap(),
+    ///     serde_json::json!({"type": "search_result", "source": "https://example.com/a",
+    ///         "title": "A", "content": [{"type": "text", "text": "The text."}],
+    ///         "citations": {"enabled": true}})
+    /// );
+    /// ```
+    #[derive(Serialize, Debug, Clone, PartialEq)]
+    pub struct SearchResultBlockParam {
+        /// Where the result comes from (a URL or any identifier).
+        required pub source: String,
+        /// The result's title.
+        required pub title: String,
+        /// The result's text blocks.
+        required pub content: Vec<ContentBlockParam>,
+        /// Whether the model may cite this result.
+        optional pub citations: Option<CitationsConfig>,
+        /// Prompt-cache breakpoint on this block.
+        optional pub cache_control: Option<CacheControl>,
+        /// Fields not modeled here, sent as-is.
+        pub extra: Map<String, Value>,
+    }
 }
 
 impl SearchResultBlockParam {
@@ -223,25 +224,3 @@ impl SearchResultBlockParam {
         self
     }
 }
-
-deserialize_with_extra!(ServerToolResultError {
-    "error_code" => error_code: required,
-    "error_message" => error_message: nullable,
-});
-deserialize_with_extra!(DirectCaller {});
-deserialize_with_extra!(CodeExecutionCaller { "tool_id" => tool_id: required });
-deserialize_with_extra!(CodeExecutionCaller20260120 { "tool_id" => tool_id: required });
-deserialize_with_extra!(ServerToolUseBlock {
-    "id" => id: required,
-    "name" => name: required,
-    "input" => input: required,
-    "caller" => caller: nullable,
-    "cache_control" => cache_control: default,
-});
-deserialize_with_extra!(SearchResultBlockParam {
-    "source" => source: required,
-    "title" => title: required,
-    "content" => content: required,
-    "citations" => citations: default,
-    "cache_control" => cache_control: default,
-});

@@ -78,25 +78,22 @@ pub struct MessageDeltaEvent {
     pub extra: Map<String, Value>,
 }
 
-/// The `delta` of a `message_delta` event.
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct MessageDelta {
-    /// Why generation stopped. Serialized as `null` when `None`.
-    #[serde(default)]
-    pub stop_reason: Option<StopReason>,
-    /// The stop sequence that was generated, if any. Serialized as `null`
-    /// when `None`.
-    #[serde(default)]
-    pub stop_sequence: Option<String>,
-    /// More about why generation stopped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stop_details: Option<StopDetails>,
-    /// The container the server tools ran in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub container: Option<Container>,
-    /// Other top-level fields of the message that changed, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// The `delta` of a `message_delta` event.
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct MessageDelta {
+        /// Why generation stopped. Serialized as `null` when `None`.
+        default pub stop_reason: Option<StopReason>,
+        /// The stop sequence that was generated, if any. Serialized as `null`
+        /// when `None`.
+        default pub stop_sequence: Option<String>,
+        /// More about why generation stopped.
+        nullable pub stop_details: Option<StopDetails>,
+        /// The container the server tools ran in.
+        nullable pub container: Option<Container>,
+        /// Other top-level fields of the message that changed, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 /// The `usage` of a `message_delta` event: cumulative counts, each one
@@ -244,10 +241,3 @@ impl Serialize for MessageStreamEvent {
         }
     }
 }
-
-deserialize_with_extra!(MessageDelta {
-    "stop_reason" => stop_reason: default,
-    "stop_sequence" => stop_sequence: default,
-    "stop_details" => stop_details: nullable,
-    "container" => container: nullable,
-});

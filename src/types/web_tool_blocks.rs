@@ -9,21 +9,21 @@ use serde_json::{Map, Value};
 
 use super::{CacheControl, CitationsConfig, DocumentSource, ServerToolResultError, ToolCaller};
 
-/// One page found by web search (`"type": "web_search_result"`).
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
-pub struct WebSearchResultBlock {
-    /// The page's URL.
-    pub url: String,
-    /// The page's title.
-    pub title: String,
-    /// The page's content, encrypted; send it back unchanged.
-    pub encrypted_content: String,
-    /// How old the page is, as the search engine reports it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_age: Option<String>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// One page found by web search (`"type": "web_search_result"`).
+    #[derive(Serialize, Debug, Clone, PartialEq, Default)]
+    pub struct WebSearchResultBlock {
+        /// The page's URL.
+        required pub url: String,
+        /// The page's title.
+        required pub title: String,
+        /// The page's content, encrypted; send it back unchanged.
+        required pub encrypted_content: String,
+        /// How old the page is, as the search engine reports it.
+        nullable pub page_age: Option<String>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -85,38 +85,36 @@ impl<'de> serde::Deserialize<'de> for WebSearchToolResultContent {
     }
 }
 
-/// The result of a web search (`"type": "web_search_tool_result"`).
-#[derive(Serialize, Debug, Clone, PartialEq)]
-pub struct WebSearchToolResultBlock {
-    /// The `id` of the [`ServerToolUseBlock`](super::ServerToolUseBlock) this answers.
-    pub tool_use_id: String,
-    /// The pages found, or an error.
-    pub content: WebSearchToolResultContent,
-    /// Who made the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub caller: Option<ToolCaller>,
-    /// Prompt-cache breakpoint (requests only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControl>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// The result of a web search (`"type": "web_search_tool_result"`).
+    #[derive(Serialize, Debug, Clone, PartialEq)]
+    pub struct WebSearchToolResultBlock {
+        /// The `id` of the [`ServerToolUseBlock`](super::ServerToolUseBlock) this answers.
+        required pub tool_use_id: String,
+        /// The pages found, or an error.
+        required pub content: WebSearchToolResultContent,
+        /// Who made the call.
+        nullable pub caller: Option<ToolCaller>,
+        /// Prompt-cache breakpoint (requests only).
+        optional pub cache_control: Option<CacheControl>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// A document as a response carries it (`"type": "document"`): a fetched PDF or page.
-#[derive(Serialize, Debug, Clone, PartialEq)]
-pub struct DocumentBlock {
-    /// The document's data.
-    pub source: DocumentSource,
-    /// The document's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Whether citations are on for it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub citations: Option<CitationsConfig>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A document as a response carries it (`"type": "document"`): a fetched PDF or page.
+    #[derive(Serialize, Debug, Clone, PartialEq)]
+    pub struct DocumentBlock {
+        /// The document's data.
+        required pub source: DocumentSource,
+        /// The document's title.
+        nullable pub title: Option<String>,
+        /// Whether citations are on for it.
+        nullable pub citations: Option<CitationsConfig>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -127,19 +125,19 @@ tagged_enum! {
     }
 }
 
-/// A page web fetch retrieved (`"type": "web_fetch_result"`).
-#[derive(Serialize, Debug, Clone, PartialEq)]
-pub struct WebFetchResultBlock {
-    /// The URL fetched.
-    pub url: String,
-    /// The page, as a document.
-    pub content: WebFetchDocument,
-    /// When the page was retrieved (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retrieved_at: Option<String>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// A page web fetch retrieved (`"type": "web_fetch_result"`).
+    #[derive(Serialize, Debug, Clone, PartialEq)]
+    pub struct WebFetchResultBlock {
+        /// The URL fetched.
+        required pub url: String,
+        /// The page, as a document.
+        required pub content: WebFetchDocument,
+        /// When the page was retrieved (RFC 3339).
+        nullable pub retrieved_at: Option<String>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
 
 tagged_enum! {
@@ -152,49 +150,19 @@ tagged_enum! {
     }
 }
 
-/// The result of a web fetch (`"type": "web_fetch_tool_result"`).
-#[derive(Serialize, Debug, Clone, PartialEq)]
-pub struct WebFetchToolResultBlock {
-    /// The `id` of the [`ServerToolUseBlock`](super::ServerToolUseBlock) this answers.
-    pub tool_use_id: String,
-    /// The page, or an error.
-    pub content: WebFetchToolResultContent,
-    /// Who made the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub caller: Option<ToolCaller>,
-    /// Prompt-cache breakpoint (requests only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControl>,
-    /// Fields not modeled here, kept as received.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+wire_struct! {
+    /// The result of a web fetch (`"type": "web_fetch_tool_result"`).
+    #[derive(Serialize, Debug, Clone, PartialEq)]
+    pub struct WebFetchToolResultBlock {
+        /// The `id` of the [`ServerToolUseBlock`](super::ServerToolUseBlock) this answers.
+        required pub tool_use_id: String,
+        /// The page, or an error.
+        required pub content: WebFetchToolResultContent,
+        /// Who made the call.
+        nullable pub caller: Option<ToolCaller>,
+        /// Prompt-cache breakpoint (requests only).
+        optional pub cache_control: Option<CacheControl>,
+        /// Fields not modeled here, kept as received.
+        pub extra: Map<String, Value>,
+    }
 }
-
-deserialize_with_extra!(WebSearchResultBlock {
-    "url" => url: required,
-    "title" => title: required,
-    "encrypted_content" => encrypted_content: required,
-    "page_age" => page_age: nullable,
-});
-deserialize_with_extra!(WebSearchToolResultBlock {
-    "tool_use_id" => tool_use_id: required,
-    "content" => content: required,
-    "caller" => caller: nullable,
-    "cache_control" => cache_control: default,
-});
-deserialize_with_extra!(DocumentBlock {
-    "source" => source: required,
-    "title" => title: nullable,
-    "citations" => citations: nullable,
-});
-deserialize_with_extra!(WebFetchResultBlock {
-    "url" => url: required,
-    "content" => content: required,
-    "retrieved_at" => retrieved_at: nullable,
-});
-deserialize_with_extra!(WebFetchToolResultBlock {
-    "tool_use_id" => tool_use_id: required,
-    "content" => content: required,
-    "caller" => caller: nullable,
-    "cache_control" => cache_control: default,
-});

@@ -5,6 +5,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::errors::ErrorFormat;
+use crate::list_args::IdPaging;
 
 const MAIN_AFTER_HELP: &str = "\
 Configuration not given on the command line is read the way the library reads it:
@@ -36,8 +37,10 @@ MSG is one conversation turn, as a YAML flow mapping or JSON:
   --message @turn.yaml          (the value read from a file)
 Repeat --message to build the conversation, in order.
 
-Any other request field comes from a JSON or YAML body on stdin (read when stdin is not a
-terminal). The flags win over the body; --message replaces the body's `messages` when given.
+Every field of the request body is a flag, named as the ant CLI names it; mappings and lists
+take YAML flow, JSON, or @path. A JSON or YAML body on stdin (read when stdin is not a terminal)
+gives the rest: a flag wins over the same field there (--message and --tool replace the body's
+lists; --metadata.user-id sets one member and keeps the others).
 
 With --stream the answer's text is printed as it arrives; --format jsonl prints one event per
 line instead, and an explicit --format json|pretty|yaml prints the whole message at the end.
@@ -53,18 +56,25 @@ Examples:
   echo '{metadata: {user_id: user-123}, stop_sequences: [END]}' | \\
       anthropic-aws messages create --model claude-opus-4-8 --max-tokens 256 \\
       --message '{role: user, content: Hi}'
+  anthropic-aws messages create --model claude-opus-4-8 --max-tokens 2048 \\
+      --thinking '{type: enabled, budget_tokens: 1024}' --stop-sequence END \\
+      --tool '{name: get_weather, input_schema: {type: object}}' --tool-choice '{type: auto}' \\
+      --metadata.user-id user-123 --message '{role: user, content: \"Weather in Paris?\"}'
   anthropic-aws messages create --model claude-opus-4-8 --max-tokens 1024 \\
       --message @question.yaml --format-error json";
 
 const COUNT_AFTER_HELP: &str = "\
 MSG is one conversation turn, as a YAML flow mapping or JSON, or @path to read it from a file.
-Other fields (tools, thinking, ...) come from a JSON or YAML body on stdin.
+Every other field of the body is a flag too (--tool, --thinking, --output-config, ...); a JSON
+or YAML body on stdin gives the rest, and a flag wins over the same field there.
 
 Examples:
   anthropic-aws messages count-tokens --model claude-opus-4-8 \\
       --message '{role: user, content: \"Hello, Claude\"}'
   anthropic-aws messages count-tokens --model claude-opus-4-8 --system @system.txt \\
-      --message @turn.yaml";
+      --message @turn.yaml
+  anthropic-aws messages count-tokens --model claude-opus-4-8 --message @turn.yaml \\
+      --tool '{name: get_weather, input_schema: {type: object}}' --thinking '{type: adaptive}'";
 
 const MODELS_AFTER_HELP: &str = "\
 Examples:
@@ -210,80 +220,21 @@ pub enum MessagesCommand {
     CountTokens(CountTokensArgs),
 }
 
-#[derive(Debug, Args)]
-pub struct CreateArgs {
-    /// Model ID, e.g. claude-opus-4-8 (or `model` in the body on stdin)
-    #[arg(long, value_name = "M")]
-    pub model: Option<String>,
+/// `messages create`: every field of the request body as a flag (see `crate::messages`).
+pub type CreateArgs = crate::messages::BodyFlags<crate::messages::Create>;
 
-    /// Most tokens to generate (or `max_tokens` in the body on stdin)
-    #[arg(long, value_name = "N")]
-    pub max_tokens: Option<u32>,
-
-    /// One turn: '{role: user, content: "Hello, Claude"}', JSON, or @path (repeatable)
-    #[arg(long = "message", value_name = "MSG")]
-    pub messages: Vec<String>,
-
-    /// System prompt (@path reads it from a file)
-    #[arg(long, value_name = "S")]
-    pub system: Option<String>,
-
-    /// Stream the answer: print its text as it arrives
-    #[arg(long)]
-    pub stream: bool,
-
-    /// Where inference runs (`inference_geo`), e.g. us or global
-    #[arg(long, value_name = "GEO")]
-    pub inference_geo: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct CountTokensArgs {
-    /// Model ID, e.g. claude-opus-4-8 (or `model` in the body on stdin)
-    #[arg(long, value_name = "M")]
-    pub model: Option<String>,
-
-    /// One turn: '{role: user, content: "Hello, Claude"}', JSON, or @path (repeatable)
-    #[arg(long = "message", value_name = "MSG")]
-    pub messages: Vec<String>,
-
-    /// System prompt (@path reads it from a file)
-    #[arg(long, value_name = "S")]
-    pub system: Option<String>,
-
-    /// Where inference would run (`inference_geo`), e.g. us or global
-    #[arg(long, value_name = "GEO")]
-    pub inference_geo: Option<String>,
-}
+/// `messages count-tokens`: every field of its body as a flag.
+pub type CountTokensArgs = crate::messages::BodyFlags<crate::messages::CountTokens>;
 
 #[derive(Debug, Subcommand)]
 pub enum ModelsCommand {
     /// List the models available, newest first: every page unless --max-items says fewer
     /// (GET /v1/models).
     #[command(after_help = MODELS_AFTER_HELP)]
-    List(ListArgs),
+    List(IdPaging),
     /// Show one model, by ID or alias (GET /v1/models/{id}); `retrieve` is the same.
     #[command(after_help = MODELS_AFTER_HELP, visible_alias = "retrieve")]
     Get(GetArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Page size (1 to 1000; the API's default is 20)
-    #[arg(long, value_name = "N")]
-    pub limit: Option<u32>,
-
-    /// Stop after this many models (default: every page)
-    #[arg(long, value_name = "N")]
-    pub max_items: Option<u64>,
-
-    /// The page after this model ID
-    #[arg(long, value_name = "ID")]
-    pub after_id: Option<String>,
-
-    /// The page before this model ID
-    #[arg(long, value_name = "ID")]
-    pub before_id: Option<String>,
 }
 
 crate::id_args::id_args!(

@@ -3,36 +3,27 @@
 use anthropic_aws::Client;
 use anthropic_aws::types::{ListModelsParams, MessageCreateParams};
 
-use crate::args::{Command, Format, Global, ListArgs, MessagesCommand, ModelsCommand};
-use crate::connect::{client, ids};
+use crate::args::{Command, Format, Global, MessagesCommand, ModelsCommand};
+use crate::connect::client;
 use crate::errors::CliError;
+use crate::list_args::IdPaging;
 use crate::output::{Output, StreamPrinter};
-use crate::{debug, input};
+use crate::messages;
 
 /// Runs the command. Inputs are read and checked before the client is built, so a usage
-/// error never waits on credentials.
+/// error never waits on credentials. With `--debug`, the request IDs of every response are reported as it arrives, by
+/// [`debug::wire`](crate::debug::wire).
 pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
-    let result = dispatch(global, command).await;
-    if global.debug
-        && let Err(CliError::Call(e)) = &result
-        && e.request_ids().is_some()
-    {
-        debug::request_ids(e.aws_request_id(), e.anthropic_request_id());
-    }
-    result
-}
-
-async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
     let out = Output::new(global);
     let format = out.format;
     match command {
-        Command::Emulator(args) => crate::emulator::run(args).await,
+        Command::Emulator(args) => crate::emulator::run(global, args).await,
         Command::MessagesBatches(command) => crate::batches::run(global, command).await,
         Command::BetaFiles(command) => crate::files::run(global, command).await,
         Command::BetaSkills(command) => crate::skills::run(global, command).await,
         Command::BetaSkillsVersions(command) => crate::skills::run_versions(global, command).await,
         Command::Messages(MessagesCommand::Create(args)) => {
-            let (params, stream) = input::create_params(&args)?;
+            let (params, stream) = messages::create_params(&args)?;
             if stream && global.format == Some(Format::Raw) {
                 return Err(CliError::usage(
                     "--format raw is not available with --stream: use --format jsonl for the \
@@ -46,28 +37,20 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
             let messages = client.messages();
             if format == Format::Raw {
                 let raw = messages.with_raw_response().create(&params).await?;
-                ids(global, raw.aws_request_id(), raw.anthropic_request_id());
                 return out.bytes(raw.body());
             }
             let message = messages.create(&params).await?;
-            ids(
-                global,
-                message.aws_request_id(),
-                message.anthropic_request_id(),
-            );
             out.value(&*message)
         }
         Command::Messages(MessagesCommand::CountTokens(args)) => {
-            let params = input::count_tokens_params(&args)?;
+            let params = messages::count_tokens_params(&args)?;
             let client = client(global).await?;
             let messages = client.messages();
             if format == Format::Raw {
                 let raw = messages.with_raw_response().count_tokens(&params).await?;
-                ids(global, raw.aws_request_id(), raw.anthropic_request_id());
                 return out.bytes(raw.body());
             }
             let count = messages.count_tokens(&params).await?;
-            ids(global, count.aws_request_id(), count.anthropic_request_id());
             out.value(&*count)
         }
         Command::Models(ModelsCommand::List(args)) => list_models(global, out, args).await,
@@ -76,11 +59,9 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
             let models = client.models();
             if format == Format::Raw {
                 let raw = models.with_raw_response().get(args.id()).await?;
-                ids(global, raw.aws_request_id(), raw.anthropic_request_id());
                 return out.bytes(raw.body());
             }
             let model = models.get(args.id()).await?;
-            ids(global, model.aws_request_id(), model.anthropic_request_id());
             out.value(&*model)
         }
     }
@@ -89,9 +70,7 @@ async fn dispatch(global: &Global, command: Command) -> Result<(), CliError> {
 /// `models list`: every page (or `--max-items` models); `jsonl` prints a model a line as pages
 /// arrive, other formats print one `{"data": [...]}` at the end. `--format raw` prints the
 /// first page as received.
-async fn list_models(global: &Global, out: Output<'_>, args: ListArgs) -> Result<(), CliError> {
-    use futures_util::TryStreamExt;
-
+async fn list_models(global: &Global, out: Output<'_>, args: IdPaging) -> Result<(), CliError> {
     let mut params = ListModelsParams::new();
     params.limit = args.limit;
     params.after_id = args.after_id;
@@ -100,14 +79,10 @@ async fn list_models(global: &Global, out: Output<'_>, args: ListArgs) -> Result
     let models = client.models();
     if out.format == Format::Raw {
         let raw = models.with_raw_response().list(&params).await?;
-        ids(global, raw.aws_request_id(), raw.anthropic_request_id());
         return out.bytes(raw.body());
     }
-    let pages = models.list_pages(&params).map_ok(move |page| {
-        ids(global, page.aws_request_id(), page.anthropic_request_id());
-        futures_util::stream::iter(page.into_inner().data.into_iter().map(Ok))
-    });
-    out.items(pages.try_flatten(), args.max_items).await
+    out.items(models.list_all(&params), args.max.max_items)
+        .await
 }
 
 /// `messages create --stream`: the text as it arrives; with `--format jsonl` one event per
@@ -121,11 +96,6 @@ async fn stream_message(
     use futures_util::StreamExt;
 
     let mut stream = client.messages().stream(params).await?;
-    ids(
-        global,
-        stream.aws_request_id(),
-        stream.anthropic_request_id(),
-    );
     if let Some(Format::Json | Format::Pretty | Format::Yaml) = global.format {
         let message = stream.final_message().await?;
         return out.value(&*message);

@@ -35,9 +35,3 @@ pub async fn client(global: &Global) -> Result<Client, Error> {
     }
     builder.build().await
 }
-
-pub fn ids(global: &Global, aws: Option<&str>, anthropic: Option<&str>) {
-    if global.debug {
-        debug::request_ids(aws, anthropic);
-    }
-}

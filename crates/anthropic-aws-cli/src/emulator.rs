@@ -1,27 +1,41 @@
 //! `anthropic-aws emulator`: serves the local Claude Platform on AWS until Ctrl-C or SIGTERM.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anthropic_aws_emulator::Emulator;
 use clap::Args;
 
+use crate::args::Global;
 use crate::errors::CliError;
 
 const EMULATOR_AFTER_HELP: &str = "\
 The first line on stdout is `listening on http://127.0.0.1:PORT`; the next says how to point
 the client (or this tool) at it. The server runs until Ctrl-C or SIGTERM.
 
---credentials reads an AWS shared-credentials file: every [section] with aws_access_key_id
-and aws_secret_access_key becomes an accepted access key (a session one when it also has
-aws_session_token). Without --credentials or --api-key every request is rejected.
+--credentials reads an AWS shared-credentials (or config) file as the AWS SDKs parse it: every
+[name] or [profile name] section with aws_access_key_id and aws_secret_access_key becomes an
+accepted access key (a session one when it also has aws_session_token). Without --credentials or --api-key every request is rejected.
 
 Failures are scripted per request, without code, with the x-emulator-scenario header or a
 model-name suffix (claude-opus-4-8~status=529;times=2); see crates/anthropic-aws-emulator/README.md.
 
+--record DIR --upstream URL forwards every request it accepts to URL, signed afresh with this
+command's own credentials (--aws-api-key, --aws-profile, ANTHROPIC_AWS_API_KEY or the AWS
+chain; region from --aws-region or the environment), passes the answers back as they come, and
+writes each exchange to DIR as a readable JSON file (big bodies and uploads beside it). No key,
+token or signature of either side is written. --replay DIR answers from such a folder with
+nothing sent anywhere: by method, path, query and JSON body; repeated requests get their
+recorded answers in order; a request with no recorded answer gets 404 not_found_error. Without
+--credentials or --api-key a replay accepts every caller; with them it verifies callers, for the
+recording's workspace unless --workspace names another.
+
 Examples:
   anthropic-aws emulator --port 8080 --credentials ./test-credentials --log requests.jsonl
-  anthropic-aws emulator --api-key sk-test --fast";
+  anthropic-aws emulator --api-key sk-test --fast
+  anthropic-aws --aws-region us-west-2 emulator --api-key sk-local --workspace wrkspc_01AbCdEf \\
+      --record tests/recording --upstream https://aws-external-anthropic.us-west-2.api.aws
+  anthropic-aws emulator --replay tests/recording --port 8080";
 
 /// `emulator` options.
 #[derive(Debug, Args)]
@@ -48,99 +62,33 @@ pub struct EmulatorArgs {
     pub credentials: Vec<PathBuf>,
 
     /// Append one JSON line per request to this file
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["record", "replay"])]
     pub log: Option<PathBuf>,
 
     /// No authentication, no recording, canned answers: for load tests of clients
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["record", "replay"])]
     pub fast: bool,
-}
 
-/// One credential of a shared-credentials file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct FileCredential {
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
-}
+    /// Forward every accepted request to --upstream and record the exchanges in DIR
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "upstream",
+        conflicts_with = "replay"
+    )]
+    pub record: Option<PathBuf>,
 
-/// Parses an AWS shared-credentials file (`[section]`, `key = value`, `#` and `;` comments).
-/// A section with neither key is ignored; one with only one of them is an error.
-fn parse_credentials(text: &str, path: &Path) -> Result<Vec<FileCredential>, CliError> {
-    #[derive(Default)]
-    struct Section {
-        name: String,
-        id: Option<String>,
-        secret: Option<String>,
-        token: Option<String>,
-    }
-    fn finish(
-        section: Section,
-        path: &Path,
-        out: &mut Vec<FileCredential>,
-    ) -> Result<(), CliError> {
-        match (section.id, section.secret) {
-            (Some(access_key_id), Some(secret_access_key)) => {
-                out.push(FileCredential {
-                    access_key_id,
-                    secret_access_key,
-                    session_token: section.token,
-                });
-                Ok(())
-            }
-            (None, None) => Ok(()),
-            (Some(_), None) => Err(CliError::usage(format!(
-                "{}: [{}] has aws_access_key_id but no aws_secret_access_key",
-                path.display(),
-                section.name
-            ))),
-            (None, Some(_)) => Err(CliError::usage(format!(
-                "{}: [{}] has aws_secret_access_key but no aws_access_key_id",
-                path.display(),
-                section.name
-            ))),
-        }
-    }
+    /// Where --record forwards to, e.g. https://aws-external-anthropic.us-west-2.api.aws
+    #[arg(long, value_name = "URL", requires = "record")]
+    pub upstream: Option<String>,
 
-    let mut out = Vec::new();
-    let mut section: Option<Section> = None;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
-            continue;
-        }
-        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            if let Some(done) = section.take() {
-                finish(done, path, &mut out)?;
-            }
-            section = Some(Section {
-                name: name.trim().to_owned(),
-                ..Section::default()
-            });
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        let Some(current) = section.as_mut() else {
-            continue;
-        };
-        let value = Some(value.trim().to_owned()).filter(|v| !v.is_empty());
-        match key.trim().to_ascii_lowercase().as_str() {
-            "aws_access_key_id" => current.id = value,
-            "aws_secret_access_key" => current.secret = value,
-            "aws_session_token" => current.token = value,
-            _ => {}
-        }
-    }
-    if let Some(done) = section {
-        finish(done, path, &mut out)?;
-    }
-    Ok(out)
+    /// Answer from the recording in DIR, sending nothing anywhere
+    #[arg(long, value_name = "DIR")]
+    pub replay: Option<PathBuf>,
 }
 
 /// Starts the emulator, prints where it listens, and serves until Ctrl-C or SIGTERM.
-pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
+pub async fn run(global: &Global, args: EmulatorArgs) -> Result<(), CliError> {
     let mut builder = Emulator::builder()
         .port(args.port)
         .region(&args.region)
@@ -151,7 +99,7 @@ pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             CliError::usage(format!("cannot read --credentials {}: {e}", path.display()))
         })?;
-        for credential in parse_credentials(&text, path)? {
+        for credential in crate::credentials_file::parse(&text, path).await? {
             access_key_ids.push(credential.access_key_id.clone());
             builder = match credential.session_token {
                 Some(token) => builder.session_credentials(
@@ -169,10 +117,22 @@ pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
     if let Some(log) = &args.log {
         builder = builder.request_log(log);
     }
+    if let (Some(dir), Some(url)) = (&args.record, &args.upstream) {
+        let upstream = crate::upstream::upstream(global, url, &args.workspace).await?;
+        builder = builder.record(dir, upstream);
+    }
+    if let Some(dir) = &args.replay {
+        builder = builder.replay(dir);
+    }
     // A port in use or a --log path that cannot be opened: the command line must change.
     let emulator = builder.start().await.map_err(|e| {
+        let folder = match (&args.record, &args.replay) {
+            (Some(dir), _) => format!(" with --record {}", dir.display()),
+            (None, Some(dir)) => format!(" with --replay {}", dir.display()),
+            (None, None) => String::new(),
+        };
         CliError::usage(format!(
-            "could not start the emulator on 127.0.0.1:{}{}: {e}",
+            "could not start the emulator on 127.0.0.1:{}{}{folder}: {e}",
             args.port,
             args.log
                 .as_ref()
@@ -185,7 +145,25 @@ pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
 
     // The notes on stderr come first: once stdout's lines are out, everything has been said.
     let mut err = std::io::stderr().lock();
-    if args.fast {
+    if let (Some(dir), Some(url)) = (&args.record, &args.upstream) {
+        let _ = writeln!(err, "recording to {}: forwarding to {url}", dir.display());
+    }
+    if let (Some(dir), Some(count)) = (&args.replay, emulator.replayed_exchanges()) {
+        let _ = writeln!(
+            err,
+            "replaying {count} recorded exchange(s) from {}; nothing is sent anywhere",
+            dir.display()
+        );
+    }
+    let unverified_replay =
+        args.replay.is_some() && access_key_ids.is_empty() && args.api_keys.is_empty();
+    if unverified_replay {
+        let _ = writeln!(
+            err,
+            "no --credentials and no --api-key: every caller is accepted (workspace {})",
+            emulator.workspace_id()
+        );
+    } else if args.fast {
         let _ = writeln!(
             err,
             "fast mode: requests are not authenticated nor recorded; answers are canned"
@@ -222,7 +200,8 @@ pub async fn run(args: EmulatorArgs) -> Result<(), CliError> {
         out,
         "point the client at it with: ANTHROPIC_AWS_BASE_URL={base_url} \
          ANTHROPIC_AWS_WORKSPACE_ID={} AWS_REGION={}",
-        args.workspace, args.region
+        emulator.workspace_id(),
+        args.region
     )
     .map_err(CliError::Output)?;
     out.flush().map_err(CliError::Output)?;
@@ -262,50 +241,5 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn credentials_files_parse() {
-        let text = "\
-# test keys
-[default]
-aws_access_key_id = AKIDDEFAULT
-aws_secret_access_key = secret/default+key
-
-[profile session]
-aws_access_key_id=ASIASESSION
-aws_secret_access_key=session-secret
-aws_session_token = token==
-region = us-east-1
-
-[empty]
-region = eu-west-1
-";
-        let parsed = parse_credentials(text, Path::new("creds"));
-        assert_eq!(
-            parsed.ok(),
-            Some(vec![
-                FileCredential {
-                    access_key_id: "AKIDDEFAULT".to_owned(),
-                    secret_access_key: "secret/default+key".to_owned(),
-                    session_token: None,
-                },
-                FileCredential {
-                    access_key_id: "ASIASESSION".to_owned(),
-                    secret_access_key: "session-secret".to_owned(),
-                    session_token: Some("token==".to_owned()),
-                },
-            ])
-        );
-        let broken = parse_credentials("[a]\naws_access_key_id = X\n", Path::new("creds"));
-        assert!(
-            matches!(&broken, Err(CliError::Usage(m)) if m.contains("[a]") && m.contains("no aws_secret_access_key")),
-            "{broken:?}"
-        );
     }
 }

@@ -2,31 +2,35 @@
 //! `anthropic_aws` library's public API.
 //!
 //! ```text
-//! anthropic-aws [GLOBAL] messages create --model M --max-tokens N --message MSG [...] [--system S] [--stream]
-//! anthropic-aws [GLOBAL] messages count-tokens --model M --message MSG [...]
+//! anthropic-aws [GLOBAL] messages create --model M --max-tokens N --message MSG [...] [--stream] [any body field as a flag]
+//! anthropic-aws [GLOBAL] messages count-tokens --model M --message MSG [...] [--tool T ...] [--thinking T] ...
 //! anthropic-aws [GLOBAL] models list [--max-items N] | models get ID | models retrieve --model-id ID
 //! anthropic-aws [GLOBAL] messages:batches create|retrieve|list|cancel|delete|results|run ...
 //! anthropic-aws emulator [--port P] [--credentials FILE] [--api-key K] [--log FILE] [--fast]
+//!                        [--record DIR --upstream URL | --replay DIR]
 //! ```
 //!
 //! Exit status: 0 success, 1 a failed call, 2 a usage error. With `--format-error json` the
 //! last line on stderr is one JSON error object.
-#![forbid(unsafe_code)]
 
 mod args;
 mod batches;
 mod commands;
 mod connect;
+mod credentials_file;
 mod debug;
 mod emulator;
 mod errors;
 mod files;
 mod id_args;
 mod input;
+mod list_args;
+mod messages;
 mod output;
 mod progress;
 mod seconds;
 mod skills;
+mod upstream;
 
 use std::ffi::OsString;
 use std::io::Write;

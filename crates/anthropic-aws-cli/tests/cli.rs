@@ -339,7 +339,7 @@ async fn usage_errors_exit_2_and_send_nothing() {
 
     let bad_flag = Cli::signed(&platform)
         .args(create_args())
-        .args(["--temperature", "1", "--format-error", "json"])
+        .args(["--temperature", "hot", "--format-error", "json"])
         .run()
         .await;
     assert_eq!(bad_flag.code, 2, "{bad_flag:#?}");

@@ -16,6 +16,7 @@ use crate::handle::EmulatorHandle;
 use crate::ids::IdGen;
 #[cfg(doc)]
 use crate::recorded::{AuthOutcome, RecordedRequest};
+use crate::recording::{self, Layer, Mode, Recorder, Replayer, Secrets, Upstream};
 use crate::request_log::RequestLog;
 use crate::sigv4::CredentialStore;
 use crate::state::{Clock, Config, Limits, Shared};
@@ -61,13 +62,17 @@ pub struct EmulatorBuilder {
     limits: Limits,
     batches: BatchOptions,
     files: FileOptions,
+    layer: Option<Mode>,
 }
+
+/// The workspace of a builder not told otherwise.
+const DEFAULT_WORKSPACE: &str = "wrkspc_emulator";
 
 impl Default for EmulatorBuilder {
     fn default() -> Self {
         EmulatorBuilder {
             region: "us-west-2".to_owned(),
-            workspace_id: "wrkspc_emulator".to_owned(),
+            workspace_id: DEFAULT_WORKSPACE.to_owned(),
             credentials: CredentialStore::new(),
             api_keys: Vec::new(),
             date_window: Duration::from_secs(300),
@@ -78,6 +83,7 @@ impl Default for EmulatorBuilder {
             limits: Limits::default(),
             batches: BatchOptions::default(),
             files: FileOptions::default(),
+            layer: None,
         }
     }
 }
@@ -99,6 +105,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("limits", &self.limits)
             .field("batches", &self.batches)
             .field("files", &self.files)
+            .field("layer", &self.layer)
             .finish()
     }
 }
@@ -320,6 +327,79 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Records a session (replaces an earlier [`replay`](Self::replay)):
+    /// every request the emulator accepts (its credentials, workspace and
+    /// version checked as always) is forwarded to `upstream`, signed afresh
+    /// with the upstream's own credentials, and answered with what the
+    /// upstream answers, as it comes (event streams chunk by chunk, both
+    /// request IDs untouched). Each exchange is written to `dir` (created if
+    /// missing; an existing recording is added to) once its answer has passed
+    /// in full: `dir/exchanges/NNNNNN-METHOD-path.json`, a readable JSON file
+    /// per exchange (request: method, path, query, canonical JSON body;
+    /// answer: status, headers, body, an event stream as its events), with
+    /// bodies over 1 MiB (downloads, batch results) and uploads streamed to
+    /// `dir/bodies/`. No API key, secret key, session token, signature or
+    /// credential header of either side is ever written. Routes, faults and
+    /// scenarios of the emulator itself do not apply, and requests are
+    /// counted ([`EmulatorHandle::request_count`]) but neither kept
+    /// ([`EmulatorHandle::requests`]) nor [logged](Self::request_log): the
+    /// recording is their record. The same holds for [`replay`](Self::replay).
+    ///
+    /// ```no_run
+    /// use anthropic_aws_emulator::{Emulator, Upstream};
+    ///
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let upstream = Upstream::new("https://aws-external-anthropic.us-west-2.api.aws")
+    ///     .api_key(std::env::var("ANTHROPIC_AWS_API_KEY").unwrap_or_default());
+    /// let recorder = Emulator::builder()
+    ///     .workspace_id("wrkspc_01AbCdEf")
+    ///     .api_key("sk-local")
+    ///     .record("tests/recordings/hello", upstream)
+    ///     .start()
+    ///     .await?;
+    /// // ... point the app at recorder.base_url() with the key "sk-local" ...
+    /// recorder.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn record(mut self, dir: impl Into<PathBuf>, upstream: Upstream) -> Self {
+        self.layer = Some(Mode::Record {
+            dir: dir.into(),
+            upstream,
+        });
+        self
+    }
+
+    /// Answers from the recording at `dir` (made by [`record`](Self::record);
+    /// replaces an earlier `record`), with nothing sent anywhere. A request
+    /// matches a recorded one by method, path, query and body (JSON key
+    /// order ignored); the same request made again gets the next recorded
+    /// answer, in the order recorded (a `529` then the `200` of the retry),
+    /// and the last one once all are used; a stream is replayed as a stream;
+    /// a request nothing matches is a `404 not_found_error` naming its method
+    /// and path and the nearest recorded request. Callers are verified only
+    /// when the builder was given credentials or API keys, and then for the
+    /// recording's workspace unless [`workspace_id`](Self::workspace_id)
+    /// names another.
+    ///
+    /// ```no_run
+    /// use anthropic_aws_emulator::Emulator;
+    ///
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let replay = Emulator::builder()
+    ///     .replay("tests/recordings/hello")
+    ///     .start()
+    ///     .await?;
+    /// // ... point the app at replay.base_url() ...
+    /// replay.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn replay(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.layer = Some(Mode::Replay { dir: dir.into() });
+        self
+    }
+
     /// The port to listen on, on `127.0.0.1` (default 0: one the OS picks).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -331,15 +411,49 @@ impl EmulatorBuilder {
     /// serving on the current Tokio runtime.
     ///
     /// # Errors
-    /// When the socket cannot be bound, the request log cannot be opened or
-    /// the files directory cannot be made.
-    pub async fn start(self) -> std::io::Result<EmulatorHandle> {
+    /// When the socket cannot be bound, the request log cannot be opened,
+    /// the files directory cannot be made, the upstream's URL is not
+    /// `http(s)://host`, or the folder to record into or replay from cannot
+    /// be used (not a recording, or one of another format version).
+    pub async fn start(mut self) -> std::io::Result<EmulatorHandle> {
         let log = match &self.request_log {
             Some(path) => Some(RequestLog::open(path)?),
             None => None,
         };
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
         let addr = listener.local_addr()?;
+        let own_origin = format!("http://{addr}");
+        if let Some(Mode::Replay { dir }) = &self.layer
+            && self.workspace_id == DEFAULT_WORKSPACE
+            && let Some(recorded) = recording::recorded_workspace(dir)
+        {
+            self.workspace_id = recorded;
+        }
+        let layer = match &self.layer {
+            None => None,
+            Some(Mode::Record { dir, upstream }) => {
+                let mut secrets = Secrets::default();
+                for secret in self
+                    .api_keys
+                    .iter()
+                    .map(String::as_str)
+                    .chain(self.credentials.secrets())
+                {
+                    secrets.add(secret);
+                }
+                Some(Layer::Record(Recorder::open(
+                    dir,
+                    upstream,
+                    own_origin.clone(),
+                    &self.workspace_id,
+                    secrets,
+                )?))
+            }
+            Some(Mode::Replay { dir }) => {
+                let verify = !self.credentials.is_empty() || !self.api_keys.is_empty();
+                Some(Layer::Replay(Replayer::load(dir, &own_origin, verify)?))
+            }
+        };
         let config = Config {
             region: self.region,
             workspace_id: self.workspace_id,
@@ -352,7 +466,9 @@ impl EmulatorBuilder {
         };
         let batches = Store::new(self.batches, format!("http://{addr}"));
         let files = FileStore::new(self.files, IdGen::new().key())?;
-        let shared = Arc::new(Shared::new(config, log, batches, files));
+        let mut shared = Shared::new(config, log, batches, files);
+        shared.layer = layer;
+        let shared = Arc::new(shared);
         Ok(EmulatorHandle::spawn(listener, addr, shared))
     }
 }

@@ -115,6 +115,15 @@ impl EmulatorHandle {
         self.inner.shared.config.fast
     }
 
+    /// How many recorded exchanges a [replaying](crate::EmulatorBuilder::replay)
+    /// emulator answers from; `None` when it is not replaying.
+    pub fn replayed_exchanges(&self) -> Option<usize> {
+        match &self.inner.shared.layer {
+            Some(crate::recording::Layer::Replay(replayer)) => Some(replayer.len()),
+            _ => None,
+        }
+    }
+
     /// The [request log](crate::EmulatorBuilder::request_log)'s path, if any.
     pub fn request_log_path(&self) -> Option<&Path> {
         self.inner.shared.log.as_ref().map(RequestLog::path)

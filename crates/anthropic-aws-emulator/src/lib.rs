@@ -68,6 +68,12 @@
 //! * its clock can be shifted ([`EmulatorBuilder::clock_ahead`],
 //!   [`EmulatorBuilder::clock_behind`]) for clock-skew tests: the SigV4 date
 //!   check and every response's `Date` header use the shifted clock;
+//! * it records a real session and replays it offline: with
+//!   [`EmulatorBuilder::record`] every accepted request is forwarded to an
+//!   [`Upstream`] (signed afresh with the upstream's own credentials) and
+//!   each exchange written to a folder as readable JSON, never a secret;
+//!   with [`EmulatorBuilder::replay`] the folder answers, matched by method,
+//!   path, query and body, repeats in recorded order, streams as streams;
 //! * [`EmulatorBuilder::fast`] turns verification and recording off for
 //!   load tests, and [`EmulatorBuilder::request_log`] writes one JSON line
 //!   per request (the same record as [`RecordedRequest::to_log_line`]).
@@ -100,6 +106,7 @@ mod files;
 mod handle;
 mod ids;
 mod recorded;
+mod recording;
 mod request_log;
 mod responses;
 mod scenario;
@@ -116,5 +123,6 @@ pub use faults::{Fault, StreamScript};
 pub use files::{FileInfo, synthetic_byte};
 pub use handle::{EmulatorHandle, StopSignal};
 pub use recorded::{AuthOutcome, RecordedRequest, RequestAuth};
+pub use recording::{FORMAT_VERSION as RECORDING_FORMAT_VERSION, Upstream};
 pub use sigv4::CredentialStore;
 pub use skills::MAX_UPLOAD_BYTES as SKILLS_MAX_UPLOAD_BYTES;

@@ -97,6 +97,8 @@ pub(crate) struct Shared {
     pub(crate) files: FileStore,
     /// The skills.
     pub(crate) skills: SkillStore,
+    /// Recording or replaying, in front of the routes.
+    pub(crate) layer: Option<crate::recording::Layer>,
 }
 
 impl Shared {
@@ -116,6 +118,7 @@ impl Shared {
             batches,
             files,
             skills: SkillStore::new(IdGen::new().key()),
+            layer: None,
         }
     }
 

@@ -1,8 +1,11 @@
-//! The batch runner's input: the requests of a JSON Lines file, with where each ends.
+//! The batch runner's input: the requests of a JSON Lines file (read through `tokio::fs`),
+//! with where each ends, or of an iterator.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use tokio::fs::File;
+use tokio::io::{AsyncBufReadExt, BufReader};
 
 use super::outcome::RunnerError;
 use crate::types::BatchRequest;
@@ -23,6 +26,25 @@ pub(super) fn serialized_len(request: &BatchRequest) -> usize {
     // Writing to a counter cannot fail; a type that refuses to serialize fails at create.
     let _ = serde_json::to_writer(&mut count, request);
     count.0
+}
+
+/// Where a run's requests come from, each with the byte offset just after it in the input
+/// file (0 for an iterator's).
+pub(super) enum Requests<I> {
+    /// The lines of a JSON Lines file.
+    File(JsonlRequests),
+    /// The caller's requests.
+    Items(I),
+}
+
+impl<I: Iterator<Item = BatchRequest>> Requests<I> {
+    /// The next request, `None` after the last.
+    pub(super) async fn next(&mut self) -> Option<Result<(BatchRequest, u64), RunnerError>> {
+        match self {
+            Self::File(lines) => lines.next().await,
+            Self::Items(items) => items.next().map(|request| Ok((request, 0))),
+        }
+    }
 }
 
 /// The requests of a JSON Lines file, each with the byte offset just after its line.
@@ -49,14 +71,13 @@ impl JsonlRequests {
     }
 }
 
-impl Iterator for JsonlRequests {
-    type Item = Result<(BatchRequest, u64), RunnerError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl JsonlRequests {
+    /// The next request of the file, `None` at its end.
+    async fn next(&mut self) -> Option<Result<(BatchRequest, u64), RunnerError>> {
         let mut buf = Vec::new();
         loop {
             buf.clear();
-            let read = match self.reader.read_until(b'\n', &mut buf) {
+            let read = match self.reader.read_until(b'\n', &mut buf).await {
                 Ok(0) => return None,
                 Ok(n) => n,
                 Err(e) => return Some(Err(RunnerError::io(&self.path, e))),

@@ -2,13 +2,15 @@
 //! submits and polls; `output.rs` appends each ended batch's results to the output file.
 
 use std::fmt;
-use std::fs::File;
-use std::io::{BufReader, Seek, SeekFrom};
+use std::io::SeekFrom;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::input::{JsonlRequests, serialized_len};
+use tokio::fs::File;
+use tokio::io::{AsyncSeekExt, BufReader};
+
+use super::input::{JsonlRequests, Requests, serialized_len};
 use super::outcome::{RunProgress, RunReport, RunnerError};
 use super::output::{open_output, write_results};
 use super::state::{BatchEntry, State, state_path_for};
@@ -32,8 +34,9 @@ type ProgressFn = Arc<dyn Fn(&RunProgress) + Send + Sync>;
 /// same input and output after a crash or Ctrl-C continues the same batches, submits the
 /// requests not yet submitted, and never submits one twice. (The one window: a crash in the
 /// instant between the platform accepting a batch and the state file being renamed would
-/// submit that batch again.) Files are read and written with blocking I/O from the task that
-/// drives the run.
+/// submit that batch again.) Files are read and written through `tokio::fs` and the state is
+/// saved on the blocking pool, so the run never blocks the runtime that drives it (a
+/// current-thread one included).
 ///
 /// ```no_run
 /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::resources::RunnerError> {
@@ -118,9 +121,12 @@ impl BatchRunner {
     ) -> Result<RunReport, RunnerError> {
         let input = input.as_ref();
         let output = output.as_ref();
-        let (state_path, mut state) = self.open_state(output, Some(input))?;
-        let mut file = File::open(input).map_err(|e| RunnerError::io(input, e))?;
+        let (state_path, mut state) = self.open_state(output, Some(input)).await?;
+        let mut file = File::open(input)
+            .await
+            .map_err(|e| RunnerError::io(input, e))?;
         file.seek(SeekFrom::Start(state.input_offset))
+            .await
             .map_err(|e| RunnerError::io(input, e))?;
         let lines = JsonlRequests::new(
             BufReader::with_capacity(1 << 20, file),
@@ -128,7 +134,8 @@ impl BatchRunner {
             state.input_offset,
             state.next_request,
         );
-        self.drive(lines, output, &state_path, &mut state).await
+        let requests = Requests::<std::iter::Empty<BatchRequest>>::File(lines);
+        self.drive(requests, output, &state_path, &mut state).await
     }
 
     /// Runs `requests` into `output`. A resumed run must be given the same requests in the
@@ -139,22 +146,22 @@ impl BatchRunner {
         output: impl AsRef<Path>,
     ) -> Result<RunReport, RunnerError> {
         let output = output.as_ref();
-        let (state_path, mut state) = self.open_state(output, None)?;
+        let (state_path, mut state) = self.open_state(output, None).await?;
         let skip = usize::try_from(state.next_request).unwrap_or(usize::MAX);
-        let items = requests.into_iter().skip(skip).map(|r| Ok((r, 0)));
+        let items = Requests::Items(requests.into_iter().skip(skip));
         self.drive(items, output, &state_path, &mut state).await
     }
 
     /// Loads the state for `output`, or starts one (refusing to append to a results file that
     /// has no state).
-    fn open_state(
+    async fn open_state(
         &self,
         output: &Path,
         input: Option<&Path>,
     ) -> Result<(PathBuf, State), RunnerError> {
         let state_path = state_path_for(output);
         let input_name = input.map(|p| p.display().to_string());
-        if let Some(state) = State::load(&state_path)? {
+        if let Some(state) = State::load(&state_path).await? {
             if let (Some(saved), Some(now)) = (&state.input, &input_name)
                 && saved != now
             {
@@ -167,7 +174,10 @@ impl BatchRunner {
             }
             return Ok((state_path, state));
         }
-        let existing = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
+        let existing = tokio::fs::metadata(output)
+            .await
+            .map(|m| m.len())
+            .unwrap_or(0);
         if existing > 0 {
             return Err(RunnerError::State {
                 path: state_path,
@@ -182,12 +192,12 @@ impl BatchRunner {
 
     async fn drive(
         &self,
-        items: impl Iterator<Item = Result<(BatchRequest, u64), RunnerError>>,
+        items: Requests<impl Iterator<Item = BatchRequest>>,
         output: &Path,
         state_path: &Path,
         state: &mut State,
     ) -> Result<RunReport, RunnerError> {
-        let mut out = open_output(output, state.output_bytes)?;
+        let mut out = open_output(output, state.output_bytes).await?;
         let batches = Batches::new(&self.transport, self.options.clone());
         self.submit_all(&batches, items, state_path, state).await?;
         self.poll_all(&batches, &mut out, output, state_path, state)
@@ -203,14 +213,14 @@ impl BatchRunner {
     async fn submit_all(
         &self,
         batches: &Batches<'_>,
-        items: impl Iterator<Item = Result<(BatchRequest, u64), RunnerError>>,
+        mut items: Requests<impl Iterator<Item = BatchRequest>>,
         state_path: &Path,
         state: &mut State,
     ) -> Result<(), RunnerError> {
         let mut chunk: Vec<BatchRequest> = Vec::new();
         let mut chunk_bytes = ENVELOPE_BYTES;
         let mut chunk_end_offset = state.input_offset;
-        for item in items {
+        while let Some(item) = items.next().await {
             let (request, end_offset) = item?;
             let size = serialized_len(&request) + 1;
             let index = state.next_request + chunk.len() as u64;
@@ -263,7 +273,7 @@ impl BatchRunner {
         });
         state.next_request += count;
         state.input_offset = end_offset;
-        state.save(state_path)?;
+        state.save(state_path).await?;
         self.report(state, false);
         Ok(())
     }
@@ -295,7 +305,7 @@ impl BatchRunner {
                     let id = entry.id.clone();
                     state.output_bytes = write_results(batches, &id, out, output).await?;
                     state.batches[i].results_written = true;
-                    state.save(state_path)?;
+                    state.save(state_path).await?;
                     changed = true;
                     self.report(state, true);
                 }

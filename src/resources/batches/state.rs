@@ -1,5 +1,6 @@
 //! The batch runner's state file: what was submitted and what was written, saved atomically
-//! (temporary file, sync, rename) before the runner moves on.
+//! (temporary file, sync, rename) before the runner moves on. It is read through `tokio::fs`
+//! and saved on the blocking pool, so the runtime is never blocked on the disk.
 //!
 //! # Format (version 1)
 //!
@@ -94,8 +95,8 @@ impl State {
     }
 
     /// The saved state, or `None` when there is none yet.
-    pub(super) fn load(path: &Path) -> Result<Option<Self>, RunnerError> {
-        let text = match fs::read(path) {
+    pub(super) async fn load(path: &Path) -> Result<Option<Self>, RunnerError> {
+        let text = match tokio::fs::read(path).await {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(RunnerError::io(path, e)),
@@ -117,28 +118,17 @@ impl State {
     }
 
     /// Writes the state to a temporary file beside `path`, syncs it, and renames it over
-    /// `path`: a crash leaves the old state or the new one, never half of one.
-    pub(super) fn save(&self, path: &Path) -> Result<(), RunnerError> {
-        let mut tmp = path.as_os_str().to_owned();
-        tmp.push(".tmp");
-        let tmp = PathBuf::from(tmp);
+    /// `path`: a crash leaves the old state or the new one, never half of one. The writes,
+    /// syncs and rename run as one job on the blocking pool.
+    pub(super) async fn save(&self, path: &Path) -> Result<(), RunnerError> {
         let json = serde_json::to_vec_pretty(self).map_err(|e| RunnerError::State {
             path: path.to_owned(),
             message: format!("cannot serialize the state: {e}"),
         })?;
-        let mut file = fs::File::create(&tmp).map_err(|e| RunnerError::io(&tmp, e))?;
-        file.write_all(&json)
-            .and_then(|()| file.sync_all())
-            .map_err(|e| RunnerError::io(&tmp, e))?;
-        drop(file);
-        fs::rename(&tmp, path).map_err(|e| RunnerError::io(path, e))?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-            && let Ok(dir) = fs::File::open(dir)
-        {
-            // Makes the rename itself durable where the platform allows it.
-            let _ = dir.sync_all();
-        }
-        Ok(())
+        let target = path.to_owned();
+        tokio::task::spawn_blocking(move || write_atomically(&target, &json))
+            .await
+            .unwrap_or_else(|e| Err(RunnerError::io(path, std::io::Error::other(e))))
     }
 
     /// The sum of every batch's last-seen counts.
@@ -156,15 +146,36 @@ impl State {
     }
 }
 
+/// `json` into `path` through `<path>.tmp`: written, synced, renamed over `path`, and the
+/// folder synced so that the rename itself is durable where the platform allows it.
+fn write_atomically(path: &Path, json: &[u8]) -> Result<(), RunnerError> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let mut file = fs::File::create(&tmp).map_err(|e| RunnerError::io(&tmp, e))?;
+    file.write_all(json)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| RunnerError::io(&tmp, e))?;
+    drop(file);
+    fs::rename(&tmp, path).map_err(|e| RunnerError::io(path, e))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Ok(dir) = fs::File::open(dir)
+    {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn state_saves_and_loads_atomically() {
+    // A current-thread runtime, as the CLI's: the blocking pool still takes the save.
+    #[tokio::test(flavor = "current_thread")]
+    async fn state_saves_and_loads_atomically() {
         let dir = tempfile::tempdir().unwrap();
         let path = state_path_for(&dir.path().join("out.jsonl"));
-        assert_eq!(State::load(&path).unwrap(), None);
+        assert_eq!(State::load(&path).await.unwrap(), None);
         let mut state = State::new(Some("in.jsonl".into()));
         state.next_request = 3;
         state.batches.push(BatchEntry {
@@ -178,8 +189,8 @@ mod tests {
                 ..Default::default()
             },
         });
-        state.save(&path).unwrap();
-        assert_eq!(State::load(&path).unwrap(), Some(state.clone()));
+        state.save(&path).await.unwrap();
+        assert_eq!(State::load(&path).await.unwrap(), Some(state.clone()));
         assert_eq!(state.counts().processing, 3);
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
@@ -188,6 +199,9 @@ mod tests {
             b"{\"version\": 9, \"next_request\": 0, \"output_bytes\": 0, \"batches\": []}",
         )
         .unwrap();
-        assert!(matches!(State::load(&path), Err(RunnerError::State { .. })));
+        assert!(matches!(
+            State::load(&path).await,
+            Err(RunnerError::State { .. })
+        ));
     }
 }

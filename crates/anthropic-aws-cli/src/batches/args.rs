@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
+use crate::list_args::IdPaging;
+
 const CREATE_AFTER_HELP: &str = "\
 Examples:
   anthropic-aws messages:batches create \\
@@ -30,7 +32,7 @@ pub enum BatchesCommand {
     /// Show one batch (GET /v1/messages/batches/{id}).
     Retrieve(BatchIdArgs),
     /// List batches, newest first: every page unless --max-items says fewer.
-    List(ListArgs),
+    List(IdPaging),
     /// Cancel a batch in progress (POST /v1/messages/batches/{id}/cancel).
     Cancel(BatchIdArgs),
     /// Delete an ended batch (DELETE /v1/messages/batches/{id}).
@@ -64,26 +66,6 @@ crate::id_args::id_args!(
     message_batch_id,
     "The batch ID, msgbatch_…"
 );
-
-/// `list`.
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Page size (1 to 1000; the API's default is 20)
-    #[arg(long, value_name = "N")]
-    pub limit: Option<u32>,
-
-    /// Stop after this many batches (default: every page)
-    #[arg(long, value_name = "N")]
-    pub max_items: Option<u64>,
-
-    /// Start after this batch ID
-    #[arg(long, value_name = "ID")]
-    pub after_id: Option<String>,
-
-    /// Start before this batch ID
-    #[arg(long, value_name = "ID")]
-    pub before_id: Option<String>,
-}
 
 /// `run`.
 #[derive(Debug, Args)]

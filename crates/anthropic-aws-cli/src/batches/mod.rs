@@ -11,11 +11,12 @@ use futures_util::TryStreamExt;
 use serde_json::Value;
 
 pub use self::args::BatchesCommand;
-use self::args::{CreateArgs, ListArgs, RunArgs};
+use self::args::{CreateArgs, RunArgs};
 use crate::args::{Format, Global};
-use crate::connect::{client, ids};
+use crate::connect::client;
 use crate::errors::CliError;
 use crate::input;
+use crate::list_args::IdPaging;
 use crate::output::Output;
 use crate::progress::Progress;
 
@@ -30,29 +31,21 @@ pub async fn run(global: &Global, command: BatchesCommand) -> Result<(), CliErro
             let params = create_params(&args)?;
             let client = client(global).await?;
             let batch = client.messages().batches().create(&params).await?;
-            ids(global, batch.aws_request_id(), batch.anthropic_request_id());
             out.value(&*batch)
         }
         BatchesCommand::Retrieve(args) => {
             let client = client(global).await?;
             let batch = client.messages().batches().retrieve(args.id()).await?;
-            ids(global, batch.aws_request_id(), batch.anthropic_request_id());
             out.value(&*batch)
         }
         BatchesCommand::Cancel(args) => {
             let client = client(global).await?;
             let batch = client.messages().batches().cancel(args.id()).await?;
-            ids(global, batch.aws_request_id(), batch.anthropic_request_id());
             out.value(&*batch)
         }
         BatchesCommand::Delete(args) => {
             let client = client(global).await?;
             let deleted = client.messages().batches().delete(args.id()).await?;
-            ids(
-                global,
-                deleted.aws_request_id(),
-                deleted.anthropic_request_id(),
-            );
             out.value(&*deleted)
         }
         BatchesCommand::List(args) => list(global, out, &args).await,
@@ -63,7 +56,7 @@ pub async fn run(global: &Global, command: BatchesCommand) -> Result<(), CliErro
 
 /// `list`: every page (or `--max-items` batches); `jsonl` prints a batch a line as pages
 /// arrive, other formats print one `{"data": [...]}` at the end.
-async fn list(global: &Global, out: Output<'_>, args: &ListArgs) -> Result<(), CliError> {
+async fn list(global: &Global, out: Output<'_>, args: &IdPaging) -> Result<(), CliError> {
     let mut params = BatchListParams::new();
     params.limit = args.limit;
     params.after_id.clone_from(&args.after_id);
@@ -71,7 +64,7 @@ async fn list(global: &Global, out: Output<'_>, args: &ListArgs) -> Result<(), C
     let client = client(global).await?;
     out.items(
         client.messages().batches().list_all(&params),
-        args.max_items,
+        args.max.max_items,
     )
     .await
 }
@@ -81,11 +74,6 @@ async fn list(global: &Global, out: Output<'_>, args: &ListArgs) -> Result<(), C
 async fn results(global: &Global, out: Output<'_>, id: &str) -> Result<(), CliError> {
     let client = client(global).await?;
     let mut results = client.messages().batches().results(id).await?;
-    ids(
-        global,
-        results.aws_request_id(),
-        results.anthropic_request_id(),
-    );
     let progress = Progress::new(None, false);
     let stdout = std::io::stdout();
     let lines_out = out.with_format(Format::Jsonl);

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use crate::list_args::CursorPaging;
+
 const UPLOAD_AFTER_HELP: &str = "\
 The file is streamed from disk (never held in memory) as one multipart/form-data part with its
 name and a MIME type guessed from its extension; with SigV4 it is read twice (once to compute
@@ -28,7 +30,7 @@ pub enum FilesCommand {
     #[command(after_help = UPLOAD_AFTER_HELP)]
     Upload(UploadArgs),
     /// List files: every page unless --max-items says fewer.
-    List(ListArgs),
+    List(CursorPaging),
     /// Show one file's metadata (GET /v1/files/{id}).
     RetrieveMetadata(FileIdArgs),
     /// Delete a file (DELETE /v1/files/{id}).
@@ -52,22 +54,6 @@ pub struct UploadArgs {
     /// The filename to upload it as [default: the file's own name]
     #[arg(long, value_name = "NAME")]
     pub filename: Option<String>,
-}
-
-/// `list`.
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Page size
-    #[arg(long, value_name = "N")]
-    pub limit: Option<u32>,
-
-    /// Stop after this many files (default: every page)
-    #[arg(long, value_name = "N")]
-    pub max_items: Option<u64>,
-
-    /// Start at this page cursor (a previous page's next_page)
-    #[arg(long, value_name = "CURSOR")]
-    pub page: Option<String>,
 }
 
 crate::id_args::id_args!(

@@ -10,10 +10,11 @@ use anthropic_aws::resources::FileUpload;
 use anthropic_aws::types::FileListParams;
 
 pub use self::args::FilesCommand;
-use self::args::{DownloadArgs, ListArgs, UploadArgs};
+use self::args::{DownloadArgs, UploadArgs};
 use crate::args::Global;
-use crate::connect::{client, ids};
+use crate::connect::client;
 use crate::errors::CliError;
+use crate::list_args::CursorPaging;
 use crate::output::Output;
 use crate::progress::Progress;
 
@@ -26,17 +27,11 @@ pub async fn run(global: &Global, command: FilesCommand) -> Result<(), CliError>
         FilesCommand::RetrieveMetadata(args) => {
             let client = client(global).await?;
             let file = client.files().retrieve_metadata(args.id()).await?;
-            ids(global, file.aws_request_id(), file.anthropic_request_id());
             out.value(&*file)
         }
         FilesCommand::Delete(args) => {
             let client = client(global).await?;
             let deleted = client.files().delete(args.id()).await?;
-            ids(
-                global,
-                deleted.aws_request_id(),
-                deleted.anthropic_request_id(),
-            );
             out.value(&*deleted)
         }
         FilesCommand::Download(args) => download(global, out, &args).await,
@@ -64,18 +59,17 @@ async fn upload(global: &Global, out: Output<'_>, args: &UploadArgs) -> Result<(
     }
     let file = client.files().upload(upload).await?;
     progress.finish(format!("uploaded {} as {}", args.file.display(), file.id));
-    ids(global, file.aws_request_id(), file.anthropic_request_id());
     out.value(&*file)
 }
 
 /// `list`: every page (or `--max-items` files); `jsonl` prints a file a line as pages arrive,
 /// other formats print one `{"data": [...]}` at the end.
-async fn list(global: &Global, out: Output<'_>, args: &ListArgs) -> Result<(), CliError> {
+async fn list(global: &Global, out: Output<'_>, args: &CursorPaging) -> Result<(), CliError> {
     let mut params = FileListParams::new();
     params.limit = args.limit;
     params.page.clone_from(&args.page);
     let client = client(global).await?;
-    out.items(client.files().list_all(&params), args.max_items)
+    out.items(client.files().list_all(&params), args.max.max_items)
         .await
 }
 
@@ -93,7 +87,6 @@ async fn download(global: &Global, out: Output<'_>, args: &DownloadArgs) -> Resu
         let mut stdout = tokio::io::stdout();
         let done = files.download(id, &mut stdout).await?;
         progress.finish(format!("downloaded {} bytes", done.bytes));
-        ids(global, done.aws_request_id(), done.anthropic_request_id());
         return Ok(());
     }
     let done = files.download_to_path(id, &args.output).await?;
@@ -102,7 +95,6 @@ async fn download(global: &Global, out: Output<'_>, args: &DownloadArgs) -> Resu
         done.bytes,
         args.output.display()
     ));
-    ids(global, done.aws_request_id(), done.anthropic_request_id());
     out.value(&serde_json::json!({
         "file_id": done.file_id,
         "bytes": done.bytes,

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use crate::list_args::CursorPaging;
+
 const CREATE_AFTER_HELP: &str = "\
 Each --file is a file or a folder (repeatable). A folder's files are uploaded under its own
 name (my-skill/SKILL.md, my-skill/scripts/run.py, ...); a single file is uploaded under its
@@ -22,6 +24,7 @@ pub enum SkillsCommand {
     #[command(after_help = CREATE_AFTER_HELP)]
     Create(CreateArgs),
     /// List skills: every page unless --max-items says fewer.
+    #[command(mut_arg("limit", |a| a.help("Page size (at most 100)")))]
     List(ListArgs),
     /// Show one skill (GET /v1/skills/{id}).
     Retrieve(SkillIdArgs),
@@ -36,6 +39,7 @@ pub enum VersionsCommand {
     #[command(after_help = CREATE_AFTER_HELP)]
     Create(VersionCreateArgs),
     /// List a skill's versions: every page unless --max-items says fewer.
+    #[command(mut_arg("limit", |a| a.help("Page size (1 to 1000)")))]
     List(VersionListArgs),
     /// Show one version (GET /v1/skills/{id}/versions/{version}).
     // `--version` names the skill version here, not the tool's own version flag.
@@ -68,17 +72,8 @@ pub struct CreateArgs {
 /// `list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Page size (at most 100)
-    #[arg(long, value_name = "N")]
-    pub limit: Option<u32>,
-
-    /// Stop after this many skills (default: every page)
-    #[arg(long, value_name = "N")]
-    pub max_items: Option<u64>,
-
-    /// Start at this page cursor (a previous page's next_page)
-    #[arg(long, value_name = "CURSOR")]
-    pub page: Option<String>,
+    #[command(flatten)]
+    pub paging: CursorPaging,
 
     /// Only skills of this source: custom or anthropic
     #[arg(long, value_name = "SOURCE")]
@@ -108,17 +103,8 @@ pub struct VersionListArgs {
     #[command(flatten)]
     pub skill: SkillIdArgs,
 
-    /// Page size (1 to 1000)
-    #[arg(long, value_name = "N")]
-    pub limit: Option<u32>,
-
-    /// Stop after this many versions (default: every page)
-    #[arg(long, value_name = "N")]
-    pub max_items: Option<u64>,
-
-    /// Start at this page cursor (a previous page's next_page)
-    #[arg(long, value_name = "CURSOR")]
-    pub page: Option<String>,
+    #[command(flatten)]
+    pub paging: CursorPaging,
 }
 
 /// `versions retrieve|delete`: the version positional or as `--version`, the skill as

@@ -10,7 +10,7 @@ use anthropic_aws::types::{SkillListParams, SkillVersionListParams};
 use self::args::{FilesArgs, ListArgs, VersionListArgs};
 pub use self::args::{SkillsCommand, VersionsCommand};
 use crate::args::Global;
-use crate::connect::{client, ids};
+use crate::connect::client;
 use crate::errors::CliError;
 use crate::output::Output;
 
@@ -25,24 +25,17 @@ pub async fn run(global: &Global, command: SkillsCommand) -> Result<(), CliError
             }
             let client = client(global).await?;
             let skill = client.skills().create(upload).await?;
-            ids(global, skill.aws_request_id(), skill.anthropic_request_id());
             out.value(&*skill)
         }
         SkillsCommand::List(args) => list(global, out, &args).await,
         SkillsCommand::Retrieve(args) => {
             let client = client(global).await?;
             let skill = client.skills().retrieve(args.id()).await?;
-            ids(global, skill.aws_request_id(), skill.anthropic_request_id());
             out.value(&*skill)
         }
         SkillsCommand::Delete(args) => {
             let client = client(global).await?;
             let deleted = client.skills().delete(args.id()).await?;
-            ids(
-                global,
-                deleted.aws_request_id(),
-                deleted.anthropic_request_id(),
-            );
             out.value(&*deleted)
         }
     }
@@ -60,11 +53,6 @@ pub async fn run_versions(global: &Global, command: VersionsCommand) -> Result<(
                 .versions()
                 .create(args.skill.id(), upload)
                 .await?;
-            ids(
-                global,
-                version.aws_request_id(),
-                version.anthropic_request_id(),
-            );
             out.value(&*version)
         }
         VersionsCommand::List(args) => list_versions(global, out, &args).await,
@@ -72,22 +60,12 @@ pub async fn run_versions(global: &Global, command: VersionsCommand) -> Result<(
             let client = client(global).await?;
             let versions = client.skills().versions();
             let version = versions.retrieve(&args.skill_id, args.version()).await?;
-            ids(
-                global,
-                version.aws_request_id(),
-                version.anthropic_request_id(),
-            );
             out.value(&*version)
         }
         VersionsCommand::Delete(args) => {
             let client = client(global).await?;
             let versions = client.skills().versions();
             let deleted = versions.delete(&args.skill_id, args.version()).await?;
-            ids(
-                global,
-                deleted.aws_request_id(),
-                deleted.anthropic_request_id(),
-            );
             out.value(&*deleted)
         }
     }
@@ -126,12 +104,12 @@ fn upload_name(path: &Path) -> String {
 
 async fn list(global: &Global, out: Output<'_>, args: &ListArgs) -> Result<(), CliError> {
     let mut params = SkillListParams::new();
-    params.limit = args.limit;
-    params.page.clone_from(&args.page);
+    params.limit = args.paging.limit;
+    params.page.clone_from(&args.paging.page);
     params.source = args.source.as_deref().map(Into::into);
     let client = client(global).await?;
     let items = client.skills().list_all(&params);
-    out.items(items, args.max_items).await
+    out.items(items, args.paging.max.max_items).await
 }
 
 async fn list_versions(
@@ -140,12 +118,12 @@ async fn list_versions(
     args: &VersionListArgs,
 ) -> Result<(), CliError> {
     let mut params = SkillVersionListParams::new();
-    params.limit = args.limit;
-    params.page.clone_from(&args.page);
+    params.limit = args.paging.limit;
+    params.page.clone_from(&args.paging.page);
     let client = client(global).await?;
     let items = client
         .skills()
         .versions()
         .list_all(args.skill.id(), &params);
-    out.items(items, args.max_items).await
+    out.items(items, args.paging.max.max_items).await
 }

@@ -166,3 +166,83 @@ impl Run {
         serde_json::from_str(last).unwrap_or_else(|e| panic!("{e}: {self:#?}"))
     }
 }
+
+/// `anthropic-aws … emulator …` running as a process (built from [`Cli`]'s clean
+/// environment), stopped with SIGTERM when dropped.
+pub struct Serving {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`, from its first line.
+    pub base_url: String,
+    _home: tempfile::TempDir,
+}
+
+impl Cli {
+    /// Starts the binary with these arguments as a long-running emulator and waits for its
+    /// `listening on` line.
+    pub fn serve(self) -> Serving {
+        use std::io::{BufRead, BufReader};
+        let mut command = Command::new(BIN);
+        command
+            .args(&self.args)
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("the binary starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines.next().and_then(Result::ok).unwrap_or_default();
+        let Some(base_url) = first.strip_prefix("listening on ").map(str::to_owned) else {
+            let _ = child.kill();
+            let output = child.wait_with_output().expect("the emulator exits");
+            panic!(
+                "no `listening on` line: {first:?}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        };
+        // Keep reading stdout so that the process never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Serving {
+            child,
+            base_url,
+            _home: self.home,
+        }
+    }
+}
+
+impl Serving {
+    /// The peak resident memory of the process so far (`VmHWM`), in bytes.
+    pub fn peak_rss(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("/proc is readable");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map(|kb| kb * 1024)
+            .expect("VmHWM is reported")
+    }
+
+    /// Stops it with SIGTERM (as Ctrl-C would) and answers what it wrote on stderr.
+    pub fn stop(mut self) -> String {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.child.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+        }
+        let _ = self.child.wait();
+        stderr
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}

@@ -27,6 +27,7 @@ use crate::state::Shared;
 
 mod auth;
 mod effects;
+mod gate;
 mod pipeline;
 mod received;
 mod reply;
@@ -36,8 +37,13 @@ mod upload_body;
 
 use pipeline::Answered;
 use received::{ReadError, Received};
-use reply::{Reply, ResBody};
+use reply::Reply;
 use router::BodyRule;
+
+pub(crate) use gate::Inbound;
+pub(crate) use gate::{api_error, unread};
+pub(crate) use reply::ResBody;
+pub(crate) use upload_body::Tap;
 
 /// How long shutdown waits for in-flight requests before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -131,6 +137,10 @@ async fn serve_connection(
 async fn handle(shared: &Shared, request: Request<Incoming>) -> Response<ResBody> {
     let received_at = SystemTime::now();
     shared.request_count.fetch_add(1, Ordering::SeqCst);
+    // Recording or replaying: the layer answers in front of the routes.
+    if let Some(layer) = &shared.layer {
+        return layer.handle(shared, request).await;
+    }
     let (parts, body) = request.into_parts();
     let timeout = shared.config.limits.body_read_timeout;
     let (received, read) = match router::body_rule(parts.method.as_str(), parts.uri.path()) {

@@ -155,7 +155,7 @@ fn pipeline(
 }
 
 /// The workspace and version headers.
-fn check_headers(shared: &Shared, request: &Received) -> Result<(), Box<Reply>> {
+pub(super) fn check_headers(shared: &Shared, request: &Received) -> Result<(), Box<Reply>> {
     match request.header("anthropic-workspace-id").map(str::trim) {
         None | Some("") => {
             return Err(Box::new(Reply::api_error(

@@ -20,7 +20,7 @@ pub(super) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// Why a body was not read in full. Its bytes are not kept.
 #[derive(Debug)]
-pub(super) enum ReadError {
+pub(crate) enum ReadError {
     /// More than the limit of its route, in bytes.
     TooLarge(usize),
     /// Not complete within the body timeout.

@@ -16,26 +16,64 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::http::request::Parts;
 use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
 
 use crate::files::{self, FileStore};
 
 use super::received::{ReadError, Received, declared_length};
 
-/// The body as it arrives: counted, hashed, within the limit.
-struct Tap {
+/// The body as it arrives: counted, hashed, within the limit, and copied
+/// to a file when asked (a recording keeps uploads).
+pub(crate) struct Tap {
     body: Incoming,
     hasher: Sha256,
     len: u64,
     limit: u64,
     idle: Duration,
+    copy: Option<tokio::fs::File>,
     /// Why reading stopped, once it has failed.
     failure: Option<ReadError>,
 }
 
 impl Tap {
-    /// The next chunk, counted and hashed; `None` at the end, and after a
-    /// failure (kept in [`Tap::failure`]).
-    async fn next(&mut self) -> Option<Result<Bytes, std::io::Error>> {
+    /// A tap on `body`: at most `limit` bytes, each wait for a chunk at
+    /// most `idle`.
+    pub(crate) fn new(body: Incoming, limit: u64, idle: Duration) -> Self {
+        Tap {
+            body,
+            hasher: Sha256::new(),
+            len: 0,
+            limit,
+            idle,
+            copy: None,
+            failure: None,
+        }
+    }
+
+    /// Also writes every chunk to `file`, as it passes.
+    pub(crate) fn copy_to(&mut self, file: tokio::fs::File) {
+        self.copy = Some(file);
+    }
+
+    /// Reads what is left, then answers the body's hex SHA-256 and length,
+    /// or why it was not read in full.
+    pub(crate) async fn finish(mut self) -> Result<(String, u64), ReadError> {
+        while self.next().await.is_some() {}
+        if let Some(copy) = self.copy.as_mut()
+            && let Err(e) = copy.flush().await
+        {
+            self.failure
+                .get_or_insert(ReadError::Broken(format!("the copy failed: {e}")));
+        }
+        match self.failure {
+            Some(failure) => Err(failure),
+            None => Ok((hex::encode(self.hasher.finalize()), self.len)),
+        }
+    }
+
+    /// The next chunk, counted, hashed (and copied); `None` at the end, and
+    /// after a failure (kept in [`Tap::failure`]).
+    pub(crate) async fn next(&mut self) -> Option<Result<Bytes, std::io::Error>> {
         if self.failure.is_some() {
             return None;
         }
@@ -54,6 +92,11 @@ impl Tap {
                 break ReadError::TooLarge(usize::try_from(self.limit).unwrap_or(usize::MAX));
             }
             self.hasher.update(&data);
+            if let Some(copy) = self.copy.as_mut()
+                && let Err(e) = copy.write_all(&data).await
+            {
+                break ReadError::Broken(format!("the copy failed: {e}"));
+            }
             return Some(Ok(data));
         };
         let message = format!("{failure:?}");
@@ -81,14 +124,7 @@ pub(super) async fn read(
         return (received, Err(too_large));
     }
     let content_type = received.header("content-type").map(str::to_owned);
-    let mut tap = Tap {
-        body,
-        hasher: Sha256::new(),
-        len: 0,
-        limit,
-        idle,
-        failure: None,
-    };
+    let mut tap = Tap::new(body, limit, idle);
     let upload = {
         let stream = futures_util::stream::unfold(&mut tap, |tap| async move {
             let item = tap.next().await;

@@ -102,6 +102,18 @@ impl CredentialStore {
         self.entries.is_empty()
     }
 
+    /// Every secret key and session token known, for what must never be
+    /// written anywhere (a recording scrubs them).
+    pub(crate) fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.entries.values().flat_map(|c| {
+            let token = match &c.kind {
+                CredentialKind::LongTerm => None,
+                CredentialKind::Session(t) | CredentialKind::ExpiredSession(t) => Some(t.as_str()),
+            };
+            std::iter::once(c.secret.as_str()).chain(token)
+        })
+    }
+
     /// The known access key ids (in no particular order).
     pub fn access_key_ids(&self) -> impl Iterator<Item = &str> {
         self.entries.keys().map(String::as_str)
