@@ -51,7 +51,7 @@ impl ApiError {
     /// AWS front door's error code, then the status. `route` (what was called, and how it was
     /// authenticated) lets an AccessDenied answer name the IAM action that route needs.
     pub(crate) fn from_route_response(
-        route: Option<Route<'_>>,
+        route: Option<Route>,
         status: StatusCode,
         headers: HeaderMap,
         body: Bytes,

@@ -41,7 +41,7 @@ impl FrontDoorError {
 
     /// The taxonomy type and a message that says what to do next (for an AccessDenied answer,
     /// the IAM action `route` needs).
-    pub(super) fn classify(&self, status: u16, route: Option<&Route<'_>>) -> (ErrorType, String) {
+    pub(super) fn classify(&self, status: u16, route: Option<&Route>) -> (ErrorType, String) {
         let message = self.message.as_str();
         let lower = message.to_ascii_lowercase();
         let (error_type, advice) = match self.code.as_str() {

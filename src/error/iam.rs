@@ -1,75 +1,53 @@
-//! The IAM action each route needs, for AccessDenied messages that name the missing
-//! permission. All actions are in the `aws-external-anthropic` namespace, on the workspace
+//! The IAM action a denied call needed, for AccessDenied messages that name the missing
+//! permission. Each route declares its action once, on its call
+//! (`Call::new(..).iam("ListSkills")`); nothing here reads the URL. All actions are in the
+//! `aws-external-anthropic` namespace, on the workspace
 //! (`arn:aws:aws-external-anthropic:{region}:{account}:workspace/{wrkspc_…}`).
+//!
+//! | route | action |
+//! |---|---|
+//! | POST /v1/messages, …/count_tokens | CreateInference, CountTokens |
+//! | POST /v1/messages/batches; GET …/{id}, …/{id}/results; GET …; POST …/{id}/cancel; DELETE …/{id} | CreateBatchInference; GetBatchInference; ListBatchInferences; CancelBatchInference; DeleteBatchInference |
+//! | GET /v1/models/{id}; GET /v1/models | GetModel; ListModels |
+//! | POST /v1/files; GET /v1/files/{id}, …/content; GET /v1/files; DELETE /v1/files/{id} | CreateFile; GetFile; ListFiles; DeleteFile |
+//! | POST /v1/skills; GET /v1/skills/{id}; GET /v1/skills; DELETE /v1/skills/{id} | CreateSkill; GetSkill; ListSkills; DeleteSkill |
+//! | POST, DELETE /v1/skills/{id}/versions[/{version}]; GET …/versions/{version}; GET …/versions | UpdateSkill; GetSkill; ListSkills |
+//! | any route with an API key (Bearer) | CallWithBearerToken, besides the route's own |
 
-use http::Method;
-
-/// The advice an AccessDenied answer gets when the route is not known.
+/// The advice an AccessDenied answer gets when the call named no action (a raw request).
 const GENERIC_ADVICE: &str = "Grant the caller the IAM action it needs (e.g. `aws-external-anthropic:CreateInference` or `aws-external-anthropic:CountTokens`) on the workspace.";
 
 /// The action API-key (Bearer) callers need besides the route's own.
 const BEARER_ACTION: &str = "CallWithBearerToken";
 
-/// What was called: the method, the URL path, and whether an API key (Bearer) authenticated
-/// it. The transport passes it to [`ApiError`](super::ApiError)'s construction, so that an
-/// AccessDenied answer names the action this route needs.
+/// What the denied call declared: its route's IAM action, and whether an API key (Bearer)
+/// authenticated it. The transport passes it to [`ApiError`](super::ApiError)'s
+/// construction.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Route<'a> {
-    pub(crate) method: &'a Method,
-    pub(crate) path: &'a str,
+pub(crate) struct Route {
+    pub(crate) action: Option<&'static str>,
     pub(crate) bearer: bool,
 }
 
-impl Route<'_> {
-    /// The advice for an AccessDenied answer to this route: the action it needs (and
-    /// `CallWithBearerToken` for API-key callers), or the generic advice when the route is
-    /// not in the table.
+impl Route {
+    /// The advice for an AccessDenied answer to this call: the action it needs (and
+    /// `CallWithBearerToken` for API-key callers), or the generic advice when it named none.
     pub(super) fn access_denied_advice(route: Option<&Self>) -> String {
-        match route.and_then(|r| Some((action_for(r.method, r.path)?, r.bearer))) {
-            Some((action, bearer)) => advice(action, bearer),
-            None => GENERIC_ADVICE.to_owned(),
+        match route {
+            Some(Route {
+                action: Some(action),
+                bearer,
+            }) => advice(action, *bearer),
+            Some(Route {
+                action: None,
+                bearer: true,
+            }) => format!(
+                "{} API-key callers also need `aws-external-anthropic:{BEARER_ACTION}`.",
+                GENERIC_ADVICE
+            ),
+            _ => GENERIC_ADVICE.to_owned(),
         }
     }
-}
-
-/// The IAM action for `method` on `path` (the URL path; anything before `/v1/` is ignored).
-///
-/// | route | action |
-/// |---|---|
-/// | POST /v1/messages | CreateInference |
-/// | POST /v1/messages/count_tokens | CountTokens |
-/// | POST /v1/messages/batches | CreateBatchInference |
-/// | GET /v1/messages/batches/{id}, …/{id}/results | GetBatchInference |
-/// | GET /v1/messages/batches | ListBatchInferences |
-/// | POST /v1/messages/batches/{id}/cancel | CancelBatchInference |
-/// | DELETE /v1/messages/batches/{id} | DeleteBatchInference |
-/// | GET /v1/models/{id}, GET /v1/models | GetModel, ListModels |
-/// | POST /v1/files, GET /v1/files/{id}[/content], GET /v1/files, DELETE /v1/files/{id} | CreateFile, GetFile, ListFiles, DeleteFile |
-fn action_for(method: &Method, path: &str) -> Option<&'static str> {
-    let start = path.find("/v1/")?;
-    let segments: Vec<&str> = path[start + 1..]
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    let action = match (method.as_str(), segments.as_slice()) {
-        ("POST", ["v1", "messages"]) => "CreateInference",
-        ("POST", ["v1", "messages", "count_tokens"]) => "CountTokens",
-        ("POST", ["v1", "messages", "batches"]) => "CreateBatchInference",
-        ("GET", ["v1", "messages", "batches"]) => "ListBatchInferences",
-        ("GET", ["v1", "messages", "batches", _] | ["v1", "messages", "batches", _, "results"]) => {
-            "GetBatchInference"
-        }
-        ("POST", ["v1", "messages", "batches", _, "cancel"]) => "CancelBatchInference",
-        ("DELETE", ["v1", "messages", "batches", _]) => "DeleteBatchInference",
-        ("GET", ["v1", "models"]) => "ListModels",
-        ("GET", ["v1", "models", _]) => "GetModel",
-        ("POST", ["v1", "files"]) => "CreateFile",
-        ("GET", ["v1", "files"]) => "ListFiles",
-        ("GET", ["v1", "files", _] | ["v1", "files", _, "content"]) => "GetFile",
-        ("DELETE", ["v1", "files", _]) => "DeleteFile",
-        _ => return None,
-    };
-    Some(action)
 }
 
 /// The advice naming the action(s) a denied call needs.
@@ -90,86 +68,43 @@ fn advice(action: &str, bearer: bool) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_batch_route_has_its_action() {
-        let cases = [
-            (Method::POST, "/v1/messages/batches", "CreateBatchInference"),
-            (Method::GET, "/v1/messages/batches", "ListBatchInferences"),
-            (
-                Method::GET,
-                "/v1/messages/batches/msgbatch_1",
-                "GetBatchInference",
+    fn denied(action: Option<&'static str>, bearer: bool) -> super::super::ApiError {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-amzn-errortype", "AccessDeniedException".parse().unwrap());
+        super::super::ApiError::from_route_response(
+            Some(Route { action, bearer }),
+            http::StatusCode::FORBIDDEN,
+            headers,
+            bytes::Bytes::from_static(
+                br#"{"message":"User is not authorized to perform this action"}"#,
             ),
-            (
-                Method::GET,
-                "/v1/messages/batches/msgbatch_1/results",
-                "GetBatchInference",
-            ),
-            (
-                Method::POST,
-                "/v1/messages/batches/msgbatch_1/cancel",
-                "CancelBatchInference",
-            ),
-            (
-                Method::DELETE,
-                "/v1/messages/batches/msgbatch_1",
-                "DeleteBatchInference",
-            ),
-            (Method::POST, "/prefix/v1/messages", "CreateInference"),
-            (Method::POST, "/v1/messages/count_tokens", "CountTokens"),
-            (Method::GET, "/v1/models/claude", "GetModel"),
-        ];
-        for (method, path, action) in cases {
-            assert_eq!(action_for(&method, path), Some(action), "{method} {path}");
-        }
-        assert_eq!(action_for(&Method::PUT, "/v1/messages/batches"), None);
-        assert_eq!(action_for(&Method::GET, "/health"), None);
+        )
     }
 
     #[test]
-    fn an_access_denied_answer_names_the_routes_action() {
-        let denied = |method: &Method, path: &str, bearer: bool| {
-            let route = Some(Route {
-                method,
-                path,
-                bearer,
-            });
-            let mut headers = http::HeaderMap::new();
-            headers.insert("x-amzn-errortype", "AccessDeniedException".parse().unwrap());
-            super::super::ApiError::from_route_response(
-                route,
-                http::StatusCode::FORBIDDEN,
-                headers,
-                bytes::Bytes::from_static(
-                    br#"{"message":"User is not authorized to perform this action"}"#,
-                ),
-            )
-        };
-        let e = denied(
-            &Method::POST,
-            "/v1/messages/batches/msgbatch_1/cancel",
-            false,
-        );
+    fn an_access_denied_answer_names_the_calls_action() {
+        let e = denied(Some("CancelBatchInference"), false);
+        let message = e.message();
         assert!(
-            e.message()
-                .contains("`aws-external-anthropic:CancelBatchInference`"),
-            "{}",
-            e.message()
+            message.contains("`aws-external-anthropic:CancelBatchInference`"),
+            "{message}"
         );
-        assert!(!e.message().contains("CreateInference"), "{}", e.message());
-        assert!(e.message().starts_with("User is not authorized"));
-        let e = denied(&Method::GET, "/v1/messages/batches", true);
+        assert!(!message.contains("CreateInference"), "{message}");
+        assert!(!message.contains(BEARER_ACTION), "{message}");
+        assert!(message.starts_with("User is not authorized"));
+        let e = denied(Some("ListSkills"), true);
+        assert!(e.message().contains("`aws-external-anthropic:ListSkills`"));
+        assert!(e.message().contains(BEARER_ACTION), "{}", e.message());
+    }
+
+    #[test]
+    fn a_call_without_an_action_gets_the_generic_advice() {
+        assert!(denied(None, false).message().contains(GENERIC_ADVICE));
+        let bearer = denied(None, true);
         assert!(
-            e.message().contains("ListBatchInferences"),
+            bearer.message().contains(BEARER_ACTION),
             "{}",
-            e.message()
+            bearer.message()
         );
-        assert!(
-            e.message().contains("CallWithBearerToken"),
-            "{}",
-            e.message()
-        );
-        let e = denied(&Method::GET, "/elsewhere", false);
-        assert!(e.message().contains(GENERIC_ADVICE));
     }
 }

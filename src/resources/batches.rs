@@ -19,7 +19,7 @@ use reqwest::Url;
 
 use crate::error::{BatchError, Error};
 use crate::request_options::RequestOptions;
-use crate::response::{RawResponse, Response};
+use crate::response::Response;
 use crate::transport::{Call, Transport};
 use crate::types::{
     BatchCreateParams, BatchListParams, BatchRequest, DeletedMessageBatch, MessageBatch,
@@ -83,8 +83,10 @@ impl<'c> Batches<'c> {
         params: &BatchCreateParams,
     ) -> Result<Response<MessageBatch>, Error> {
         check_requests(&params.requests)?;
-        let call = Call::post_json(BATCHES, params, BATCH_MAX_REQUEST_BYTES, &self.options)?;
-        self.send(call).await
+        let call = Call::new(Method::POST, BATCHES, &self.options)
+            .json(params, BATCH_MAX_REQUEST_BYTES)?
+            .iam("CreateBatchInference");
+        self.transport.json(call).await
     }
 
     /// One batch, by ID.
@@ -97,7 +99,8 @@ impl<'c> Batches<'c> {
     /// ```
     pub async fn retrieve(&self, batch_id: &str) -> Result<Response<MessageBatch>, Error> {
         let path = ["v1", "messages", "batches", batch_id];
-        self.send(Call::get(&path, &self.options)).await
+        let call = Call::new(Method::GET, &path, &self.options).iam("GetBatchInference");
+        self.transport.json(call).await
     }
 
     /// Asks the platform to cancel a batch; it moves to `canceling`, then `ended`.
@@ -110,11 +113,8 @@ impl<'c> Batches<'c> {
     /// ```
     pub async fn cancel(&self, batch_id: &str) -> Result<Response<MessageBatch>, Error> {
         let path = ["v1", "messages", "batches", batch_id, "cancel"];
-        let call = Call {
-            method: Method::POST,
-            ..Call::get(&path, &self.options)
-        };
-        self.send(call).await
+        let call = Call::new(Method::POST, &path, &self.options).iam("CancelBatchInference");
+        self.transport.json(call).await
     }
 
     /// Deletes an ended batch (a batch in progress must be canceled first).
@@ -127,11 +127,8 @@ impl<'c> Batches<'c> {
     /// ```
     pub async fn delete(&self, batch_id: &str) -> Result<Response<DeletedMessageBatch>, Error> {
         let path = ["v1", "messages", "batches", batch_id];
-        let call = Call {
-            method: Method::DELETE,
-            ..Call::get(&path, &self.options)
-        };
-        self.send(call).await
+        let call = Call::new(Method::DELETE, &path, &self.options).iam("DeleteBatchInference");
+        self.transport.json(call).await
     }
 
     /// One page of batches, newest first.
@@ -222,11 +219,12 @@ impl<'c> Batches<'c> {
     pub async fn results(&self, batch_id: &str) -> Result<BatchResults, Error> {
         let batch = self.retrieve(batch_id).await?;
         let url = self.results_url(&batch)?;
-        let mut call = Call::get(&[], &self.options);
-        call.url = Some(Box::new(url));
-        call.accept = Some(RESULTS_ACCEPT);
         // The timeout covers the wait for the headers, then each silence in the body.
-        call.streaming = true;
+        let call = Call::new(Method::GET, &[], &self.options)
+            .url(url)
+            .accept(RESULTS_ACCEPT)
+            .iam("GetBatchInference")
+            .streaming();
         let retries = self.transport.retries(&call);
         BatchResults::open(batch, Arc::clone(self.transport), call, retries).await
     }
@@ -257,14 +255,6 @@ impl<'c> Batches<'c> {
             .into()),
         }
     }
-
-    async fn send<T: serde::de::DeserializeOwned>(
-        &self,
-        call: Call<'_>,
-    ) -> Result<Response<T>, Error> {
-        let (meta, body) = self.transport.send(call).await?;
-        RawResponse::new(meta, body).parse()
-    }
 }
 
 async fn list_page(
@@ -272,10 +262,10 @@ async fn list_page(
     options: &RequestOptions,
     params: &BatchListParams,
 ) -> Result<Response<MessageBatchPage>, Error> {
-    let mut call = Call::get(BATCHES, options);
-    call.query = params.query_pairs();
-    let (meta, body) = transport.send(call).await?;
-    RawResponse::new(meta, body).parse()
+    let call = Call::new(Method::GET, BATCHES, options)
+        .query(params.query_pairs())
+        .iam("ListBatchInferences");
+    transport.json(call).await
 }
 
 /// The checks the API would make on a batch's requests, made before anything is sent.

@@ -15,7 +15,7 @@ use http::Method;
 use super::cursor_paging::cursor_pages;
 use crate::error::Error;
 use crate::request_options::RequestOptions;
-use crate::response::{RawResponse, Response};
+use crate::response::Response;
 use crate::transport::{Call, Transport};
 use crate::types::{DeletedFile, DownloadedFile, FileList, FileListParams, FileMetadata};
 use download::DownloadProgress;
@@ -93,13 +93,11 @@ impl<'c> Files<'c> {
             "uploading a file"
         );
         let body = resolved.into_body(self.transport.signs_payload()).await?;
-        let mut call = Call {
-            method: Method::POST,
-            ..Call::get(FILES, &self.options)
-        };
-        call.streamed = Some(Box::new(body));
-        call.beta = Some(FILES_BETA);
-        self.send(call).await
+        let call = Call::new(Method::POST, FILES, &self.options)
+            .streamed(body)
+            .beta(FILES_BETA)
+            .iam("CreateFile");
+        self.transport.json(call).await
     }
 
     /// One page of files (`GET /v1/files?limit=&page=`).
@@ -172,9 +170,10 @@ impl<'c> Files<'c> {
     /// ```
     pub async fn retrieve_metadata(&self, file_id: &str) -> Result<Response<FileMetadata>, Error> {
         let path = ["v1", "files", file_id];
-        let mut call = Call::get(&path, &self.options);
-        call.beta = Some(FILES_BETA);
-        self.send(call).await
+        let call = Call::new(Method::GET, &path, &self.options)
+            .beta(FILES_BETA)
+            .iam("GetFile");
+        self.transport.json(call).await
     }
 
     /// Deletes a file (`DELETE /v1/files/{id}`).
@@ -187,12 +186,10 @@ impl<'c> Files<'c> {
     /// ```
     pub async fn delete(&self, file_id: &str) -> Result<Response<DeletedFile>, Error> {
         let path = ["v1", "files", file_id];
-        let mut call = Call {
-            method: Method::DELETE,
-            ..Call::get(&path, &self.options)
-        };
-        call.beta = Some(FILES_BETA);
-        self.send(call).await
+        let call = Call::new(Method::DELETE, &path, &self.options)
+            .beta(FILES_BETA)
+            .iam("DeleteFile");
+        self.transport.json(call).await
     }
 
     /// Streams a file's content (`GET /v1/files/{id}/content`; only `downloadable` files) into
@@ -243,14 +240,6 @@ impl<'c> Files<'c> {
         let path = path.as_ref();
         download::download_to_path(self.transport, &self.options, file_id, path, progress).await
     }
-
-    async fn send<T: serde::de::DeserializeOwned>(
-        &self,
-        call: Call<'_>,
-    ) -> Result<Response<T>, Error> {
-        let (meta, body) = self.transport.send(call).await?;
-        RawResponse::new(meta, body).parse()
-    }
 }
 
 async fn list_page(
@@ -258,9 +247,9 @@ async fn list_page(
     options: &RequestOptions,
     params: &FileListParams,
 ) -> Result<Response<FileList>, Error> {
-    let mut call = Call::get(FILES, options);
-    call.query = params.query_pairs();
-    call.beta = Some(FILES_BETA);
-    let (meta, body) = transport.send(call).await?;
-    RawResponse::new(meta, body).parse()
+    let call = Call::new(Method::GET, FILES, options)
+        .query(params.query_pairs())
+        .beta(FILES_BETA)
+        .iam("ListFiles");
+    transport.json(call).await
 }

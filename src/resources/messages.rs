@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::Method;
 use tracing::Span;
 
 use crate::error::Error;
@@ -99,14 +100,11 @@ impl<'c> Messages<'c> {
     pub async fn stream(&self, params: &MessageCreateParams) -> Result<MessageStream, Error> {
         let mut params = params.clone();
         params.stream = Some(true);
-        let mut call = Call::post_json(
-            MESSAGES,
-            &params,
-            MESSAGES_MAX_REQUEST_BYTES,
-            &self.raw.options,
-        )?;
-        call.streaming = true;
-        call.gen_ai = Some(GenAi::chat(&params.model));
+        let call = Call::new(Method::POST, MESSAGES, &self.raw.options)
+            .json(&params, MESSAGES_MAX_REQUEST_BYTES)?
+            .iam("CreateInference")
+            .streaming()
+            .gen_ai(GenAi::chat(&params.model));
         MessageStream::open(Arc::clone(self.raw.transport), call).await
     }
 
@@ -185,9 +183,10 @@ impl RawMessages<'_> {
         if !self.transport.config().timeout_is_explicit && self.options.timeout.is_none() {
             refuse_long_requests(params.max_tokens)?;
         }
-        let mut call =
-            Call::post_json(MESSAGES, params, MESSAGES_MAX_REQUEST_BYTES, &self.options)?;
-        call.gen_ai = Some(GenAi::chat(&params.model));
+        let call = Call::new(Method::POST, MESSAGES, &self.options)
+            .json(params, MESSAGES_MAX_REQUEST_BYTES)?
+            .iam("CreateInference")
+            .gen_ai(GenAi::chat(&params.model));
         let span = telemetry::request_span(&call);
         Ok((self.transport.send_in(call, span.clone()), span))
     }
@@ -197,15 +196,11 @@ impl RawMessages<'_> {
         &self,
         params: &CountTokensParams,
     ) -> Result<RawResponse<MessageTokensCount>, Error> {
-        let mut call = Call::post_json(
-            COUNT_TOKENS,
-            params,
-            MESSAGES_MAX_REQUEST_BYTES,
-            &self.options,
-        )?;
-        call.gen_ai = Some(GenAi::count_tokens(&params.model));
-        let (meta, body) = self.transport.send(call).await?;
-        Ok(RawResponse::new(meta, body))
+        let call = Call::new(Method::POST, COUNT_TOKENS, &self.options)
+            .json(params, MESSAGES_MAX_REQUEST_BYTES)?
+            .iam("CountTokens")
+            .gen_ai(GenAi::count_tokens(&params.model));
+        self.transport.raw(call).await
     }
 }
 

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt, stream};
+use http::Method;
 
 use super::paging;
 use crate::error::Error;
@@ -130,8 +131,8 @@ impl RawModels<'_> {
     /// `GET /v1/models/{model_id}`, unparsed.
     pub async fn get(&self, model_id: &str) -> Result<RawResponse<ModelInfo>, Error> {
         let path = ["v1", "models", model_id];
-        let (meta, body) = self.transport.send(Call::get(&path, &self.options)).await?;
-        Ok(RawResponse::new(meta, body))
+        let call = Call::new(Method::GET, &path, &self.options).iam("GetModel");
+        self.transport.raw(call).await
     }
 }
 
@@ -140,8 +141,8 @@ async fn list_page(
     options: &RequestOptions,
     params: &ListModelsParams,
 ) -> Result<RawResponse<ModelPage>, Error> {
-    let mut call = Call::get(&["v1", "models"], options);
-    call.query = params.query_pairs();
-    let (meta, body) = transport.send(call).await?;
-    Ok(RawResponse::new(meta, body))
+    let call = Call::new(Method::GET, &["v1", "models"], options)
+        .query(params.query_pairs())
+        .iam("ListModels");
+    transport.raw(call).await
 }

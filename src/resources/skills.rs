@@ -13,7 +13,7 @@ use http::Method;
 use super::cursor_paging::cursor_pages;
 use crate::error::Error;
 use crate::request_options::RequestOptions;
-use crate::response::{RawResponse, Response};
+use crate::response::Response;
 use crate::transport::{Call, Transport};
 use crate::types::{
     DeletedSkill, DeletedSkillVersion, Skill, SkillList, SkillListParams, SkillVersion,
@@ -72,7 +72,7 @@ impl<'c> Skills<'c> {
     /// ```
     pub async fn create(&self, upload: SkillUpload) -> Result<Response<Skill>, Error> {
         let path = ["v1", "skills"];
-        upload_call(self.transport, &self.options, &path, upload, true).await
+        upload_call(self.transport, &self.options, &path, upload, "CreateSkill").await
     }
 
     /// One page of skills (`GET /v1/skills?limit=&page=&source=`).
@@ -88,7 +88,9 @@ impl<'c> Skills<'c> {
     /// ```
     pub async fn list(&self, params: &SkillListParams) -> Result<Response<SkillList>, Error> {
         let query = params.query_pairs();
-        get_page(self.transport, &self.options, &["v1", "skills"], query).await
+        let path = ["v1", "skills"];
+        let call = skills_call(Method::GET, &path, &self.options, "ListSkills").query(query);
+        self.transport.json(call).await
     }
 
     /// Every page from `params` on, fetched as the stream is read (each next page asked for
@@ -113,8 +115,10 @@ impl<'c> Skills<'c> {
             let transport = Arc::clone(&transport);
             let options = options.clone();
             async move {
-                let query = params.query_pairs();
-                get_page::<SkillList>(&transport, &options, &["v1", "skills"], query).await
+                let path = ["v1", "skills"];
+                let call = skills_call(Method::GET, &path, &options, "ListSkills")
+                    .query(params.query_pairs());
+                transport.json::<SkillList>(call).await
             }
         })
     }
@@ -147,7 +151,8 @@ impl<'c> Skills<'c> {
     /// ```
     pub async fn retrieve(&self, skill_id: &str) -> Result<Response<Skill>, Error> {
         let path = ["v1", "skills", skill_id];
-        send(self.transport, &self.options, Method::GET, &path).await
+        let call = skills_call(Method::GET, &path, &self.options, "GetSkill");
+        self.transport.json(call).await
     }
 
     /// Deletes a skill (`DELETE /v1/skills/{id}`); the platform refuses while it has versions.
@@ -160,7 +165,8 @@ impl<'c> Skills<'c> {
     /// ```
     pub async fn delete(&self, skill_id: &str) -> Result<Response<DeletedSkill>, Error> {
         let path = ["v1", "skills", skill_id];
-        send(self.transport, &self.options, Method::DELETE, &path).await
+        let call = skills_call(Method::DELETE, &path, &self.options, "DeleteSkill");
+        self.transport.json(call).await
     }
 }
 
@@ -192,7 +198,7 @@ impl SkillVersions<'_> {
         upload: SkillUpload,
     ) -> Result<Response<SkillVersion>, Error> {
         let path = ["v1", "skills", skill_id, "versions"];
-        upload_call(self.transport, &self.options, &path, upload, false).await
+        upload_call(self.transport, &self.options, &path, upload, "UpdateSkill").await
     }
 
     /// One page of a skill's versions (`GET /v1/skills/{id}/versions?limit=&page=`).
@@ -209,7 +215,9 @@ impl SkillVersions<'_> {
         params: &SkillVersionListParams,
     ) -> Result<Response<SkillVersionList>, Error> {
         let path = ["v1", "skills", skill_id, "versions"];
-        get_page(self.transport, &self.options, &path, params.query_pairs()).await
+        let call = skills_call(Method::GET, &path, &self.options, "ListSkills")
+            .query(params.query_pairs());
+        self.transport.json(call).await
     }
 
     /// Every version of a skill from `params` on, page after page, as a stream of versions.
@@ -239,8 +247,9 @@ impl SkillVersions<'_> {
             let skill_id = skill_id.clone();
             async move {
                 let path = ["v1", "skills", skill_id.as_str(), "versions"];
-                let query = params.query_pairs();
-                get_page::<SkillVersionList>(&transport, &options, &path, query).await
+                let call = skills_call(Method::GET, &path, &options, "ListSkills")
+                    .query(params.query_pairs());
+                transport.json::<SkillVersionList>(call).await
             }
         })
         .map_ok(|page| stream::iter(page.into_inner().data.into_iter().map(Ok)))
@@ -261,7 +270,8 @@ impl SkillVersions<'_> {
         version: &str,
     ) -> Result<Response<SkillVersion>, Error> {
         let path = ["v1", "skills", skill_id, "versions", version];
-        send(self.transport, &self.options, Method::GET, &path).await
+        let call = skills_call(Method::GET, &path, &self.options, "GetSkill");
+        self.transport.json(call).await
     }
 
     /// Deletes a version (`DELETE /v1/skills/{id}/versions/{version}`).
@@ -278,54 +288,37 @@ impl SkillVersions<'_> {
         version: &str,
     ) -> Result<Response<DeletedSkillVersion>, Error> {
         let path = ["v1", "skills", skill_id, "versions", version];
-        send(self.transport, &self.options, Method::DELETE, &path).await
+        // Deleting a version updates its skill: the platform's action is UpdateSkill.
+        let call = skills_call(Method::DELETE, &path, &self.options, "UpdateSkill");
+        self.transport.json(call).await
     }
 }
 
+/// A Skills call: `method` on `path` with the Skills beta and its IAM `action`.
+fn skills_call<'a>(
+    method: Method,
+    path: &'a [&'a str],
+    options: &RequestOptions,
+    action: &'static str,
+) -> Call<'a> {
+    Call::new(method, path, options)
+        .beta(SKILLS_BETA)
+        .iam(action)
+}
+
+/// Uploads a skill's files to `path` (a new skill, with its display title, when `action` is
+/// `CreateSkill`; a new version otherwise).
 async fn upload_call<T: serde::de::DeserializeOwned>(
     transport: &Transport,
     options: &RequestOptions,
     path: &[&str],
     upload: SkillUpload,
-    with_title: bool,
+    action: &'static str,
 ) -> Result<Response<T>, Error> {
+    let with_title = action == "CreateSkill";
     let multipart = upload.into_multipart(with_title).await?;
     tracing::debug!(bytes = multipart.len(), "uploading skill files");
     let body = multipart.into_body(transport.signs_payload()).await?;
-    let mut call = Call {
-        method: Method::POST,
-        ..Call::get(path, options)
-    };
-    call.streamed = Some(Box::new(body));
-    call.beta = Some(SKILLS_BETA);
-    let (meta, body) = transport.send(call).await?;
-    RawResponse::new(meta, body).parse()
-}
-
-async fn get_page<T: serde::de::DeserializeOwned>(
-    transport: &Transport,
-    options: &RequestOptions,
-    path: &[&str],
-    query: Vec<(&'static str, String)>,
-) -> Result<Response<T>, Error> {
-    let mut call = Call::get(path, options);
-    call.query = query;
-    call.beta = Some(SKILLS_BETA);
-    let (meta, body) = transport.send(call).await?;
-    RawResponse::new(meta, body).parse()
-}
-
-async fn send<T: serde::de::DeserializeOwned>(
-    transport: &Transport,
-    options: &RequestOptions,
-    method: Method,
-    path: &[&str],
-) -> Result<Response<T>, Error> {
-    let mut call = Call {
-        method,
-        ..Call::get(path, options)
-    };
-    call.beta = Some(SKILLS_BETA);
-    let (meta, body) = transport.send(call).await?;
-    RawResponse::new(meta, body).parse()
+    let call = skills_call(Method::POST, path, options, action).streamed(body);
+    transport.json(call).await
 }

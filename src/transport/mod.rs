@@ -32,7 +32,7 @@ use crate::retry::{Next, Retries};
 use body::{BodyError, read_success_body};
 pub(crate) use call::Call;
 pub(crate) use exchange::Exchange;
-use http_client::http_client;
+use http_client::{HttpClients, http_client};
 pub(crate) use streamed::{OpenBody, StreamedBody};
 pub(crate) use telemetry::GenAi;
 
@@ -47,6 +47,8 @@ pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 /// Sends calls for one client.
 pub(crate) struct Transport {
     http: reqwest::Client,
+    /// Clients for per-request connect timeouts other than the client's, one per timeout.
+    clients: HttpClients,
     config: Config,
     auth: Auth,
 }
@@ -54,7 +56,12 @@ pub(crate) struct Transport {
 impl Transport {
     pub(crate) fn new(config: Config, auth: Auth) -> Result<Self, Error> {
         let http = http_client(config.connect_timeout)?;
-        Ok(Self { http, config, auth })
+        Ok(Self {
+            http,
+            clients: HttpClients::default(),
+            config,
+            auth,
+        })
     }
 
     pub(crate) fn config(&self) -> &Config {
@@ -81,6 +88,22 @@ impl Transport {
     pub(crate) fn send<'a>(&'a self, call: Call<'a>) -> Exchange<'a, Bytes> {
         let span = telemetry::request_span(&call);
         self.send_in(call, span)
+    }
+
+    /// Sends `call` and parses its answer as `T`: the one "send, then parse" every resource
+    /// uses.
+    pub(crate) async fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        call: Call<'_>,
+    ) -> Result<crate::response::Response<T>, Error> {
+        self.raw(call).await?.parse()
+    }
+
+    /// Sends `call` and keeps its answer unparsed, typed as `T` for a later
+    /// [`parse`](crate::RawResponse::parse).
+    pub(crate) async fn raw<T>(&self, call: Call<'_>) -> Result<crate::RawResponse<T>, Error> {
+        let (meta, body) = self.send(call).await?;
+        Ok(crate::RawResponse::new(meta, body))
     }
 
     /// [`send`](Self::send) in `span` (from [`telemetry::request_span`]), for a caller that

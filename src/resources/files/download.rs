@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use futures_util::StreamExt;
+use http::Method;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 
@@ -40,11 +41,12 @@ where
     W: AsyncWrite + Unpin + ?Sized,
 {
     let path = ["v1", "files", file_id, "content"];
-    let mut call = Call::get(&path, options);
-    call.accept = Some(CONTENT_ACCEPT);
-    call.beta = Some(FILES_BETA);
     // The timeout covers the wait for the headers, then each silence in the body.
-    call.streaming = true;
+    let call = Call::new(Method::GET, &path, options)
+        .accept(CONTENT_ACCEPT)
+        .beta(FILES_BETA)
+        .iam("GetFile")
+        .streaming();
     let mut retries = transport.retries(&call);
     let (meta, response) = transport.open(&call, &mut retries).await?;
     let header = |name| {
