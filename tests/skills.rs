@@ -205,7 +205,7 @@ async fn an_access_denied_answer_names_the_skills_action_and_bearer_callers_need
             ("retrieve", "GetSkill"),
             ("delete", "DeleteSkill"),
             ("version create", "UpdateSkill"),
-            ("version list", "GetSkill"),
+            ("version list", "ListSkills"),
             ("version retrieve", "GetSkill"),
             ("version delete", "UpdateSkill"),
         ];

@@ -56,7 +56,7 @@ pub use credentials::{CredentialsAttempt, CredentialsLookup};
 pub use error_code::ErrorCode;
 pub use error_type::ErrorType;
 pub use file::FileError;
-pub(crate) use iam::{IamAction, Route};
+pub(crate) use iam::Route;
 
 use crate::request_id::RequestIds;
 

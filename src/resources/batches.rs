@@ -17,7 +17,7 @@ use http::Method;
 use reqwest::Url;
 
 use super::pages::List;
-use crate::error::{BatchError, Error, IamAction};
+use crate::error::{BatchError, Error};
 use crate::request_options::RequestOptions;
 use crate::response::Response;
 use crate::transport::{Call, Transport};
@@ -84,7 +84,7 @@ impl<'c> Batches<'c> {
         check_requests(&params.requests)?;
         let call = Call::new(Method::POST, BATCHES, &self.options)
             .json(params, BATCH_MAX_REQUEST_BYTES)?
-            .iam(IamAction::CreateBatchInference);
+            .iam("CreateBatchInference");
         self.transport.json(call).await
     }
 
@@ -98,7 +98,7 @@ impl<'c> Batches<'c> {
     /// ```
     pub async fn retrieve(&self, batch_id: &str) -> Result<Response<MessageBatch>, Error> {
         let path = ["v1", "messages", "batches", batch_id];
-        let call = Call::new(Method::GET, &path, &self.options).iam(IamAction::GetBatchInference);
+        let call = Call::new(Method::GET, &path, &self.options).iam("GetBatchInference");
         self.transport.json(call).await
     }
 
@@ -112,8 +112,7 @@ impl<'c> Batches<'c> {
     /// ```
     pub async fn cancel(&self, batch_id: &str) -> Result<Response<MessageBatch>, Error> {
         let path = ["v1", "messages", "batches", batch_id, "cancel"];
-        let call =
-            Call::new(Method::POST, &path, &self.options).iam(IamAction::CancelBatchInference);
+        let call = Call::new(Method::POST, &path, &self.options).iam("CancelBatchInference");
         self.transport.json(call).await
     }
 
@@ -127,8 +126,7 @@ impl<'c> Batches<'c> {
     /// ```
     pub async fn delete(&self, batch_id: &str) -> Result<Response<DeletedMessageBatch>, Error> {
         let path = ["v1", "messages", "batches", batch_id];
-        let call =
-            Call::new(Method::DELETE, &path, &self.options).iam(IamAction::DeleteBatchInference);
+        let call = Call::new(Method::DELETE, &path, &self.options).iam("DeleteBatchInference");
         self.transport.json(call).await
     }
 
@@ -195,7 +193,7 @@ impl<'c> Batches<'c> {
             self.transport,
             &self.options,
             BATCHES,
-            IamAction::ListBatchInferences,
+            "ListBatchInferences",
         )
     }
 
@@ -228,7 +226,7 @@ impl<'c> Batches<'c> {
             .url(url)
             .accept(RESULTS_ACCEPT)
             .streaming()
-            .iam(IamAction::GetBatchInference);
+            .iam("GetBatchInference");
         let retries = self.transport.retries(&call);
         BatchResults::open(batch, Arc::clone(self.transport), call, retries).await
     }

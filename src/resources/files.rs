@@ -12,7 +12,7 @@ use futures_core::Stream;
 use http::Method;
 
 use super::pages::List;
-use crate::error::{Error, IamAction};
+use crate::error::Error;
 use crate::request_options::RequestOptions;
 use crate::response::Response;
 use crate::transport::{Call, Transport};
@@ -95,7 +95,7 @@ impl<'c> Files<'c> {
         let call = Call::new(Method::POST, FILES, &self.options)
             .streamed(body)
             .beta(FILES_BETA)
-            .iam(IamAction::CreateFile);
+            .iam("CreateFile");
         self.transport.json(call).await
     }
 
@@ -158,7 +158,7 @@ impl<'c> Files<'c> {
 
     /// The `GET /v1/files` list.
     fn list_route(&self) -> List {
-        List::new(self.transport, &self.options, FILES, IamAction::ListFiles).beta(FILES_BETA)
+        List::new(self.transport, &self.options, FILES, "ListFiles").beta(FILES_BETA)
     }
 
     /// One file's metadata (`GET /v1/files/{id}`).
@@ -173,7 +173,7 @@ impl<'c> Files<'c> {
         let path = ["v1", "files", file_id];
         let call = Call::new(Method::GET, &path, &self.options)
             .beta(FILES_BETA)
-            .iam(IamAction::GetFile);
+            .iam("GetFile");
         self.transport.json(call).await
     }
 
@@ -189,7 +189,7 @@ impl<'c> Files<'c> {
         let path = ["v1", "files", file_id];
         let call = Call::new(Method::DELETE, &path, &self.options)
             .beta(FILES_BETA)
-            .iam(IamAction::DeleteFile);
+            .iam("DeleteFile");
         self.transport.json(call).await
     }
 

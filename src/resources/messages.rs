@@ -7,7 +7,7 @@ use bytes::Bytes;
 use http::Method;
 use tracing::Span;
 
-use crate::error::{Error, IamAction};
+use crate::error::Error;
 use crate::request_options::RequestOptions;
 use crate::response::{RawResponse, Response};
 use crate::streaming::MessageStream;
@@ -102,9 +102,9 @@ impl<'c> Messages<'c> {
         params.stream = Some(true);
         let call = Call::new(Method::POST, MESSAGES, &self.raw.options)
             .json(&params, MESSAGES_MAX_REQUEST_BYTES)?
+            .iam("CreateInference")
             .streaming()
-            .gen_ai(GenAi::chat(&params.model))
-            .iam(IamAction::CreateInference);
+            .gen_ai(GenAi::chat(&params.model));
         MessageStream::open(Arc::clone(self.raw.transport), call).await
     }
 
@@ -185,8 +185,8 @@ impl RawMessages<'_> {
         }
         let call = Call::new(Method::POST, MESSAGES, &self.options)
             .json(params, MESSAGES_MAX_REQUEST_BYTES)?
-            .gen_ai(GenAi::chat(&params.model))
-            .iam(IamAction::CreateInference);
+            .iam("CreateInference")
+            .gen_ai(GenAi::chat(&params.model));
         let span = telemetry::request_span(&call);
         Ok((self.transport.send_in(call, span.clone()), span))
     }
@@ -198,8 +198,8 @@ impl RawMessages<'_> {
     ) -> Result<RawResponse<MessageTokensCount>, Error> {
         let call = Call::new(Method::POST, COUNT_TOKENS, &self.options)
             .json(params, MESSAGES_MAX_REQUEST_BYTES)?
-            .gen_ai(GenAi::count_tokens(&params.model))
-            .iam(IamAction::CountTokens);
+            .iam("CountTokens")
+            .gen_ai(GenAi::count_tokens(&params.model));
         self.transport.raw(call).await
     }
 }

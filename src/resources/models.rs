@@ -7,7 +7,7 @@ use futures_core::Stream;
 use super::pages::List;
 use http::Method;
 
-use crate::error::{Error, IamAction};
+use crate::error::Error;
 use crate::request_options::RequestOptions;
 use crate::response::{RawResponse, Response};
 use crate::transport::{Call, Transport};
@@ -137,7 +137,7 @@ impl RawModels<'_> {
     /// `GET /v1/models/{model_id}`, unparsed.
     pub async fn retrieve(&self, model_id: &str) -> Result<RawResponse<ModelInfo>, Error> {
         let path = ["v1", "models", model_id];
-        let call = Call::new(Method::GET, &path, &self.options).iam(IamAction::GetModel);
+        let call = Call::new(Method::GET, &path, &self.options).iam("GetModel");
         self.transport.raw(call).await
     }
 
@@ -153,7 +153,7 @@ impl RawModels<'_> {
             self.transport,
             &self.options,
             &["v1", "models"],
-            IamAction::ListModels,
+            "ListModels",
         )
     }
 }

@@ -10,7 +10,7 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use http::Method;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, IamAction};
+use crate::error::Error;
 use crate::request_options::RequestOptions;
 use crate::response::{RawResponse, Response};
 use crate::transport::{Call, Transport};
@@ -23,7 +23,7 @@ pub(crate) struct List {
     options: RequestOptions,
     path: Vec<String>,
     beta: Option<&'static str>,
-    iam: IamAction,
+    iam: &'static str,
 }
 
 impl List {
@@ -32,7 +32,7 @@ impl List {
         transport: &Arc<Transport>,
         options: &RequestOptions,
         path: &[&str],
-        iam: IamAction,
+        iam: &'static str,
     ) -> Self {
         Self {
             transport: Arc::clone(transport),

@@ -44,6 +44,7 @@ pub struct RawRequest<'c> {
     headers: Vec<(String, String)>,
     body: Option<Result<Bytes, String>>,
     options: RequestOptions,
+    iam: Option<&'static str>,
 }
 
 impl<'c> RawRequest<'c> {
@@ -56,6 +57,7 @@ impl<'c> RawRequest<'c> {
             headers: Vec::new(),
             body: None,
             options: RequestOptions::default(),
+            iam: None,
         }
     }
 
@@ -85,6 +87,23 @@ impl<'c> RawRequest<'c> {
     /// These exact bytes as the body (set a `content-type` header if they are not JSON).
     pub fn body(mut self, body: impl Into<Bytes>) -> Self {
         self.body = Some(Ok(body.into()));
+        self
+    }
+
+    /// The IAM action this route needs (`"GetWorkspace"`, in the `aws-external-anthropic`
+    /// namespace): an AccessDenied answer then names it instead of giving generic advice.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// let workspace = client
+    ///     .request(anthropic_aws::Method::GET, "/v1/organizations/workspaces/wrkspc_01")
+    ///     .iam_action("GetWorkspace")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn iam_action(mut self, action: &'static str) -> Self {
+        self.iam = Some(action);
         self
     }
 
@@ -121,9 +140,10 @@ impl<'c> RawRequest<'c> {
             }
             other => other,
         };
-        // A route the client does not know declares no IAM action: an AccessDenied answer
-        // gets the generic advice.
-        let call = Call::new(self.method, &segments, &options).body(body);
+        let mut call = Call::new(self.method, &segments, &options).body(body);
+        if let Some(action) = self.iam {
+            call = call.iam(action);
+        }
         self.transport.raw(call).await
     }
 }

@@ -10,7 +10,7 @@ use futures_core::Stream;
 use http::Method;
 
 use super::pages::List;
-use crate::error::{Error, IamAction};
+use crate::error::Error;
 use crate::request_options::RequestOptions;
 use crate::response::Response;
 use crate::transport::{Call, Transport};
@@ -71,14 +71,7 @@ impl<'c> Skills<'c> {
     /// ```
     pub async fn create(&self, upload: SkillUpload) -> Result<Response<Skill>, Error> {
         let path = ["v1", "skills"];
-        upload_call(
-            self.transport,
-            &self.options,
-            &path,
-            upload,
-            IamAction::CreateSkill,
-        )
-        .await
+        upload_call(self.transport, &self.options, &path, upload, "CreateSkill").await
     }
 
     /// One page of skills (`GET /v1/skills?limit=&page=&source=`).
@@ -142,7 +135,7 @@ impl<'c> Skills<'c> {
             self.transport,
             &self.options,
             &["v1", "skills"],
-            IamAction::ListSkills,
+            "ListSkills",
         )
         .beta(SKILLS_BETA)
     }
@@ -162,7 +155,7 @@ impl<'c> Skills<'c> {
             &self.options,
             Method::GET,
             &path,
-            IamAction::GetSkill,
+            "GetSkill",
         )
         .await
     }
@@ -182,7 +175,7 @@ impl<'c> Skills<'c> {
             &self.options,
             Method::DELETE,
             &path,
-            IamAction::DeleteSkill,
+            "DeleteSkill",
         )
         .await
     }
@@ -216,14 +209,7 @@ impl SkillVersions<'_> {
         upload: SkillUpload,
     ) -> Result<Response<SkillVersion>, Error> {
         let path = ["v1", "skills", skill_id, "versions"];
-        upload_call(
-            self.transport,
-            &self.options,
-            &path,
-            upload,
-            IamAction::UpdateSkill,
-        )
-        .await
+        upload_call(self.transport, &self.options, &path, upload, "UpdateSkill").await
     }
 
     /// One page of a skill's versions (`GET /v1/skills/{id}/versions?limit=&page=`).
@@ -264,10 +250,10 @@ impl SkillVersions<'_> {
             .items::<CursorPage<SkillVersion>, _>(params.clone())
     }
 
-    /// The `GET /v1/skills/{id}/versions` list: reading versions needs `GetSkill`.
+    /// The `GET /v1/skills/{id}/versions` list (`ListSkills`, as listing skills).
     fn list_route(&self, skill_id: &str) -> List {
         let path = ["v1", "skills", skill_id, "versions"];
-        List::new(self.transport, &self.options, &path, IamAction::GetSkill).beta(SKILLS_BETA)
+        List::new(self.transport, &self.options, &path, "ListSkills").beta(SKILLS_BETA)
     }
 
     /// One version (`GET /v1/skills/{id}/versions/{version}`).
@@ -289,7 +275,7 @@ impl SkillVersions<'_> {
             &self.options,
             Method::GET,
             &path,
-            IamAction::GetSkill,
+            "GetSkill",
         )
         .await
     }
@@ -313,7 +299,7 @@ impl SkillVersions<'_> {
             &self.options,
             Method::DELETE,
             &path,
-            IamAction::UpdateSkill,
+            "UpdateSkill",
         )
         .await
     }
@@ -324,11 +310,9 @@ async fn upload_call<T: serde::de::DeserializeOwned>(
     options: &RequestOptions,
     path: &[&str],
     upload: SkillUpload,
-    action: IamAction,
+    action: &'static str,
 ) -> Result<Response<T>, Error> {
-    let multipart = upload
-        .into_multipart(action == IamAction::CreateSkill)
-        .await?;
+    let multipart = upload.into_multipart(action == "CreateSkill").await?;
     tracing::debug!(bytes = multipart.len(), "uploading skill files");
     let body = multipart.into_body(transport.signs_payload()).await?;
     let call = Call::new(Method::POST, path, options)
@@ -344,7 +328,7 @@ async fn send<T: serde::de::DeserializeOwned>(
     options: &RequestOptions,
     method: Method,
     path: &[&str],
-    action: IamAction,
+    action: &'static str,
 ) -> Result<Response<T>, Error> {
     let call = Call::new(method, path, options)
         .beta(SKILLS_BETA)

@@ -12,7 +12,6 @@ use reqwest::Url;
 use tracing::Span;
 
 use super::body::read_capped;
-use super::http_client::http_client;
 use super::{Call, Transport, telemetry};
 use crate::auth::{Auth, OutgoingRequest};
 use crate::error::{ApiError, Error, Route, TimeoutKind};
@@ -66,10 +65,13 @@ impl Transport {
     ) -> impl Future<Output = Result<reqwest::Response, Error>> + Send + 'a {
         let timeout = self.timeout(&call.options);
         let outgoing = with_timeout(outgoing, call.streaming, timeout);
-        // A request with its own connect timeout gets a client of its own; the send keeps
-        // what it needs of it.
+        // A request with its own connect timeout goes through the client kept for that
+        // timeout (one per distinct timeout, its pool reused); the send keeps what it needs.
         let execute = match call.options.connect_timeout {
-            Some(connect) if connect != self.config.connect_timeout => match http_client(connect) {
+            Some(connect) if connect != self.config.connect_timeout => match self
+                .clients
+                .get(connect)
+            {
                 Ok(http) => http.execute(outgoing),
                 Err(err) => return Either::Left(Box::pin(future::ready(Err(err))) as Boxed<'a, _>),
             },

@@ -19,7 +19,6 @@ use std::borrow::{Borrow, BorrowMut};
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::FutureExt;
 use reqwest::Url;
 use tracing::Span;
 
@@ -28,12 +27,12 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::request_id::RequestIds;
 use crate::request_options::RequestOptions;
-use crate::response::{RawResponse, Response, ResponseMeta};
+use crate::response::ResponseMeta;
 use crate::retry::{Next, Retries};
 use body::{BodyError, read_success_body};
 pub(crate) use call::Call;
 pub(crate) use exchange::Exchange;
-use http_client::http_client;
+use http_client::{HttpClients, http_client};
 pub(crate) use streamed::{OpenBody, StreamedBody};
 pub(crate) use telemetry::GenAi;
 
@@ -48,6 +47,8 @@ pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 /// Sends calls for one client.
 pub(crate) struct Transport {
     http: reqwest::Client,
+    /// Clients for per-request connect timeouts other than the client's, one per timeout.
+    clients: HttpClients,
     config: Config,
     auth: Auth,
 }
@@ -55,7 +56,12 @@ pub(crate) struct Transport {
 impl Transport {
     pub(crate) fn new(config: Config, auth: Auth) -> Result<Self, Error> {
         let http = http_client(config.connect_timeout)?;
-        Ok(Self { http, config, auth })
+        Ok(Self {
+            http,
+            clients: HttpClients::default(),
+            config,
+            auth,
+        })
     }
 
     pub(crate) fn config(&self) -> &Config {
@@ -84,24 +90,20 @@ impl Transport {
         self.send_in(call, span)
     }
 
-    /// Sends `call` and parses the answer as `T`: the one "send, then parse" of every route.
-    /// Not an `async fn`: the call moves into the boxed attempt loop at once, so that the
-    /// future returned is the [`Exchange`] and a map, never a copy of the call.
-    pub(crate) fn json<'a, T: serde::de::DeserializeOwned>(
-        &'a self,
-        call: Call<'a>,
-    ) -> impl Future<Output = Result<Response<T>, Error>> + Send + 'a {
-        self.send(call)
-            .map(|sent| sent.and_then(|(meta, body)| RawResponse::new(meta, body).parse()))
+    /// Sends `call` and parses its answer as `T`: the one "send, then parse" every resource
+    /// uses.
+    pub(crate) async fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        call: Call<'_>,
+    ) -> Result<crate::response::Response<T>, Error> {
+        self.raw(call).await?.parse()
     }
 
-    /// Sends `call`; the answer is left unparsed (a `with_raw_response` call).
-    pub(crate) fn raw<'a, T>(
-        &'a self,
-        call: Call<'a>,
-    ) -> impl Future<Output = Result<RawResponse<T>, Error>> + Send + 'a {
-        self.send(call)
-            .map(|sent| sent.map(|(meta, body)| RawResponse::new(meta, body)))
+    /// Sends `call` and keeps its answer unparsed, typed as `T` for a later
+    /// [`parse`](crate::RawResponse::parse).
+    pub(crate) async fn raw<T>(&self, call: Call<'_>) -> Result<crate::RawResponse<T>, Error> {
+        let (meta, body) = self.send(call).await?;
+        Ok(crate::RawResponse::new(meta, body))
     }
 
     /// [`send`](Self::send) in `span` (from [`telemetry::request_span`]), for a caller that

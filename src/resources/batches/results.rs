@@ -60,7 +60,7 @@ impl BatchResults {
         mut retries: Retries,
     ) -> Result<Self, Error> {
         let (meta, response) = transport.open(&call, &mut retries).await?;
-        let idle_timeout = transport.timeout(call.request_options());
+        let idle_timeout = transport.timeout(call.options());
         let body = IdleBody::new(response, idle_timeout);
         Ok(Self {
             batch,

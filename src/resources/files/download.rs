@@ -10,7 +10,7 @@ use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 
 use super::FILES_BETA;
-use crate::error::{Error, FileError, IamAction, TimeoutKind};
+use crate::error::{Error, FileError, TimeoutKind};
 use crate::request_options::RequestOptions;
 use crate::response::Response;
 use crate::streaming::idle::{IdleBody, IdleTimeout};
@@ -45,8 +45,8 @@ where
     let call = Call::new(Method::GET, &path, options)
         .accept(CONTENT_ACCEPT)
         .beta(FILES_BETA)
-        .streaming()
-        .iam(IamAction::GetFile);
+        .iam("GetFile")
+        .streaming();
     let mut retries = transport.retries(&call);
     let (meta, response) = transport.open(&call, &mut retries).await?;
     let header = |name| {

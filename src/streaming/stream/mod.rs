@@ -111,7 +111,7 @@ impl MessageStream {
     }
 
     fn new(meta: ResponseMeta, response: reqwest::Response, restart: Restart) -> Self {
-        let idle_timeout = restart.transport.timeout(restart.call.request_options());
+        let idle_timeout = restart.transport.timeout(restart.call.options());
         Self {
             meta,
             body: Box::pin(response.bytes_stream()),
