@@ -1,0 +1,2 @@
+//! Structured outputs: a Rust type's JSON schema sent as `output_config.format`, and the
+//! answer's text deserialized back into that type.
