@@ -33,7 +33,7 @@ const SUPPORTED_STRING_FORMATS: &[&str] = &[
 ];
 
 /// `T`'s JSON schema as the API accepts it (`$defs` and `$ref`s kept, transformed by
-/// [`transform_schema`]): what `client.messages().parse::<T>()` sends as
+/// [`transform_schema`]): what [`parse`](crate::resources::Messages::parse) sends as
 /// `output_config.format.schema`.
 ///
 /// Built with `schemars` (draft 2020-12, for deserializing) on the first call for a type and
