@@ -486,3 +486,93 @@ async fn batch_requests_carry_the_schema_and_results_read_with_the_same_type() {
     assert_eq!(err.aws_request_id(), None);
     assert!(Error::from(err).to_string().contains("City"));
 }
+
+/// The README's "Structured outputs" example, verbatim (checked below), compiled and run.
+mod readme {
+    // README: begin
+    use anthropic_aws::error::ParseErrorKind;
+    use anthropic_aws::types::{MessageCreateParams, MessageParam};
+    use anthropic_aws::{Client, Error};
+
+    /// An invoice, as the model reads it.
+    #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
+    struct Invoice {
+        vendor: String,
+        /// The total, in cents.
+        total_cents: u64,
+        lines: Vec<Line>,
+        due: Option<String>,
+    }
+
+    #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
+    struct Line {
+        item: String,
+        quantity: u32,
+    }
+
+    async fn extract(client: &Client) -> Result<(), Error> {
+        let params = MessageCreateParams::new(
+            "claude-opus-4-8",
+            1024,
+            vec![MessageParam::user(
+                "ACME invoice: 2 bolts, 3 nuts, $4.50, due June 1",
+            )],
+        );
+        match client.messages().parse::<Invoice>(&params).await {
+            // Derefs to the `Invoice`; the whole `Message` and both request IDs come with it.
+            Ok(invoice) => println!(
+                "{} asks {} cents for {} lines (AWS request ID {:?})",
+                invoice.vendor,
+                invoice.total_cents,
+                invoice.lines.len(),
+                invoice.aws_request_id()
+            ),
+            Err(Error::Parse(e)) if e.kind() == ParseErrorKind::Truncated => {
+                eprintln!("cut off: raise max_tokens ({e})")
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    }
+    // README: end
+
+    pub async fn run(client: &Client) -> Result<(), Error> {
+        extract(client).await
+    }
+}
+
+#[tokio::test]
+async fn the_readme_example_compiles_runs_and_is_the_readme_s() {
+    let readme = include_str!("../README.md");
+    let section = &readme[readme.find("## Structured outputs").expect("the section")..];
+    let start = section.find("```rust,no_run\n").expect("a rust block") + "```rust,no_run\n".len();
+    let block = &section[start..start + section[start..].find("```\n").expect("its end")];
+    let here = include_str!("parse.rs");
+    let begin = here.find("// README: begin\n").expect("begin") + "// README: begin\n".len();
+    let end = here.find("    // README: end").expect("end");
+    let copied: String = here[begin..end]
+        .lines()
+        .map(|line| format!("{}\n", line.strip_prefix("    ").unwrap_or(line)))
+        .collect();
+    assert_eq!(
+        copied, block,
+        "tests/parse.rs holds the README's example as it is"
+    );
+
+    let platform = platform().await;
+    let client = signed_client(&platform).await;
+    script_answer(
+        &platform,
+        text(
+            r#"{"vendor":"ACME","total_cents":450,"lines":[{"item":"bolt","quantity":2}],"due":null}"#,
+        ),
+        "end_turn",
+    );
+    readme::run(&client).await.unwrap();
+    script_answer(&platform, text(r#"{"vendor":"AC"#), "max_tokens");
+    readme::run(&client).await.unwrap();
+    script_answer(&platform, text("no"), "end_turn");
+    assert!(matches!(readme::run(&client).await, Err(Error::Parse(_))));
+    let body = last_request(&platform);
+    assert_eq!(body.path_and_query, "/v1/messages");
+}
