@@ -488,6 +488,7 @@ async fn batch_requests_carry_the_schema_and_results_read_with_the_same_type() {
 }
 
 /// The README's "Structured outputs" example, verbatim (checked below), compiled and run.
+#[allow(dead_code)] // The example reads only some fields.
 mod readme {
     // README: begin
     use anthropic_aws::error::ParseErrorKind;
