@@ -245,6 +245,13 @@ async fn the_request_carries_the_transformed_schema_and_keeps_the_rest() {
         err.anthropic_request_id(),
         record.anthropic_request_id.as_deref()
     );
+
+    // Without an output_config (the schema's JSON is copied in as kept per type), the body
+    // is the same as the params with the format set by hand.
+    let _ = client.messages().parse::<City>(&self::params()).await;
+    let plain = last_request(&platform).body_json().expect("a JSON body");
+    let by_hand = self::params().output_format(output_format::<City>());
+    assert_eq!(plain, serde_json::to_value(&by_hand).unwrap());
 }
 
 #[tokio::test]
@@ -253,7 +260,12 @@ async fn an_answer_reads_into_the_type_with_the_message_and_both_ids() {
     let client = signed_client(&platform).await;
     script_answer(&platform, text(PARIS), "end_turn");
 
-    let city = client.messages().parse::<City>(&params()).await.unwrap();
+    // The call can be spawned (its future is Send).
+    let spawned = client.clone();
+    let city = tokio::spawn(async move { spawned.messages().parse::<City>(&params()).await })
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(*city, paris());
     assert_eq!(city.population, 2_100_000, "derefs to the type");
     assert_eq!(city.message().usage.output_tokens, 34);
@@ -425,7 +437,22 @@ async fn the_stream_variant_sends_the_schema_streamed() {
     let err = parse_error(stream.final_parsed().await.unwrap_err());
     assert_eq!(err.kind(), ParseErrorKind::Mismatch);
     let body = last_request(&platform).body_json().unwrap();
+    let mut by_hand =
+        serde_json::to_value(params().output_format(output_format::<City>())).unwrap();
+    by_hand["stream"] = json!(true);
+    assert_eq!(body, by_hand);
+
+    // With an effort, the format joins it.
+    let params = params().effort(Effort::Max);
+    let stream = client
+        .messages()
+        .parse_stream::<City>(&params)
+        .await
+        .unwrap();
+    let _ = stream.final_parsed().await;
+    let body = last_request(&platform).body_json().unwrap();
     assert_eq!(body["stream"], true);
+    assert_eq!(body["output_config"]["effort"], "max");
     assert_eq!(
         body["output_config"]["format"]["schema"],
         *json_schema::<City>()

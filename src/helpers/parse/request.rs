@@ -1,9 +1,14 @@
 //! Asking for a `T`: [`Messages::parse`], [`Messages::parse_stream`] and
 //! [`BatchRequest::parse`], each sending `T`'s schema as `output_config.format`.
 
+use std::sync::Arc;
+
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 
+use super::schema::{Built, built};
 use super::{ParseStream, ParsedMessage, output_format};
 use crate::error::Error;
 use crate::resources::Messages;
@@ -13,6 +18,79 @@ use crate::types::{BatchRequest, MessageCreateParams};
 /// `output_config` (the effort) kept. Nothing else changes: no assistant turn is prefilled.
 fn asking_for<T: JsonSchema + 'static>(params: &MessageCreateParams) -> MessageCreateParams {
     params.clone().output_format(output_format::<T>())
+}
+
+/// The body of a request asking for a `T`: the JSON of [`asking_for`]'s params. When `params`
+/// has no `output_config` (nor an `output_config` or `stream` among its extra fields), that
+/// is `params` as they are with `output_config.format` added, copied from the JSON kept per
+/// type: no clone of the params or the schema per call.
+enum Body<'a> {
+    Added {
+        params: &'a MessageCreateParams,
+        format: Arc<Built>,
+        stream: Option<bool>,
+    },
+    Merged(Box<MessageCreateParams>),
+}
+
+impl<'a> Body<'a> {
+    fn new<T: JsonSchema + 'static>(params: &'a MessageCreateParams, stream: bool) -> Self {
+        let plain = params.output_config.is_none()
+            && !params.extra.contains_key("output_config")
+            && !params.extra.contains_key("stream");
+        if plain {
+            return Self::Added {
+                params,
+                format: built::<T>(),
+                stream: stream.then_some(true),
+            };
+        }
+        let mut merged = asking_for::<T>(params);
+        if stream {
+            merged.stream = Some(true);
+        }
+        Self::Merged(Box::new(merged))
+    }
+
+    /// The params the call is made of (for the long-request guard and the span).
+    fn params(&self) -> &MessageCreateParams {
+        match self {
+            Self::Added { params, .. } => params,
+            Self::Merged(params) => params,
+        }
+    }
+}
+
+impl Serialize for Body<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Added<'a> {
+            #[serde(flatten)]
+            params: &'a MessageCreateParams,
+            output_config: FormatOnly<'a>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            stream: Option<bool>,
+        }
+        #[derive(Serialize)]
+        struct FormatOnly<'a> {
+            format: &'a RawValue,
+        }
+        match self {
+            Self::Added {
+                params,
+                format,
+                stream,
+            } => Added {
+                params,
+                output_config: FormatOnly {
+                    format: &format.format,
+                },
+                stream: *stream,
+            }
+            .serialize(serializer),
+            Self::Merged(params) => params.serialize(serializer),
+        }
+    }
 }
 
 impl Messages<'_> {
@@ -59,7 +137,8 @@ impl Messages<'_> {
     where
         T: DeserializeOwned + JsonSchema + 'static,
     {
-        let response = self.create(&asking_for::<T>(params)).await?;
+        let body = Body::new::<T>(params, false);
+        let response = self.create_as(body.params(), &body).await?;
         Ok(ParsedMessage::from_response(response)?)
     }
 
@@ -100,7 +179,8 @@ impl Messages<'_> {
     where
         T: DeserializeOwned + JsonSchema + 'static,
     {
-        let stream = self.stream(&asking_for::<T>(params)).await?;
+        let body = Body::new::<T>(params, true);
+        let stream = self.stream_as(body.params(), &body).await?;
         Ok(ParseStream::new(stream))
     }
 }

@@ -14,6 +14,7 @@ use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::types::OutputFormat;
@@ -73,21 +74,40 @@ const SUPPORTED_STRING_FORMATS: &[&str] = &[
 /// );
 /// ```
 pub fn json_schema<T: JsonSchema + 'static>() -> Arc<Value> {
-    type Cache = RwLock<HashMap<TypeId, Arc<Value>>>;
+    Arc::clone(&built::<T>().schema)
+}
+
+/// What is kept per type: the schema, and the whole `output_config.format` already
+/// serialized (what a request carries, copied into its body as it is).
+pub(crate) struct Built {
+    pub(crate) schema: Arc<Value>,
+    pub(crate) format: Box<RawValue>,
+}
+
+/// `T`'s entry, built on the first call for `T`.
+pub(crate) fn built<T: JsonSchema + 'static>() -> Arc<Built> {
+    type Cache = RwLock<HashMap<TypeId, Arc<Built>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Cache::default);
     let id = TypeId::of::<T>();
     // A panic elsewhere while the lock was held leaves whole entries behind: keep using them.
-    if let Some(schema) = cache
+    if let Some(built) = cache
         .read()
         .unwrap_or_else(PoisonError::into_inner)
         .get(&id)
     {
-        return Arc::clone(schema);
+        return Arc::clone(built);
     }
-    let schema = Arc::new(build::<T>());
+    let schema = build::<T>();
+    // A `Value` always serializes (its keys are strings).
+    let format = serde_json::value::to_raw_value(&OutputFormat::json_schema(schema.clone()))
+        .unwrap_or_default();
+    let built = Arc::new(Built {
+        schema: Arc::new(schema),
+        format,
+    });
     let mut cache = cache.write().unwrap_or_else(PoisonError::into_inner);
-    Arc::clone(cache.entry(id).or_insert(schema))
+    Arc::clone(cache.entry(id).or_insert(built))
 }
 
 /// `{"type": "json_schema", "schema": json_schema::<T>()}`, for `output_config.format` of a
