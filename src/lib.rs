@@ -43,6 +43,7 @@ mod auth;
 mod client;
 mod config;
 pub mod error;
+mod headers;
 pub mod helpers;
 mod rate_limits;
 mod request_hook;
