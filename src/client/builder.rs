@@ -341,7 +341,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let o = &self.options;
         f.debug_struct("ClientBuilder")
-            .field("base_url", &o.base_url)
+            .field("base_url", &o.base_url.as_deref().map(crate::redact_url))
             .field("region", &o.region)
             .field("workspace_id", &o.workspace_id)
             .field("api_key", &o.api_key.as_ref().map(|_| "<redacted>"))

@@ -20,6 +20,7 @@ use secrecy::SecretString;
 
 use crate::error::Error;
 use crate::headers::{self, CallerHeader, betas};
+use crate::redact::redact_url;
 use crate::request_hook::RequestHook;
 use crate::wire::WireObserver;
 
@@ -226,16 +227,17 @@ fn missing_region(to: &str) -> Error {
 }
 
 fn parse_base_url(raw: &str) -> Result<Url, Error> {
+    let shown = redact_url(raw);
     let url = Url::parse(raw.trim())
-        .map_err(|e| Error::config(format!("base URL {raw:?} is not a valid URL: {e}")))?;
+        .map_err(|e| Error::config(format!("base URL {shown:?} is not a valid URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(Error::config(format!(
-            "base URL {raw:?} must be an http:// or https:// URL with a host"
+            "base URL {shown:?} must be an http:// or https:// URL with a host"
         )));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::config(format!(
-            "base URL {raw:?} may not carry a query or fragment"
+            "base URL {shown:?} may not carry a query or fragment"
         )));
     }
     Ok(url)

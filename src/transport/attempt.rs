@@ -16,6 +16,7 @@ use super::{Call, Transport, telemetry};
 use crate::auth::{Auth, OutgoingRequest};
 use crate::error::{ApiError, Error, Route, TimeoutKind};
 use crate::headers::betas;
+use crate::redact;
 use crate::request_hook::RequestParts;
 use crate::request_id::RequestIds;
 use crate::wire::WireEvent;
@@ -109,7 +110,9 @@ impl Transport {
         retries: u32,
         span: &Span,
     ) -> Result<(reqwest::Response, RequestIds), Error> {
-        let response = sending.await?;
+        let mut response = sending.await?;
+        // A `Location` with a password is marked before anything can show it.
+        redact::mark_urls(response.headers_mut());
         let status = response.status();
         if let Some(observe) = &self.config.wire_observer {
             observe(&WireEvent::Response {
@@ -146,7 +149,7 @@ impl Transport {
             let headers = response.headers().clone();
             let location = headers
                 .get(LOCATION)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+                .map(|v| redact::header_value(&LOCATION, v).into_owned());
             tracing::debug!(status = status.as_u16(), ?location, "redirect refused");
             return Error::Redirect {
                 status,
