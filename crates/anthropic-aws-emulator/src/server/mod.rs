@@ -42,6 +42,7 @@ use router::BodyRule;
 
 pub(crate) use gate::Inbound;
 pub(crate) use gate::{api_error, unread};
+pub(crate) use received::is_sensitive_header;
 pub(crate) use reply::ResBody;
 pub(crate) use upload_body::Tap;
 
