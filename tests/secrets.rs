@@ -7,7 +7,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use anthropic_aws::types::{MessageCreateParams, MessageParam};
-use anthropic_aws::{Client, RequestOptions};
+use anthropic_aws::{Client, RequestOptions, WireEvent};
 use anthropic_aws_emulator::Fault;
 use common::*;
 use tracing_subscriber::fmt::MakeWriter;
@@ -40,6 +40,32 @@ impl<'a> MakeWriter<'a> for Captured {
     }
 }
 
+/// Every log line at every level, captured while the guard lives.
+fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let logs = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    (logs, tracing::subscriber::set_default(subscriber))
+}
+
+/// An `on_wire` observer keeping each event's `Display` and `Debug` (what `--debug` prints),
+/// and where it keeps them.
+fn capture_wire() -> (
+    Arc<Mutex<String>>,
+    impl Fn(&WireEvent<'_>) + Send + Sync + 'static,
+) {
+    let wire = Arc::new(Mutex::new(String::new()));
+    let seen = Arc::clone(&wire);
+    let observer = move |event: &WireEvent<'_>| {
+        let mut seen = seen.lock().unwrap();
+        seen.push_str(&format!("{event}\n{event:?}\n"));
+    };
+    (wire, observer)
+}
+
 fn assert_clean(what: &str, text: &str) {
     for secret in SECRETS {
         assert!(!text.contains(secret), "{what} leaks {secret:?}: {text}");
@@ -52,13 +78,7 @@ fn assert_clean(what: &str, text: &str) {
 
 #[tokio::test]
 async fn nothing_secret_in_debug_display_errors_or_logs() {
-    let logs = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(logs.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = capture_logs();
 
     let platform = platform().await;
     let hello = MessageCreateParams::new(MODEL, 32, vec![MessageParam::user("hi")]);
@@ -126,13 +146,7 @@ const LOCATION_SECRET: &str = "l0cation-s3cret";
 
 #[tokio::test]
 async fn a_password_in_a_redirect_location_never_shows() {
-    let logs = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(logs.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = capture_logs();
 
     let location = format!("https://user:{LOCATION_SECRET}@elsewhere.example/v1/messages");
     let server = common::hostile::Hostile::start(common::hostile::Mode::Redirect {
@@ -140,14 +154,10 @@ async fn a_password_in_a_redirect_location_never_shows() {
         location: location.clone(),
     })
     .await;
-    let wire = Arc::new(Mutex::new(String::new()));
-    let seen = Arc::clone(&wire);
+    let (wire, observer) = capture_wire();
     let client = builder_at(server.base_url())
         .api_key(API_KEY)
-        .on_wire(move |event| {
-            let mut seen = seen.lock().unwrap();
-            seen.push_str(&format!("{event}\n{event:?}\n"));
-        })
+        .on_wire(observer)
         .build()
         .await
         .unwrap();
@@ -194,15 +204,11 @@ async fn a_base_url_password_never_shows() {
     // the client's `Debug` or the wire's request line, show the password.
     let (_socket, url) = refusing_address();
     let url = url.replacen("http://", &format!("http://user:{LOCATION_SECRET}@"), 1);
-    let wire = Arc::new(Mutex::new(String::new()));
-    let seen = Arc::clone(&wire);
+    let (wire, observer) = capture_wire();
     let builder = builder_at(url)
         .api_key(API_KEY)
         .max_retries(0)
-        .on_wire(move |event| {
-            let mut seen = seen.lock().unwrap();
-            seen.push_str(&format!("{event}\n{event:?}\n"));
-        });
+        .on_wire(observer);
     let builder_debug = format!("{builder:?}");
     let client = builder.build().await.unwrap();
     let client_debug = format!("{client:?}");
@@ -235,17 +241,13 @@ async fn a_callers_sensitive_headers_are_sent_signed_but_never_shown() {
     const REQUEST_SECRET: &str = "gw-request-s3cret";
     const RAW_SECRET: &str = "gw-raw-s3cret";
     let platform = platform().await;
-    let wire = Arc::new(Mutex::new(String::new()));
-    let seen = Arc::clone(&wire);
+    let (wire, observer) = capture_wire();
     let builder = builder(&platform)
         .access_key(SESSION_ACCESS_KEY, SESSION_SECRET)
         .session_token(SESSION_TOKEN)
         .sensitive_default_header("x-gateway-key", DEFAULT_SECRET)
         .default_header("x-app-name", "tests")
-        .on_wire(move |event| {
-            let mut seen = seen.lock().unwrap();
-            seen.push_str(&format!("{event}\n{event:?}\n"));
-        });
+        .on_wire(observer);
     let builder_debug = format!("{builder:?}");
     let client = builder.build().await.unwrap();
     let options = RequestOptions::new().sensitive_header("x-tenant-key", REQUEST_SECRET);

@@ -182,11 +182,11 @@ impl Options {
             .unwrap_or_else(|| DEFAULT_ANTHROPIC_VERSION.to_owned());
         map.insert(
             headers::VERSION,
-            headers::value("anthropic-version", &version)?,
+            headers::value(headers::VERSION.as_str(), &version)?,
         );
         map.insert(
             headers::WORKSPACE,
-            headers::value("anthropic-workspace-id", workspace_id)?,
+            headers::value(headers::WORKSPACE.as_str(), workspace_id)?,
         );
         for header in &self.default_headers {
             let (name, value) = header.parse()?;
