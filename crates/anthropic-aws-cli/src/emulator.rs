@@ -146,7 +146,12 @@ pub async fn run(global: &Global, args: EmulatorArgs) -> Result<(), CliError> {
     // The notes on stderr come first: once stdout's lines are out, everything has been said.
     let mut err = std::io::stderr().lock();
     if let (Some(dir), Some(url)) = (&args.record, &args.upstream) {
-        let _ = writeln!(err, "recording to {}: forwarding to {url}", dir.display());
+        let _ = writeln!(
+            err,
+            "recording to {}: forwarding to {}",
+            dir.display(),
+            anthropic_aws::redact_url(url)
+        );
     }
     if let (Some(dir), Some(count)) = (&args.replay, emulator.replayed_exchanges()) {
         let _ = writeln!(

@@ -43,6 +43,7 @@ use reply::Reply;
 
 pub(crate) use gate::Inbound;
 pub(crate) use gate::{api_error, unread};
+pub(crate) use received::is_sensitive_header;
 pub(crate) use reply::ResBody;
 pub(crate) use route::{BodyRule, Call, Route};
 pub(crate) use upload_body::Tap;

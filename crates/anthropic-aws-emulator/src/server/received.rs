@@ -18,6 +18,22 @@ use crate::sigv4::{RequestView, percent_decode};
 /// the [router](super::router) says which routes take more).
 pub(super) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
+/// Whether request header `name` (any case) carries a credential, decided once here, where
+/// requests arrive: its value is never shown (a [`RecordedRequest`](crate::RecordedRequest)'s
+/// `Debug`) nor written (a recording). The client marks these values sensitive when it sends
+/// them, but the mark does not cross the wire (hyper marks nothing sensitive on the way in) and
+/// the emulator shares no code with the client: the names are listed here, once.
+pub(crate) fn is_sensitive_header(name: &str) -> bool {
+    const SENSITIVE: [&str; 5] = [
+        "authorization",
+        "proxy-authorization",
+        "x-api-key",
+        "x-amz-security-token",
+        "cookie",
+    ];
+    SENSITIVE.iter().any(|s| name.eq_ignore_ascii_case(s))
+}
+
 /// Why a body was not read in full. Its bytes are not kept.
 #[derive(Debug)]
 pub(crate) enum ReadError {
