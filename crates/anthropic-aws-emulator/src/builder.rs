@@ -310,8 +310,9 @@ impl EmulatorBuilder {
         self
     }
 
-    /// The largest file `POST /v1/files` takes, in bytes (default 500 MB,
-    /// 524,288,000 bytes, the Files API limit). The body may be larger by
+    /// The largest file `POST /v1/files` takes, in bytes (default
+    /// [`FILES_MAX_BYTES`](crate::FILES_MAX_BYTES): 500 MB, 500,000,000
+    /// bytes, the Files API limit). The body may be larger by
     /// the multipart overhead (64 KiB); a larger body, or a larger file, is
     /// answered `413 request_too_large`.
     pub fn max_file_bytes(mut self, bytes: u64) -> Self {

@@ -7,7 +7,9 @@ mod common;
 
 use std::path::Path;
 
-use anthropic_aws_emulator::{AuthOutcome, EmulatorBuilder, EmulatorHandle, synthetic_byte};
+use anthropic_aws_emulator::{
+    AuthOutcome, EmulatorBuilder, EmulatorHandle, FILES_MAX_BYTES, synthetic_byte,
+};
 use common::{API_KEY, Req, WORKSPACE, builder, started};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -133,6 +135,32 @@ fn keyed_upload(emu: &EmulatorHandle, body: Vec<u8>) -> reqwest::RequestBuilder 
     keyed(emu, reqwest::Method::POST, "/v1/files")
         .header("content-type", form_type())
         .body(body)
+}
+
+/// An upload of a file of `n` zero bytes, streamed from one static chunk: never in memory.
+fn streamed_upload(emu: &EmulatorHandle, n: u64) -> reqwest::RequestBuilder {
+    const CHUNK: u64 = 1024 * 1024;
+    static ZEROS: [u8; CHUNK as usize] = [0; CHUNK as usize];
+    let head = bytes::Bytes::from(format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    ));
+    let tail = bytes::Bytes::from(format!("\r\n--{BOUNDARY}--\r\n"));
+    let len = head.len() as u64 + n + tail.len() as u64;
+    let zeros = (0..n.div_ceil(CHUNK)).map(move |i| {
+        let size = usize::try_from((n - i * CHUNK).min(CHUNK)).unwrap_or(0);
+        bytes::Bytes::from_static(&ZEROS[..size])
+    });
+    let chunks = std::iter::once(head)
+        .chain(zeros)
+        .chain(std::iter::once(tail))
+        .map(Ok::<_, std::io::Error>);
+    keyed(emu, reqwest::Method::POST, "/v1/files")
+        .header("content-type", form_type())
+        .header("content-length", len)
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
 }
 
 fn get(emu: &EmulatorHandle, path: &str) -> reqwest::RequestBuilder {
@@ -377,6 +405,29 @@ async fn files_over_the_limit_are_413() {
     assert_eq!(record.auth_outcome, AuthOutcome::Unchecked);
     assert_eq!(emu.file_upload_count(), 2);
     assert_eq!((emu.files().len(), files_on_disk(dir.path())), (1, 1));
+}
+
+#[tokio::test]
+async fn the_default_file_limit_is_the_platform_s_500_mb_exactly() {
+    assert_eq!(FILES_MAX_BYTES, 500_000_000);
+    let (emu, dir) = with_dir(builder()).await;
+    let answer = send(streamed_upload(&emu, FILES_MAX_BYTES)).await;
+    assert_eq!(answer.status, 200, "{}", answer.error_type());
+    assert_eq!(answer.json()["size_bytes"], FILES_MAX_BYTES);
+    let taken = answer.json()["id"].as_str().map(str::to_owned);
+    let answer = send(keyed(
+        &emu,
+        reqwest::Method::DELETE,
+        &format!("/v1/files/{}", taken.unwrap_or_default()),
+    ))
+    .await;
+    assert_eq!(answer.status, 200);
+    let answer = send(streamed_upload(&emu, FILES_MAX_BYTES + 1)).await;
+    assert_eq!(
+        (answer.status, answer.error_type()),
+        (413, "request_too_large".to_owned())
+    );
+    assert_eq!((emu.files().len(), files_on_disk(dir.path())), (0, 0));
 }
 
 /// The ids of a page, and its cursor.

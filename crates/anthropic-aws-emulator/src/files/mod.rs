@@ -32,6 +32,7 @@ pub(crate) use content::ContentBody;
 pub use content::synthetic_byte;
 pub(crate) use cursor::Cursors;
 pub use info::FileInfo;
+pub use options::MAX_FILE_BYTES;
 pub(crate) use options::{DEFAULT_MIME_TYPE, FileOptions};
 pub(crate) use store::{FileStore, NewFile, PageQuery, new_file_id};
 pub(crate) use upload::{UploadError, Uploaded, receive};
