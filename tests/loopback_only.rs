@@ -77,7 +77,10 @@ async fn a_client_pointed_off_loopback_fails_with_a_connection_error() {
         .expect_err("nothing answers off loopback");
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
     let chain = format!("{err:?}").to_lowercase();
-    assert!(chain.contains("unreachable"), "refused by the guard: {chain}");
+    assert!(
+        chain.contains("unreachable"),
+        "refused by the guard: {chain}"
+    );
 }
 
 #[tokio::test]

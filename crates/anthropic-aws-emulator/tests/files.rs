@@ -430,6 +430,56 @@ async fn the_default_file_limit_is_the_platform_s_500_mb_exactly() {
     assert_eq!((emu.files().len(), files_on_disk(dir.path())), (0, 0));
 }
 
+#[tokio::test]
+async fn content_answers_a_range_with_206_and_an_unsatisfiable_one_with_416() {
+    let emu = started(builder()).await;
+    let id = emu.add_synthetic_file("big.bin", 1_000);
+    let path = format!("/v1/files/{id}/content");
+    let whole = send(get(&emu, &path)).await;
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.header("accept-ranges"), Some("bytes"));
+    assert_eq!(whole.bytes.len(), 1_000);
+    let expected = |from: u64, to: u64| (from..to).map(synthetic_byte).collect::<Vec<u8>>();
+    for (range, from, to) in [
+        ("bytes=100-", 100, 1_000),
+        ("bytes=100-199", 100, 200),
+        ("bytes=-10", 990, 1_000),
+    ] {
+        let part = send(get(&emu, &path).header("range", range)).await;
+        assert_eq!(part.status, 206, "{range}");
+        let content_range = format!("bytes {from}-{}/1000", to - 1);
+        assert_eq!(part.header("content-range"), Some(content_range.as_str()));
+        assert_eq!(
+            part.header("content-length"),
+            Some((to - from).to_string().as_str())
+        );
+        assert!(part.bytes == expected(from, to), "{range}");
+        part.assert_both_ids();
+    }
+    // A cut counts from the range's start.
+    let cut = get(&emu, &path)
+        .header("range", "bytes=500-")
+        .header("x-emulator-scenario", "cut-after-bytes=100")
+        .send()
+        .await;
+    let mut cut = cut.unwrap_or_else(|e| panic!("request failed: {e}"));
+    assert_eq!(cut.status(), 206);
+    let mut bytes = Vec::new();
+    while let Ok(Some(chunk)) = cut.chunk().await {
+        bytes.extend_from_slice(&chunk);
+    }
+    assert!(bytes == expected(500, 600), "{}", bytes.len());
+    let refused = send(get(&emu, &path).header("range", "bytes=1000-")).await;
+    assert_eq!(
+        (refused.status, refused.header("content-range")),
+        (416, Some("bytes */1000"))
+    );
+    refused.assert_both_ids();
+    // A range the server does not serve (several of them) is ignored: the whole file.
+    let several = send(get(&emu, &path).header("range", "bytes=0-1,5-6")).await;
+    assert_eq!((several.status, several.bytes.len()), (200, 1_000));
+}
+
 /// The ids of a page, and its cursor.
 async fn page(emu: &EmulatorHandle, query: &str) -> (Vec<String>, Option<String>) {
     let answer = send(get(emu, &format!("/v1/files{query}"))).await;

@@ -28,8 +28,8 @@ mod options;
 mod store;
 mod upload;
 
-pub(crate) use content::ContentBody;
 pub use content::synthetic_byte;
+pub(crate) use content::{ContentBody, byte_range};
 pub(crate) use cursor::Cursors;
 pub use info::FileInfo;
 pub use options::MAX_FILE_BYTES;

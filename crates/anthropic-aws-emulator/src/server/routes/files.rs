@@ -8,7 +8,7 @@ use std::sync::PoisonError;
 
 use serde_json::Value;
 
-use crate::files::{FileStore, NewFile, PageQuery, UploadError, new_file_id};
+use crate::files::{FileStore, NewFile, PageQuery, UploadError, byte_range, new_file_id};
 use crate::responses::ApiError;
 use crate::sigv4::percent_decode;
 use crate::state::Shared;
@@ -143,22 +143,53 @@ pub(in crate::server) fn delete(
 }
 
 /// `GET /v1/files/{file_id}/content`: the bytes of a downloadable file,
-/// streamed (cut after `cut-after-bytes=N` when the scenario's faults hit).
+/// streamed (cut after `cut-after-bytes=N` more when the scenario's faults
+/// hit); a `Range` asks for part of them (`206` with `content-range`, or
+/// `416` when no byte satisfies it).
 pub(in crate::server) fn content(
     shared: &Shared,
-    _request: &Received,
+    request: &Received,
     effects: &Effects<'_>,
     params: &[&str],
 ) -> Reply {
-    match shared.files.content(&file_id(params)) {
-        Ok((mut body, mime_type)) => {
-            if effects.active
-                && let Some(after) = effects.scenario.and_then(|s| s.cut_after_bytes)
-            {
-                body.cut_after(after);
-            }
-            Reply::file_content(shared, body, &mime_type)
+    let (body, mime_type) = match shared.files.content(&file_id(params)) {
+        Ok(found) => found,
+        Err(error) => return Reply::api_error(shared, &error),
+    };
+    let range = request.header("range").map(|h| byte_range(h, body.size()));
+    let (mut body, status) = match range {
+        None | Some(Ok(None)) => (body, 200),
+        Some(Ok(Some(range))) => match body.range(range) {
+            Ok(body) => (body, 206),
+            Err(e) => return Reply::api_error(shared, &ApiError::internal(e.to_string())),
+        },
+        Some(Err(_)) => {
+            let size = body.size();
+            let error = ApiError::range_not_satisfiable(format!(
+                "Range not satisfiable: the file has {size} bytes"
+            ));
+            let mut reply = Reply::api_error(shared, &error);
+            reply
+                .headers
+                .push(("content-range".to_owned(), format!("bytes */{size}")));
+            return reply;
         }
-        Err(error) => Reply::api_error(shared, &error),
+    };
+    if effects.active
+        && let Some(after) = effects.scenario.and_then(|s| s.cut_after_bytes)
+    {
+        body.cut_after(after);
     }
+    let content_range = (status == 206).then(|| body.content_range());
+    let mut reply = Reply::file_content(shared, body, &mime_type);
+    reply.status = status;
+    reply
+        .headers
+        .push(("accept-ranges".to_owned(), "bytes".to_owned()));
+    if let Some(content_range) = content_range {
+        reply
+            .headers
+            .push(("content-range".to_owned(), content_range));
+    }
+    reply
 }
