@@ -315,7 +315,8 @@ mod tests {
 
     #[test]
     fn a_range_header_is_read_as_rfc_9110_says() {
-        let cases: [(&str, Result<Option<RangeInclusive<u64>>, Unsatisfiable>); 12] = [
+        type Answer = Result<Option<RangeInclusive<u64>>, Unsatisfiable>;
+        let cases: [(&str, Answer); 12] = [
             ("bytes=0-", Ok(Some(0..=99))),
             ("bytes=40-", Ok(Some(40..=99))),
             ("bytes=40-49", Ok(Some(40..=49))),
