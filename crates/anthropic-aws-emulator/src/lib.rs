@@ -101,14 +101,17 @@
 
 mod batches;
 mod builder;
+mod error;
 mod faults;
 mod files;
 mod handle;
 mod ids;
+mod messages;
+mod models;
+mod pages;
 mod recorded;
 mod recording;
 mod request_log;
-mod responses;
 mod scenario;
 mod server;
 pub mod sigv4;
@@ -120,7 +123,7 @@ pub mod time;
 pub use batches::{BatchInfo, RequestCounts};
 pub use builder::{Emulator, EmulatorBuilder};
 pub use faults::{Fault, StreamScript};
-pub use files::{FileInfo, synthetic_byte};
+pub use files::{FileInfo, MAX_FILE_BYTES as FILES_MAX_BYTES, synthetic_byte};
 pub use handle::{EmulatorHandle, StopSignal};
 pub use recorded::{AuthOutcome, RecordedRequest, RequestAuth};
 pub use recording::{FORMAT_VERSION as RECORDING_FORMAT_VERSION, Upstream};

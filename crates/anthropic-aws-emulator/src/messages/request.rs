@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::error::ApiError;
 use super::tools::example_input;
+use crate::error::ApiError;
 
 /// The API version whose rules the emulator enforces.
 pub(crate) const API_VERSION: &str = "2026-10-21";
@@ -85,8 +85,7 @@ pub(crate) fn parse_messages_request(
     body: &[u8],
     endpoint: Endpoint,
 ) -> Result<MessagesRequest, ApiError> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::invalid_request(format!("request body is not valid JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| ApiError::invalid_json(&e))?;
     let Some(obj) = value.as_object() else {
         return Err(ApiError::invalid_request(
             "request body must be a JSON object",
