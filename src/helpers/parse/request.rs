@@ -36,6 +36,7 @@ enum Body<'a> {
 impl<'a> Body<'a> {
     fn new<T: JsonSchema + 'static>(params: &'a MessageCreateParams, stream: bool) -> Self {
         let plain = params.output_config.is_none()
+            && params.stream.is_none()
             && !params.extra.contains_key("output_config")
             && !params.extra.contains_key("stream");
         if plain {
