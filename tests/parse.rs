@@ -13,7 +13,7 @@ use anthropic_aws::types::{
     MessageCreateParams, MessageParam, OutputConfig, StopReason,
 };
 use anthropic_aws::{Error, RequestId};
-use anthropic_aws_emulator::{EmulatorHandle, Fault};
+use anthropic_aws_emulator::{EmulatorHandle, Fault, StreamScript};
 use common::{MODEL, last_request, platform, signed_client};
 use futures_util::{StreamExt, TryStreamExt};
 use schemars::JsonSchema;
@@ -603,4 +603,37 @@ async fn the_readme_example_compiles_runs_and_is_the_readme_s() {
     assert!(matches!(readme::run(&client).await, Err(Error::Parse(_))));
     let body = last_request(&platform);
     assert_eq!(body.path_and_query, "/v1/messages");
+}
+
+#[tokio::test]
+async fn parse_goes_through_the_retry_policy_and_the_stream_restarts() {
+    let platform = platform().await;
+    let client = common::builder(&platform)
+        .access_key(common::ACCESS_KEY, common::SECRET)
+        .max_retries(2)
+        .build()
+        .await
+        .unwrap();
+
+    // An overloaded answer, retried, then the structured one.
+    platform.push_fault(
+        Fault::anthropic(529, "overloaded_error", "busy").with_header("retry-after-ms", "1"),
+    );
+    script_answer(&platform, text(PARIS), "end_turn");
+    let city = client.messages().parse::<City>(&params()).await.unwrap();
+    assert_eq!(*city, paris());
+    assert_eq!(city.retries(), 1);
+
+    // A stream cut before message_stop, read straight to the type: sent again.
+    platform.push_fault(Fault::stream(StreamScript::new().cut_after(2)));
+    let pieces = [&PARIS[..30], &PARIS[30..]];
+    script_stream(&platform, &pieces, "end_turn");
+    let stream = client
+        .messages()
+        .parse_stream::<City>(&params())
+        .await
+        .unwrap();
+    assert_eq!(*stream.final_parsed().await.unwrap(), paris());
+    let statuses: Vec<u16> = platform.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [529, 200, 200, 200]);
 }
