@@ -46,7 +46,10 @@ const SUPPORTED_STRING_FORMATS: &[&str] = &[
 /// key/value structs instead. Numeric and length bounds (`minimum`, `maxLength`, an integer's
 /// `format`, …) are only advice to the model (moved into the description), never enforced. A
 /// field of type `serde_json::Value` (any JSON) has no type, is sent as it is and the API
-/// refuses it. Recursive types are refused by the API.
+/// refuses it. Recursive types are refused by the API. Properties are listed in alphabetical
+/// order, not in the order of the fields (`serde_json` here keeps object keys sorted), and the
+/// model tends to write them in that order: name a field to be written first accordingly
+/// (`#[serde(rename)]`) if the order matters, e.g. reasoning before an answer.
 ///
 /// ```
 /// use anthropic_aws::helpers::parse::json_schema;
