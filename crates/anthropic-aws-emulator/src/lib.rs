@@ -110,6 +110,7 @@ mod recording;
 mod request_log;
 mod responses;
 mod scenario;
+mod schema_instance;
 mod server;
 pub mod sigv4;
 mod skills;
