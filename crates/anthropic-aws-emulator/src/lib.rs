@@ -112,7 +112,6 @@ mod recorded;
 mod recording;
 mod request_log;
 mod scenario;
-mod schema_instance;
 mod server;
 pub mod sigv4;
 mod skills;

@@ -180,9 +180,10 @@ async fn tool_use_in_both_modes() {
     body["tool_choice"] = json!({"type": "tool", "name": "get_weather"});
     let (json, streamed) = both_modes(&emu, &body).await;
 
+    // Every property, optional ones included; arrays get one element.
     let expected_input = json!({
         "city": "example", "days": 1, "lat": 1.5, "metric": true,
-        "tags": [], "extra": {}, "unit": "celsius",
+        "tags": ["example"], "extra": {}, "unit": "celsius", "optional_note": "example",
     });
     assert_eq!(json["stop_reason"], "tool_use");
     assert_eq!(json["content"].as_array().map(Vec::len), Some(1));
@@ -241,10 +242,14 @@ async fn tool_use_in_both_modes() {
     unknown["tool_choice"] = json!({"type": "tool", "name": "nope"});
     let rejected = keyed(&emu, streaming(unknown)).send(emu.addr()).await;
     assert_eq!(rejected.status, 400, "{rejected:?}");
-    // `auto` answers with text.
+    // `auto` calls the first tool too; `none` answers with text.
     let mut auto = hello();
     auto["tools"] = weather_tools();
     auto["tool_choice"] = json!({"type": "auto"});
+    let called = keyed(&emu, auto.clone()).send(emu.addr()).await.json();
+    assert_eq!(called["content"][0]["name"], "get_weather");
+    assert_eq!(called["stop_reason"], "tool_use");
+    auto["tool_choice"] = json!({"type": "none"});
     let text = keyed(&emu, auto).send(emu.addr()).await.json();
     assert_eq!(text["content"][0]["type"], "text");
     assert_eq!(text["stop_reason"], "end_turn");

@@ -63,10 +63,16 @@ pub(crate) fn create(
     }
     parsed.text_bytes = effects.scenario.and_then(|s| s.text_bytes);
     parsed.text_delta_bytes = effects.scenario.and_then(|s| s.text_delta_bytes);
+    if let Some(s) = effects.scenario {
+        parsed.script = s.answer_script(effects.active);
+    }
     let plan = if fast {
         fast_plan(parsed.text_bytes, parsed.text_delta_bytes)
     } else {
-        answer_plan(&parsed)
+        match answer_plan(&parsed) {
+            Ok(plan) => plan,
+            Err(error) => return Reply::api_error(shared, &error),
+        }
     };
     if parsed.stream {
         let queued = if effects.queue_used {

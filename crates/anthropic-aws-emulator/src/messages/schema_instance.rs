@@ -51,11 +51,18 @@ const MAX_NODES: usize = 10_000;
 
 /// A deterministic value valid for `schema` (see the module's text).
 pub(crate) fn instance(schema: &Value) -> Value {
+    instance_variant(schema, 0)
+}
+
+/// Another deterministic value valid for `schema`: variant `n` differs from
+/// variant 0 where the schema leaves room (strings end in `-n`, numbers are
+/// `n` more, the `n`-th `enum` value, ...).
+pub(crate) fn instance_variant(schema: &Value, variant: u64) -> Value {
     let mut walk = Walk {
         root: schema,
         nodes: Cell::new(0),
     };
-    walk.value(schema, 0, 0)
+    walk.value(schema, 0, variant)
 }
 
 /// One walk over a schema.
@@ -130,7 +137,7 @@ impl Walk<'_> {
             "string" => string(obj, variant),
             "integer" => integer(obj, variant),
             "number" => number(obj, variant),
-            "boolean" => Value::Bool(variant % 2 == 0),
+            "boolean" => Value::Bool(variant.is_multiple_of(2)),
             _ => Value::Null,
         }
     }
@@ -558,9 +565,12 @@ fn string(obj: &Map<String, Value>, variant: u64) -> Value {
     Value::String(text)
 }
 
-/// The bounds of a number schema: `(lowest, lowest is exclusive, highest,
-/// highest is exclusive)`, draft 4's boolean `exclusiveMinimum` included.
-fn bounds(obj: &Map<String, Value>) -> (Option<(f64, bool)>, Option<(f64, bool)>) {
+/// One bound of a number: its value and whether it is exclusive.
+type Bound = Option<(f64, bool)>;
+
+/// The lower and upper bounds of a number schema, draft 4's boolean
+/// `exclusiveMinimum` / `exclusiveMaximum` included.
+fn bounds(obj: &Map<String, Value>) -> (Bound, Bound) {
     let side = |inclusive: &str, exclusive: &str, tighter: fn(f64, f64) -> bool| {
         let plain = obj.get(inclusive).and_then(Value::as_f64);
         match obj.get(exclusive) {
