@@ -3,26 +3,11 @@
 mod common;
 
 use anthropic_aws_emulator::{EmulatorHandle, Fault, StreamScript};
-use common::{API_KEY, Req, Streamed, accumulate, hello, keyed, start, stream, streaming};
+use common::{
+    API_KEY, Req, accumulate, both_modes, hello, keyed, start, stream, streaming, without_id,
+};
 use serde_json::{Value, json};
 use std::time::Duration;
-
-/// The JSON answer and the streamed answer to `body`.
-async fn both_modes(emu: &EmulatorHandle, body: &Value) -> (Value, Streamed) {
-    let json = keyed(emu, body.clone()).send(emu.addr()).await;
-    assert_eq!(json.status, 200, "{json:?}");
-    let streamed = stream(keyed(emu, streaming(body.clone())), emu.addr()).await;
-    assert_eq!(streamed.status, 200, "{streamed:?}");
-    (json.json(), streamed)
-}
-
-/// `message` without its `id`.
-fn without_id(mut message: Value) -> Value {
-    if let Some(obj) = message.as_object_mut() {
-        obj.remove("id");
-    }
-    message
-}
 
 fn delta_types(events: &[(String, Value)]) -> Vec<String> {
     events
