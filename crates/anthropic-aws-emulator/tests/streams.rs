@@ -2,7 +2,7 @@
 
 mod common;
 
-use anthropic_aws_emulator::{EmulatorHandle, Fault, StreamScript};
+use anthropic_aws_emulator::{Fault, StreamScript};
 use common::{
     API_KEY, Req, accumulate, both_modes, hello, keyed, start, stream, streaming, without_id,
 };
