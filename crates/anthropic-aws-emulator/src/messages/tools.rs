@@ -161,9 +161,10 @@ impl ToolSetup {
     ) -> Result<Vec<Call>, ApiError> {
         let forced = match &self.choice {
             Choice::None => return Ok(Vec::new()),
+            // Results count as a round even without the call they answer.
             Choice::Auto
                 if !conversation.tool_results.is_empty()
-                    && conversation.tool_rounds >= script.tool_rounds.unwrap_or(1) =>
+                    && conversation.tool_rounds.max(1) >= script.tool_rounds.unwrap_or(1) =>
             {
                 return Ok(Vec::new());
             }

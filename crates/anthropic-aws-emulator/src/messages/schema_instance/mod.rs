@@ -545,6 +545,46 @@ mod tests {
     }
 
     #[test]
+    fn schemas_as_schemars_writes_them() {
+        // A struct with an Option, a Vec of structs, a map, a unit enum, an
+        // externally tagged enum and a u8, as schemars 1 describes it.
+        let schema = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "Order",
+            "type": "object",
+            "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "note": {"type": ["string", "null"]},
+                "lines": {"type": "array", "items": {"$ref": "#/$defs/Line"}},
+                "totals": {"type": "object", "additionalProperties": {"type": "number", "format": "double"}},
+                "status": {"$ref": "#/$defs/Status"},
+                "payment": {"$ref": "#/$defs/Payment"},
+                "priority": {"type": "integer", "format": "uint8", "minimum": 0, "maximum": 255},
+                "parent": {"anyOf": [{"$ref": "#/$defs/Line"}, {"type": "null"}]},
+            },
+            "required": ["id", "lines", "totals", "status", "payment", "priority"],
+            "additionalProperties": false,
+            "$defs": {
+                "Line": {"type": "object", "properties": {
+                    "sku": {"type": "string"}, "qty": {"type": "integer", "format": "uint32", "minimum": 0}},
+                    "required": ["sku", "qty"], "additionalProperties": false},
+                "Status": {"type": "string", "enum": ["open", "closed"]},
+                "Payment": {"oneOf": [
+                    {"type": "string", "const": "Cash"},
+                    {"type": "object", "properties": {"Card": {"type": "object",
+                        "properties": {"last4": {"type": "string"}}, "required": ["last4"],
+                        "additionalProperties": false}},
+                     "required": ["Card"], "additionalProperties": false},
+                ]},
+            },
+        });
+        let value = valid(&schema);
+        assert_eq!(value["payment"], "Cash");
+        assert_eq!(value["lines"], json!([{"sku": "example", "qty": 1}]));
+        assert_eq!(value["note"], "example");
+    }
+
+    #[test]
     fn weird_schemas_never_panic() {
         for schema in [
             json!(true),
