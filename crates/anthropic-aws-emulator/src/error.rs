@@ -17,6 +17,11 @@ impl ApiError {
         }
     }
 
+    /// A request body that is not JSON (or not the JSON expected).
+    pub(crate) fn invalid_json(error: &serde_json::Error) -> Self {
+        ApiError::invalid_request(format!("request body is not valid JSON: {error}"))
+    }
+
     pub(crate) fn not_found(message: impl Into<String>) -> Self {
         ApiError {
             status: 404,

@@ -113,6 +113,7 @@ mod handle;
 mod ids;
 mod messages;
 mod models;
+mod pages;
 mod recorded;
 mod recording;
 mod request_log;

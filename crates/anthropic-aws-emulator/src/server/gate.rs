@@ -15,7 +15,8 @@ use super::auth::authenticate;
 use super::pipeline::check_headers;
 use super::received::{MAX_BODY_BYTES, ReadError, Received};
 use super::reply::{Reply, ResBody};
-use super::router::{BodyRule, body_rule};
+use super::route::BodyRule;
+use super::router::body_rule;
 
 /// A request seen by a layer: its head, and its body once read.
 pub(crate) struct Inbound {
