@@ -69,7 +69,7 @@ fn create(call: &Call<'_>) -> Reply {
     } else {
         match answer_plan(&parsed) {
             Ok(plan) => plan,
-            Err(error) => return Reply::api_error(shared, &error),
+            Err(error) => return call.error(&error),
         }
     };
     if parsed.stream {
