@@ -52,7 +52,7 @@
 //!   quoting each; with `output_config.format` `{"type":"json_schema",..}`,
 //!   the JSON text of a valid instance of the schema; otherwise a text
 //!   reply. `stop-reason=refusal|max_tokens|pause_turn` scripts the other
-//!   stops;
+//!   stops, `answer-text` any text;
 //! * every request is counted, and the latest ones are recorded
 //!   ([`EmulatorHandle::requests`], bodies only on request:
 //!   [`EmulatorBuilder::record_bodies`]),
@@ -66,7 +66,7 @@
 //!   `aws`, `message`, `retry-after`, `retry-after-ms`, `should-retry`,
 //!   `times`, `delay-ms`, `body`, `stream-error-after`, `stream-cut-after`,
 //!   `chunk-size`, `stream-text-bytes`, `text-delta-bytes`, `tool-use`,
-//!   `tool-calls`, `tool-rounds`, `stop-reason`, for batches
+//!   `tool-calls`, `tool-rounds`, `stop-reason`, `answer-text`, for batches
 //!   `batch-results-bytes` and `batch-expire`, and for files
 //!   `file-downloadable`, `file-synthetic-bytes` and `cut-after-bytes`) are
 //!   documented in the crate's README;

@@ -473,6 +473,23 @@ async fn scripted_stop_reasons() {
         without_id(json.clone())
     );
 
+    // answer-text: a wrong shape once (valid JSON, not the schema's), then the instance.
+    let wrong = || {
+        keyed(&emu, with_schema(schema)).header(
+            "x-emulator-scenario",
+            r#"answer-text={"name": 7, "x": null};times=1"#,
+        )
+    };
+    let first = wrong().send(emu.addr()).await.json();
+    assert_eq!(first["stop_reason"], "end_turn");
+    assert_eq!(only_text(&first), r#"{"name": 7, "x": null}"#);
+    let second = wrong().send(emu.addr()).await.json();
+    let parsed: Value = serde_json::from_str(only_text(&second)).unwrap_or_default();
+    assert!(
+        parsed.is_object() && invalid(schema, &parsed).is_empty(),
+        "{second}"
+    );
+
     let bad = keyed(&emu, with_tools("stop-reason=end_turn"))
         .send(emu.addr())
         .await;

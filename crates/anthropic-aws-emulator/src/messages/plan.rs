@@ -128,9 +128,10 @@ pub(crate) struct AnswerPlan {
 ///   `ToolSetup::calls`), `stop_reason: tool_use`, with ids
 ///   `toolu_emu_<n>` numbered on from the calls already in the
 ///   conversation;
-/// * else one text block: the JSON of the `output_config.format` schema's
-///   instance, else a quote of the last user turn's tool results, else the
-///   reply to its text; `stop-reason=max_tokens` cuts it in half.
+/// * else one text block: the scenario's `answer-text`, else the JSON of
+///   the `output_config.format` schema's instance, else a quote of the
+///   last user turn's tool results, else the reply to its text;
+///   `stop-reason=max_tokens` cuts it in half.
 ///
 /// A scenario `tool-use` name that the request's tools lack is a 400.
 pub(crate) fn answer_plan(request: &MessagesRequest) -> Result<AnswerPlan, ApiError> {
@@ -159,9 +160,14 @@ pub(crate) fn answer_plan(request: &MessagesRequest) -> Result<AnswerPlan, ApiEr
         });
     }
     let scripted = request.script.stop_reason;
+    let scripted_text = request.script.text.as_deref();
     let (text, stop_reason) = match scripted {
-        Some(ScriptedStop::Refusal) => (REFUSAL_TEXT.to_owned(), "refusal"),
-        Some(ScriptedStop::PauseTurn) => (PAUSE_TEXT.to_owned(), "pause_turn"),
+        Some(ScriptedStop::Refusal) => {
+            (scripted_text.unwrap_or(REFUSAL_TEXT).to_owned(), "refusal")
+        }
+        Some(ScriptedStop::PauseTurn) => {
+            (scripted_text.unwrap_or(PAUSE_TEXT).to_owned(), "pause_turn")
+        }
         Some(ScriptedStop::MaxTokens) | None => {
             let calls = match scripted {
                 None => request
@@ -187,10 +193,11 @@ pub(crate) fn answer_plan(request: &MessagesRequest) -> Result<AnswerPlan, ApiEr
                     output_tokens: estimate_tokens(chars),
                 });
             }
-            let text = match (&request.output_schema, &request.conversation) {
-                (Some(schema), _) => structured_text(schema),
-                (None, c) if !c.tool_results.is_empty() => quote_results(&c.tool_results),
-                (None, c) => reply_text(&c.last_user_text),
+            let text = match (scripted_text, &request.output_schema, &request.conversation) {
+                (Some(text), _, _) => text.to_owned(),
+                (None, Some(schema), _) => structured_text(schema),
+                (None, None, c) if !c.tool_results.is_empty() => quote_results(&c.tool_results),
+                (None, None, c) => reply_text(&c.last_user_text),
             };
             match scripted {
                 Some(_) => (first_half(&text).to_owned(), "max_tokens"),
@@ -411,6 +418,17 @@ mod tests {
             ("{\"name\":\"".to_owned(), "max_tokens")
         );
         assert_eq!(first_half("ab✓d"), "ab");
+        // answer-text replaces the text of any stop, before the cut.
+        let mut request = request(json!({}));
+        request.script = AnswerScript {
+            text: Some("{\"wrong\": 1}".to_owned()),
+            ..AnswerScript::default()
+        };
+        assert_eq!(texts(&plan(&request)), ["{\"wrong\": 1}"]);
+        request.script.stop_reason = Some(ScriptedStop::MaxTokens);
+        assert_eq!(texts(&plan(&request)), ["{\"wron"]);
+        request.script.stop_reason = Some(ScriptedStop::Refusal);
+        assert_eq!(texts(&plan(&request)), ["{\"wrong\": 1}"]);
         assert_eq!(first_half(""), "");
     }
 }

@@ -61,6 +61,9 @@ pub(crate) struct AnswerScript {
     /// `stop-reason=`: only while the scenario's faults are active
     /// (`times`).
     pub(crate) stop_reason: Option<ScriptedStop>,
+    /// `answer-text=` (percent-decoded): the text of a text answer; only
+    /// while the scenario's faults are active (`times`).
+    pub(crate) text: Option<String>,
 }
 
 /// A parsed scenario.
@@ -164,6 +167,7 @@ impl Scenario {
             || self.stream_cut_after.is_some()
             || self.cut_after_bytes.is_some()
             || self.answer.stop_reason.is_some()
+            || self.answer.text.is_some()
     }
 
     /// What the scenario asks of a Messages answer's content; its
@@ -172,6 +176,7 @@ impl Scenario {
         let mut script = self.answer.clone();
         if !active {
             script.stop_reason = None;
+            script.text = None;
         }
         script
     }
@@ -330,6 +335,7 @@ mod tests {
             tool_calls: None,
             tool_rounds: Some(2),
             stop_reason: Some(ScriptedStop::PauseTurn),
+            text: None,
         };
         assert_eq!(s.answer_script(true), script);
         // The stop reason is a fault: `times` ends it, the tools stay.

@@ -15,12 +15,17 @@ const KEYS: &str = "status, type, aws, message, retry-after, retry-after-ms, sho
                     times, delay-ms, body, stream-error-after, stream-cut-after, chunk-size, \
                     stream-text-bytes, text-delta-bytes, batch-results-bytes, batch-expire, \
                     file-downloadable, file-synthetic-bytes, cut-after-bytes, tool-use, \
-                    tool-calls, tool-rounds, stop-reason";
+                    tool-calls, tool-rounds, stop-reason, answer-text";
 
 fn number<T: std::str::FromStr>(item: &str, value: &str) -> Result<T, String> {
     value
         .parse()
         .map_err(|_| format!("bad scenario item `{item}`: `{value}` is not a whole number"))
+}
+
+/// A percent-decoded value (`%3B` is `;`, `%3D` is `=`, `%20` a space).
+fn decoded(value: &str) -> String {
+    String::from_utf8_lossy(&sigv4::percent_decode(value, false)).into_owned()
 }
 
 fn at_least_one(item: &str, value: &str) -> Result<usize, String> {
@@ -103,11 +108,8 @@ pub(crate) fn parse(text: &str) -> Result<Scenario, String> {
                 }
                 set(&mut s.aws, key, value.to_owned())?;
             }
-            "message" => {
-                let decoded =
-                    String::from_utf8_lossy(&sigv4::percent_decode(value, false)).into_owned();
-                set(&mut s.message, key, decoded)?;
-            }
+            "message" => set(&mut s.message, key, decoded(value))?,
+            "answer-text" => set(&mut s.answer.text, key, decoded(value))?,
             "retry-after" => set(&mut s.retry_after, key, header_value(item, value)?)?,
             "retry-after-ms" => set(&mut s.retry_after_ms, key, header_value(item, value)?)?,
             "should-retry" => set(&mut s.should_retry, key, flag(item, key, value)?)?,
