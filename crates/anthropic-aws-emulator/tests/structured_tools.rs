@@ -126,11 +126,18 @@ async fn structured_outputs_are_valid_instances_in_both_modes() {
             Vec::<String>::new(),
             "{what}: {text}"
         );
+        let events = streamed.events();
         assert_eq!(
-            without_id(accumulate(&streamed.events())),
+            without_id(accumulate(&events)),
             without_id(json.clone()),
             "{what}"
         );
+        // The JSON arrives in pieces, as a parser that shows progress needs.
+        let deltas = events
+            .iter()
+            .filter(|(_, d)| d["delta"]["type"] == "text_delta")
+            .count();
+        assert!(deltas > 3, "{what}: {deltas} deltas");
         // Deterministic.
         let again = keyed(&emu, with_schema(&schema))
             .send(emu.addr())
