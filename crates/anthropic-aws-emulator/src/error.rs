@@ -39,6 +39,24 @@ impl ApiError {
         }
     }
 
+    /// `416`: a `Range` no byte of the file satisfies.
+    pub(crate) fn range_not_satisfiable(message: impl Into<String>) -> Self {
+        ApiError {
+            status: 416,
+            error_type: "invalid_request_error",
+            message: message.into(),
+        }
+    }
+
+    /// `500 api_error`: the emulator itself failed.
+    pub(crate) fn internal(message: impl Into<String>) -> Self {
+        ApiError {
+            status: 500,
+            error_type: "api_error",
+            message: message.into(),
+        }
+    }
+
     pub(crate) fn method_not_allowed(method: &str, path: &str) -> Self {
         ApiError {
             status: 405,

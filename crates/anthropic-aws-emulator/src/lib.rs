@@ -128,7 +128,7 @@ pub mod time;
 pub use batches::{BatchInfo, RequestCounts};
 pub use builder::{Emulator, EmulatorBuilder};
 pub use faults::{Fault, StreamScript};
-pub use files::{FileInfo, synthetic_byte};
+pub use files::{FileInfo, MAX_FILE_BYTES as FILES_MAX_BYTES, synthetic_byte};
 pub use handle::{EmulatorHandle, StopSignal};
 pub use recorded::{AuthOutcome, RecordedRequest, RequestAuth};
 pub use recording::{FORMAT_VERSION as RECORDING_FORMAT_VERSION, Upstream};

@@ -27,9 +27,10 @@ pub(crate) mod routes;
 mod store;
 mod upload;
 
-pub(crate) use content::ContentBody;
 pub use content::synthetic_byte;
+pub(crate) use content::{ContentBody, byte_range};
 pub use info::FileInfo;
+pub use options::MAX_FILE_BYTES;
 pub(crate) use options::{DEFAULT_MIME_TYPE, FileOptions};
 pub(crate) use store::{FileStore, NewFile, new_file_id};
 pub(crate) use upload::{UploadError, Uploaded, receive};

@@ -9,7 +9,9 @@ use std::sync::PoisonError;
 use crate::server::reply::Reply;
 use crate::server::{BodyRule, Call, Route};
 
-use super::{FileStore, NewFile, UploadError, new_file_id};
+use crate::error::ApiError;
+
+use super::{FileStore, NewFile, UploadError, byte_range, new_file_id};
 
 /// Bounds of `GET /v1/files?limit=`.
 const MAX_PAGE: usize = 1000;
@@ -89,18 +91,43 @@ fn delete(call: &Call<'_>) -> Reply {
 }
 
 /// `GET /v1/files/{file_id}/content`: the bytes of a downloadable file,
-/// streamed (cut after `cut-after-bytes=N` when the scenario's faults hit).
+/// streamed (cut after `cut-after-bytes=N` more when the scenario's faults
+/// hit); a `Range` asks for part of them (`206` with `content-range`, or
+/// `416` when no byte satisfies it).
 fn content(call: &Call<'_>) -> Reply {
-    match call.shared.files.content(&call.param(0)) {
-        Ok((mut body, mime_type)) => {
-            let effects = call.effects;
-            if effects.active
-                && let Some(after) = effects.scenario.and_then(|s| s.cut_after_bytes)
-            {
-                body.cut_after(after);
-            }
-            Reply::file_content(call.shared, body, &mime_type)
+    let (body, mime_type) = match call.shared.files.content(&call.param(0)) {
+        Ok(found) => found,
+        Err(error) => return call.error(&error),
+    };
+    let range = call.request.header("range").map(|h| byte_range(h, body.size()));
+    let (mut body, status) = match range {
+        None | Some(Ok(None)) => (body, 200),
+        Some(Ok(Some(range))) => match body.range(range) {
+            Ok(body) => (body, 206),
+            Err(e) => return call.error(&ApiError::internal(e.to_string())),
+        },
+        Some(Err(_)) => {
+            let size = body.size();
+            let error = ApiError::range_not_satisfiable(format!(
+                "Range not satisfiable: the file has {size} bytes"
+            ));
+            return call
+                .error(&error)
+                .with_header("content-range", format!("bytes */{size}"));
         }
-        Err(error) => call.error(&error),
+    };
+    let effects = call.effects;
+    if effects.active
+        && let Some(after) = effects.scenario.and_then(|s| s.cut_after_bytes)
+    {
+        body.cut_after(after);
+    }
+    let content_range = (status == 206).then(|| body.content_range());
+    let reply = Reply::file_content(call.shared, body, &mime_type)
+        .with_status(status)
+        .with_header("accept-ranges", "bytes".to_owned());
+    match content_range {
+        Some(content_range) => reply.with_header("content-range", content_range),
+        None => reply,
     }
 }

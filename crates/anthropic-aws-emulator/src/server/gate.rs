@@ -46,7 +46,8 @@ impl Inbound {
             BodyRule::FileUpload => MAX_BODY_BYTES,
         };
         let timeout = shared.config.limits.body_read_timeout;
-        let (received, read) = Received::read(parts, body, timeout, limit).await;
+        let budget = &shared.body_budget;
+        let (received, read) = Received::read(parts, body, timeout, limit, budget).await;
         match read {
             Ok(()) => Ok(Inbound { received }),
             Err(error) => Err(Box::new(unread(shared, &error))),

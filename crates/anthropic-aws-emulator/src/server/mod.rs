@@ -43,6 +43,8 @@ use reply::Reply;
 
 pub(crate) use gate::Inbound;
 pub(crate) use gate::{api_error, unread};
+pub(crate) use received::is_sensitive_header;
+pub(crate) use received::{BodyBudget, DEFAULT_BODY_BUDGET};
 pub(crate) use reply::ResBody;
 pub(crate) use route::{BodyRule, Call, Route};
 pub(crate) use upload_body::Tap;
@@ -146,7 +148,9 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Response<ResBody
     let (parts, body) = request.into_parts();
     let timeout = shared.config.limits.body_read_timeout;
     let (received, read) = match router::body_rule(parts.method.as_str(), parts.uri.path()) {
-        BodyRule::Buffered(limit) => Received::read(&parts, body, timeout, limit).await,
+        BodyRule::Buffered(limit) => {
+            Received::read(&parts, body, timeout, limit, &shared.body_budget).await
+        }
         BodyRule::FileUpload => upload_body::read(&parts, body, timeout, &shared.files).await,
     };
 
