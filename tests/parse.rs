@@ -10,7 +10,7 @@ use anthropic_aws::error::{ParseError, ParseErrorKind};
 use anthropic_aws::helpers::parse::{json_schema, output_format};
 use anthropic_aws::types::{
     BatchCreateParams, BatchRequest, BatchResultKind, CountTokensParams, Effort,
-    MessageCreateParams, MessageParam, OutputConfig, StopReason,
+    MessageCreateParams, MessageParam, OutputConfig, StopReason, Tool,
 };
 use anthropic_aws::{Error, RequestId};
 use anthropic_aws_emulator::{EmulatorHandle, Fault, StreamScript};
@@ -68,6 +68,22 @@ fn paris() -> City {
         districts: vec!["Marais".into(), "Montmartre".into()],
         kind: Kind::Capital,
         landmark: Landmark::Tower { height_m: 330.0 },
+        facts: HashMap::new(),
+    }
+}
+
+/// The instance the local platform builds from `City`'s schema (first enum value, first
+/// non-null branch, one item per array, `"example"`, `1`, `1.5`; no key in a closed map).
+fn emulated_city() -> City {
+    City {
+        name: "example".into(),
+        population: 1,
+        mayor: Some(Person {
+            name: "example".into(),
+        }),
+        districts: vec!["example".into()],
+        kind: Kind::Capital,
+        landmark: Landmark::Tower { height_m: 1.5 },
         facts: HashMap::new(),
     }
 }
@@ -157,8 +173,8 @@ async fn the_request_carries_the_transformed_schema_and_keeps_the_rest() {
     let client = signed_client(&platform).await;
     let params = params().effort(Effort::Low);
 
-    // The emulator's plain answer is prose, not a City: a typed mismatch.
-    let err = client.messages().parse::<City>(&params).await.unwrap_err();
+    // The local platform checks the format and answers a valid instance of the schema.
+    let city = client.messages().parse::<City>(&params).await.unwrap();
     let body = last_request(&platform).body_json().expect("a JSON body");
 
     let schema = &body["output_config"]["format"]["schema"];
@@ -232,23 +248,18 @@ async fn the_request_carries_the_transformed_schema_and_keeps_the_rest() {
         })
     );
 
-    let err = parse_error(err);
-    assert_eq!(err.kind(), ParseErrorKind::Mismatch);
-    assert!(
-        err.text().starts_with("Hello from the local"),
-        "{}",
-        err.text()
-    );
+    assert_eq!(*city, emulated_city());
     let record = last_request(&platform);
-    assert_eq!(err.aws_request_id(), Some(record.aws_request_id.as_str()));
+    assert_eq!(city.aws_request_id(), Some(record.aws_request_id.as_str()));
     assert_eq!(
-        err.anthropic_request_id(),
+        city.anthropic_request_id(),
         record.anthropic_request_id.as_deref()
     );
 
     // Without an output_config (the schema's JSON is copied in as kept per type), the body
     // is the same as the params with the format set by hand.
-    let _ = client.messages().parse::<City>(&self::params()).await;
+    let city = client.messages().parse::<City>(&self::params()).await;
+    assert_eq!(*city.unwrap(), emulated_city());
     let plain = last_request(&platform).body_json().expect("a JSON body");
     let by_hand = self::params().output_format(output_format::<City>());
     assert_eq!(plain, serde_json::to_value(&by_hand).unwrap());
@@ -434,8 +445,7 @@ async fn the_stream_variant_sends_the_schema_streamed() {
         .parse_stream::<City>(&params())
         .await
         .unwrap();
-    let err = parse_error(stream.final_parsed().await.unwrap_err());
-    assert_eq!(err.kind(), ParseErrorKind::Mismatch);
+    assert_eq!(*stream.final_parsed().await.unwrap(), emulated_city());
     let body = last_request(&platform).body_json().unwrap();
     let mut by_hand =
         serde_json::to_value(params().output_format(output_format::<City>())).unwrap();
@@ -449,7 +459,7 @@ async fn the_stream_variant_sends_the_schema_streamed() {
         .parse_stream::<City>(&params)
         .await
         .unwrap();
-    let _ = stream.final_parsed().await;
+    assert_eq!(*stream.final_parsed().await.unwrap(), emulated_city());
     let body = last_request(&platform).body_json().unwrap();
     assert_eq!(body["stream"], true);
     assert_eq!(body["output_config"]["effort"], "max");
@@ -507,11 +517,13 @@ async fn batch_requests_carry_the_schema_and_results_read_with_the_same_type() {
     let BatchResultKind::Succeeded(succeeded) = &results[0].result else {
         panic!("a succeeded result: {:?}", results[0]);
     };
-    // The emulator answers prose: the same typed error, without request IDs of its own.
-    let err = succeeded.message.parsed::<City>().unwrap_err();
+    assert_eq!(succeeded.message.parsed::<City>().unwrap(), emulated_city());
+
+    // A result of another shape: the same typed error, without request IDs of its own.
+    let err = succeeded.message.parsed::<Vec<String>>().unwrap_err();
     assert_eq!(err.kind(), ParseErrorKind::Mismatch);
     assert_eq!(err.aws_request_id(), None);
-    assert!(Error::from(err).to_string().contains("City"));
+    assert!(Error::from(err).to_string().contains("Vec<"));
 }
 
 /// The README's "Structured outputs" example, verbatim (checked below), compiled and run.
@@ -636,4 +648,82 @@ async fn parse_goes_through_the_retry_policy_and_the_stream_restarts() {
     assert_eq!(*stream.final_parsed().await.unwrap(), paris());
     let statuses: Vec<u16> = platform.requests().iter().map(|r| r.status).collect();
     assert_eq!(statuses, [529, 200, 200, 200]);
+}
+
+/// `params()` for the local platform's scenario `scenario` (put after the model name).
+fn scripted(scenario: &str) -> MessageCreateParams {
+    let mut params = params();
+    params.model = format!("{MODEL}~{scenario}");
+    params
+}
+
+#[tokio::test]
+async fn the_local_platform_s_failures_are_typed_with_the_answer_s_ids() {
+    let platform = platform().await;
+    let client = signed_client(&platform).await;
+    let with_tool = params().tool(Tool::new(
+        "lookup",
+        json!({"type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"]}),
+    ));
+    let whole = client.messages().parse::<City>(&params()).await.unwrap();
+    let full = whole.message().text();
+    let cases = [
+        (scripted("stop-reason=refusal"), ParseErrorKind::Refusal),
+        (
+            scripted("stop-reason=max_tokens"),
+            ParseErrorKind::Truncated,
+        ),
+        (
+            scripted("answer-text={\"name\": 7}"),
+            ParseErrorKind::Mismatch,
+        ),
+        (scripted("answer-text=not%20JSON"), ParseErrorKind::Mismatch),
+        (with_tool, ParseErrorKind::NoText),
+    ];
+    for (params, kind) in cases {
+        for streamed in [false, true] {
+            let result = if streamed {
+                let stream = client
+                    .messages()
+                    .parse_stream::<City>(&params)
+                    .await
+                    .unwrap();
+                stream.final_parsed().await
+            } else {
+                client.messages().parse::<City>(&params).await
+            };
+            let err = parse_error(result.unwrap_err());
+            assert_eq!(err.kind(), kind, "{err}");
+            let record = last_request(&platform);
+            assert_eq!(err.aws_request_id(), Some(record.aws_request_id.as_str()));
+            assert_eq!(
+                err.anthropic_request_id(),
+                record.anthropic_request_id.as_deref()
+            );
+            if kind == ParseErrorKind::Truncated {
+                // The first half of the valid instance's JSON.
+                assert!(full.starts_with(err.text()) && err.text().len() < full.len());
+                assert!(err.serde_error().is_some_and(|e| e.is_eof()), "{err}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_schema_counts_in_a_token_count() {
+    let platform = platform().await;
+    let client = signed_client(&platform).await;
+    let plain = CountTokensParams::new(MODEL, vec![MessageParam::user("Describe Paris.")]);
+    let without = client.messages().count_tokens(&plain).await.unwrap();
+    let with = client
+        .messages()
+        .count_tokens(&plain.clone().output_format(output_format::<City>()))
+        .await
+        .unwrap();
+    assert!(
+        with.input_tokens > without.input_tokens + 100,
+        "{} vs {}",
+        with.input_tokens,
+        without.input_tokens
+    );
 }
