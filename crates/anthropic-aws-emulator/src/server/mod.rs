@@ -45,7 +45,7 @@ pub(crate) use gate::Inbound;
 pub(crate) use gate::{api_error, unread};
 pub(crate) use reply::ResBody;
 pub(crate) use route::{BodyRule, Call, Route};
-pub(crate) use upload_body::Tap;
+pub(crate) use upload_body::{Tap, form_boundary};
 
 /// How long shutdown waits for in-flight requests before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
