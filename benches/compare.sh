@@ -5,9 +5,11 @@
 #   bash benches/compare.sh OLD NEW [--quick]
 #   bash benches/compare.sh 99263a6 HEAD
 #
-# Each commit is exported with `git archive` to /tmp/anthropic-aws-compare/<sha> (no worktree,
-# the checkout is untouched) and built in release into one shared target directory (the
-# dependencies are built once; set COMPARE_DIR to move it). Then, for both commits:
+# Each commit is exported with `git archive` to /tmp/anthropic-aws-compare/src-<sha> (no
+# worktree; the checkout is untouched) and built in release into this checkout's target
+# directory, so that the dependencies already built there serve both (set COMPARE_DIR and
+# COMPARE_TARGET to move them). The two binaries of each commit are kept in bin-<sha> and
+# reused by the next run. Then, for both commits:
 #
 # * instructions (valgrind --tool=callgrind, deterministic): per request, client and bare, on a
 #   current-thread runtime at c=1, as the difference between a long and a short run (the start
@@ -25,7 +27,7 @@ old=$(git rev-parse --short "$1^{commit}")
 new=$(git rev-parse --short "$2^{commit}")
 quick=${3:-}
 dir=${COMPARE_DIR:-/tmp/anthropic-aws-compare}
-target=$dir/target
+target=${COMPARE_TARGET:-$PWD/target}
 mkdir -p "$dir"
 
 # Instruction runs: requests (short, long) and result bytes (small, large); wall-clock runs.
@@ -33,11 +35,6 @@ if [[ $quick == --quick ]]; then
     req=(50 250) bytes=(2000000 6000000) runs=3 wall_n=2000 batch_bytes=20000000 rounds=3
 else
     req=(200 1200) bytes=(4000000 24000000) runs=5 wall_n=10000 batch_bytes=100000000 rounds=5
-fi
-
-# A warm start for the shared target directory: this checkout's release build, if any.
-if [[ ! -d $target/release && -d target/release ]]; then
-    mkdir -p "$target" && cp -a target/release "$target/"
 fi
 
 build() { # commit -> $dir/bin-<commit>/{per_request,batch_results_bench}
@@ -74,7 +71,7 @@ instructions() { # callgrind's total of instructions of the command
 
 echo "compare $old (old) with $new (new); $(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "== instructions (callgrind; per request at c=1, current-thread; per MB of batch results)"
+echo "== instructions (callgrind; per request at c=1, current-thread; per MB of batch results): lower is better"
 declare -A ir
 for sha in "$old" "$new"; do
     for who in client bare; do
@@ -96,7 +93,8 @@ row "per request" req
 row "per MB of results" mb
 
 echo
-echo "== CPU on the wall clock, client / bare (median of $runs alternated runs, /usr/bin/time user+sys)"
+echo "== on the wall clock: per request, CPU client / bare (median of $runs alternated runs, /usr/bin/time"
+echo "   user+sys; lower is better); batch results, throughput client / bare (higher is better)"
 for c in 1 64; do
     : >"$log.runs"
     for sha in "$old" "$new"; do # warm-up, not counted
