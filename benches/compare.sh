@@ -34,7 +34,7 @@ mkdir -p "$dir"
 if [[ $quick == --quick ]]; then
     req=(50 250) bytes=(2000000 6000000) runs=3 wall_n=2000 batch_bytes=20000000 rounds=3
 else
-    req=(200 1200) bytes=(4000000 24000000) runs=5 wall_n=10000 batch_bytes=100000000 rounds=5
+    req=(200 1200) bytes=(4000000 24000000) runs=7 wall_n=20000 batch_bytes=100000000 rounds=5
 fi
 
 build() { # commit -> $dir/bin-<commit>/{per_request,batch_results_bench}
@@ -115,7 +115,9 @@ for c in 1 64; do
     for sha in "$old" "$new"; do
         r=$(awk -v s="$sha" '$2 == s {v[$1" "$3]=$4} END{for (k in v) {split(k, p, " "); if (p[2] == "client") print v[k] / v[p[1]" bare"]}}' "$log.runs" | median)
         cc=$(awk -v s="$sha" '$2 == s && $3 == "client" {print $4}' "$log.runs" | median)
-        printf 'per request c=%-3s %-8s client/bare %.3f  (client %.1f µs cpu/req)\n' "$c" "$sha" "$r" "$(echo "$cc * 1000000 / $wall_n" | bc -l)"
+        bc_=$(awk -v s="$sha" '$2 == s && $3 == "bare" {print $4}' "$log.runs" | median)
+        printf 'per request c=%-3s %-8s client/bare %.3f  (µs cpu/req: client %.1f, bare %.1f)\n' "$c" "$sha" "$r" \
+            "$(echo "$cc * 1000000 / $wall_n" | bc -l)" "$(echo "$bc_ * 1000000 / $wall_n" | bc -l)"
     done
 done
 for sha in "$old" "$new" "$old" "$new"; do
