@@ -8,7 +8,7 @@
 # Each commit is exported with `git archive` to /tmp/anthropic-aws-compare/src-<sha> (no
 # worktree; the checkout is untouched) and built in release into this checkout's target
 # directory, so that the dependencies already built there serve both (set COMPARE_DIR and
-# COMPARE_TARGET to move them). The two binaries of each commit are kept in bin-<sha> and
+# COMPARE_TARGET to move them). The two binaries of each commit are kept in bin-<code commit> and
 # reused by the next run. Then, for both commits:
 #
 # * instructions (valgrind --tool=callgrind, deterministic): per request, client and bare, on a
@@ -37,8 +37,12 @@ else
     req=(200 1200) bytes=(4000000 24000000) runs=7 wall_n=20000 batch_bytes=100000000 rounds=5
 fi
 
-build() { # commit -> $dir/bin-<commit>/{per_request,batch_results_bench}
-    local sha=$1 src=$dir/src-$1 bin=$dir/bin-$1
+# Binaries are kept by the last commit that changed what they are built from (anything but
+# shell scripts and Markdown), so a commit of docs or scripts reuses them.
+code() { git log -1 --format=%h "$1" -- . ':(exclude)*.sh' ':(exclude)*.md'; }
+
+build() { # commit -> $dir/bin-<code commit>/{per_request,batch_results_bench}
+    local sha=$1 src=$dir/src-$(code "$1") bin=$dir/bin-$(code "$1")
     if [[ ! -x $bin/per_request || ! -x $bin/batch_results_bench ]]; then
         rm -rf "$src" && mkdir -p "$src" "$bin"
         git archive "$sha" | tar -x -C "$src"
@@ -49,12 +53,15 @@ build() { # commit -> $dir/bin-<commit>/{per_request,batch_results_bench}
 }
 build "$old"
 build "$new"
+# From here on, a commit's binaries are in bin-<its code commit>.
+bin_old=$dir/bin-$(code "$old") bin_new=$dir/bin-$(code "$new")
+declare -A bins=([$old]=$bin_old [$new]=$bin_new)
 
 median() { sort -g | awk '{v[NR]=$1} END{print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 
 # One canned-answer server for every per-request run (the new build's; it verifies nothing).
 log=$(mktemp)
-"$dir/bin-$new/per_request" serve >"$log" &
+"$bin_new/per_request" serve >"$log" &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -f "$log" "$log".*' EXIT
 for _ in $(seq 50); do
@@ -69,17 +76,17 @@ instructions() { # callgrind's total of instructions of the command
     awk '/^(summary|totals):/ {print $2; exit}' "$log.cg"
 }
 
-echo "compare $old (old) with $new (new); $(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "compare $old (old, code of $(code "$old")) with $new (new, code of $(code "$new")); $(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "== instructions (callgrind; per request at c=1, current-thread; per MB of batch results): lower is better"
 declare -A ir
 for sha in "$old" "$new"; do
     for who in client bare; do
-        a=$(PER_REQUEST_RUNTIME=current instructions "$dir/bin-$sha/per_request" "$who" --url "$url" -n "${req[0]}" -c 1)
-        b=$(PER_REQUEST_RUNTIME=current instructions "$dir/bin-$sha/per_request" "$who" --url "$url" -n "${req[1]}" -c 1)
+        a=$(PER_REQUEST_RUNTIME=current instructions "${bins[$sha]}/per_request" "$who" --url "$url" -n "${req[0]}" -c 1)
+        b=$(PER_REQUEST_RUNTIME=current instructions "${bins[$sha]}/per_request" "$who" --url "$url" -n "${req[1]}" -c 1)
         ir[req-$sha-$who]=$(((b - a) / (req[1] - req[0])))
-        a=$(instructions "$dir/bin-$sha/batch_results_bench" --only "$who" --bytes "${bytes[0]}")
-        b=$(instructions "$dir/bin-$sha/batch_results_bench" --only "$who" --bytes "${bytes[1]}")
+        a=$(instructions "${bins[$sha]}/batch_results_bench" --only "$who" --bytes "${bytes[0]}")
+        b=$(instructions "${bins[$sha]}/batch_results_bench" --only "$who" --bytes "${bytes[1]}")
         ir[mb-$sha-$who]=$(((b - a) * 1000000 / (bytes[1] - bytes[0])))
     done
 done
@@ -99,7 +106,7 @@ for c in 1 64; do
     : >"$log.runs"
     for sha in "$old" "$new"; do # warm-up, not counted
         for who in client bare; do
-            "$dir/bin-$sha/per_request" "$who" --url "$url" -n $((wall_n / 10)) -c "$c" >/dev/null
+            "${bins[$sha]}/per_request" "$who" --url "$url" -n $((wall_n / 10)) -c "$c" >/dev/null
         done
     done
     for run in $(seq "$runs"); do
@@ -107,7 +114,7 @@ for c in 1 64; do
         ((run % 2 == 0)) && order=("$new bare" "$new client" "$old bare" "$old client")
         for pair in "${order[@]}"; do
             read -r sha who <<<"$pair"
-            /usr/bin/time -f "%U %S" -o "$log.t" "$dir/bin-$sha/per_request" "$who" --url "$url" -n "$wall_n" -c "$c" >/dev/null
+            /usr/bin/time -f "%U %S" -o "$log.t" "${bins[$sha]}/per_request" "$who" --url "$url" -n "$wall_n" -c "$c" >/dev/null
             read -r user sys <"$log.t"
             echo "$run $sha $who $(echo "$user + $sys" | bc -l)" >>"$log.runs"
         done
@@ -121,6 +128,6 @@ for c in 1 64; do
     done
 done
 for sha in "$old" "$new" "$old" "$new"; do
-    line=$("$dir/bin-$sha/batch_results_bench" --bytes "$batch_bytes" --rounds "$rounds" | tail -1)
+    line=$("${bins[$sha]}/batch_results_bench" --bytes "$batch_bytes" --rounds "$rounds" | tail -1)
     printf 'batch results %-8s %s\n' "$sha" "${line#median of }"
 done
