@@ -4,7 +4,7 @@
 //! again (files are re-opened from the start on every pass).
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
@@ -242,6 +242,19 @@ pub(crate) fn escape_quoted(name: &str) -> String {
     name.replace('"', "%22")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+}
+
+/// The size of the regular file at `path`, read from its metadata; a folder or anything else
+/// that is not a regular file is refused before an upload starts.
+pub(crate) async fn regular_file_len(path: &Path) -> Result<u64, Error> {
+    let meta = tokio::fs::metadata(path)
+        .await
+        .map_err(|e| FileError::io("read the metadata of", path, e))?;
+    if !meta.is_file() {
+        let e = io::Error::new(io::ErrorKind::InvalidInput, "not a regular file");
+        return Err(FileError::io("upload", path, e).into());
+    }
+    Ok(meta.len())
 }
 
 /// 32 random hex digits after a fixed prefix; long enough never to occur in the content.

@@ -150,14 +150,10 @@ impl<'c> Skills<'c> {
     /// ```
     pub async fn retrieve(&self, skill_id: &str) -> Result<Response<Skill>, Error> {
         let path = ["v1", "skills", skill_id];
-        send(
-            self.transport,
-            &self.options,
-            Method::GET,
-            &path,
-            "GetSkill",
-        )
-        .await
+        let call = Call::new(Method::GET, &path, &self.options)
+            .beta(SKILLS_BETA)
+            .iam("GetSkill");
+        self.transport.json(call).await
     }
 
     /// Deletes a skill (`DELETE /v1/skills/{id}`); the platform refuses while it has versions.
@@ -170,14 +166,10 @@ impl<'c> Skills<'c> {
     /// ```
     pub async fn delete(&self, skill_id: &str) -> Result<Response<DeletedSkill>, Error> {
         let path = ["v1", "skills", skill_id];
-        send(
-            self.transport,
-            &self.options,
-            Method::DELETE,
-            &path,
-            "DeleteSkill",
-        )
-        .await
+        let call = Call::new(Method::DELETE, &path, &self.options)
+            .beta(SKILLS_BETA)
+            .iam("DeleteSkill");
+        self.transport.json(call).await
     }
 }
 
@@ -270,14 +262,10 @@ impl SkillVersions<'_> {
         version: &str,
     ) -> Result<Response<SkillVersion>, Error> {
         let path = ["v1", "skills", skill_id, "versions", version];
-        send(
-            self.transport,
-            &self.options,
-            Method::GET,
-            &path,
-            "GetSkill",
-        )
-        .await
+        let call = Call::new(Method::GET, &path, &self.options)
+            .beta(SKILLS_BETA)
+            .iam("GetSkill");
+        self.transport.json(call).await
     }
 
     /// Deletes a version (`DELETE /v1/skills/{id}/versions/{version}`).
@@ -294,14 +282,10 @@ impl SkillVersions<'_> {
         version: &str,
     ) -> Result<Response<DeletedSkillVersion>, Error> {
         let path = ["v1", "skills", skill_id, "versions", version];
-        send(
-            self.transport,
-            &self.options,
-            Method::DELETE,
-            &path,
-            "UpdateSkill",
-        )
-        .await
+        let call = Call::new(Method::DELETE, &path, &self.options)
+            .beta(SKILLS_BETA)
+            .iam("UpdateSkill");
+        self.transport.json(call).await
     }
 }
 
@@ -317,20 +301,6 @@ async fn upload_call<T: serde::de::DeserializeOwned>(
     let body = multipart.into_body(transport.signs_payload()).await?;
     let call = Call::new(Method::POST, path, options)
         .streamed(body)
-        .beta(SKILLS_BETA)
-        .iam(action);
-    transport.json(call).await
-}
-
-/// A Skills call without a body or query: `method` on `path`, needing `action`.
-async fn send<T: serde::de::DeserializeOwned>(
-    transport: &Transport,
-    options: &RequestOptions,
-    method: Method,
-    path: &[&str],
-    action: &'static str,
-) -> Result<Response<T>, Error> {
-    let call = Call::new(method, path, options)
         .beta(SKILLS_BETA)
         .iam(action);
     transport.json(call).await

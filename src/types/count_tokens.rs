@@ -72,52 +72,6 @@ impl CountTokensParams {
         }
     }
 
-    /// Sets the system prompt.
-    #[must_use]
-    pub fn system(mut self, system: impl Into<SystemPrompt>) -> Self {
-        self.system = Some(system.into());
-        self
-    }
-
-    /// Sets the tools, replacing any set before.
-    #[must_use]
-    pub fn tools<I>(mut self, tools: I) -> Self
-    where
-        I: IntoIterator,
-        I::Item: Into<ToolParam>,
-    {
-        self.tools = Some(tools.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Adds one tool.
-    #[must_use]
-    pub fn tool(mut self, tool: impl Into<ToolParam>) -> Self {
-        self.tools.get_or_insert_with(Vec::new).push(tool.into());
-        self
-    }
-
-    /// Sets how the model should use the tools.
-    #[must_use]
-    pub fn tool_choice(mut self, tool_choice: impl Into<ToolChoice>) -> Self {
-        self.tool_choice = Some(tool_choice.into());
-        self
-    }
-
-    /// Sets the extended-thinking configuration.
-    #[must_use]
-    pub fn thinking(mut self, thinking: impl Into<ThinkingConfig>) -> Self {
-        self.thinking = Some(thinking.into());
-        self
-    }
-
-    /// Sets the output configuration.
-    #[must_use]
-    pub fn output_config(mut self, output_config: OutputConfig) -> Self {
-        self.output_config = Some(output_config);
-        self
-    }
-
     /// Sets `output_config.format`, keeping the rest of `output_config`: a structured
     /// output's schema counts. [`helpers::parse::output_format`](crate::helpers::parse::output_format)
     /// makes one from a Rust type.
@@ -192,6 +146,7 @@ pub struct MessageTokensCount {
 }
 
 impl_extra_field!(CountTokensParams);
+impl_prompt_setters!(CountTokensParams);
 
 #[cfg(test)]
 mod tests {

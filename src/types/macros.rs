@@ -224,3 +224,64 @@ macro_rules! impl_extra_field {
         )*
     };
 }
+
+/// The setters of the fields a message request and a token count share (`system`, `tools`,
+/// `tool`, `tool_choice`, `thinking`, `output_config`), written once for both
+/// [`MessageCreateParams`](crate::types::MessageCreateParams) and
+/// [`CountTokensParams`](crate::types::CountTokensParams).
+macro_rules! impl_prompt_setters {
+    ($($ty:ty),* $(,)?) => {
+        $(
+            impl $ty {
+                /// Sets the system prompt (a string or `Vec<TextBlockParam>`).
+                #[must_use]
+                pub fn system(mut self, system: impl Into<$crate::types::SystemPrompt>) -> Self {
+                    self.system = Some(system.into());
+                    self
+                }
+
+                /// Sets the tools, replacing any set before.
+                #[must_use]
+                pub fn tools<I>(mut self, tools: I) -> Self
+                where
+                    I: IntoIterator,
+                    I::Item: Into<$crate::types::ToolParam>,
+                {
+                    self.tools = Some(tools.into_iter().map(Into::into).collect());
+                    self
+                }
+
+                /// Adds one tool.
+                #[must_use]
+                pub fn tool(mut self, tool: impl Into<$crate::types::ToolParam>) -> Self {
+                    self.tools.get_or_insert_with(Vec::new).push(tool.into());
+                    self
+                }
+
+                /// Sets how the model should use the tools.
+                #[must_use]
+                pub fn tool_choice(
+                    mut self,
+                    tool_choice: impl Into<$crate::types::ToolChoice>,
+                ) -> Self {
+                    self.tool_choice = Some(tool_choice.into());
+                    self
+                }
+
+                /// Sets the extended-thinking configuration.
+                #[must_use]
+                pub fn thinking(mut self, thinking: impl Into<$crate::types::ThinkingConfig>) -> Self {
+                    self.thinking = Some(thinking.into());
+                    self
+                }
+
+                /// Sets the output configuration, replacing any set before.
+                #[must_use]
+                pub fn output_config(mut self, output_config: $crate::types::OutputConfig) -> Self {
+                    self.output_config = Some(output_config);
+                    self
+                }
+            }
+        )*
+    };
+}

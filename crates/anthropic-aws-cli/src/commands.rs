@@ -1,7 +1,7 @@
 //! Running each subcommand against a client built from the global options.
 
 use anthropic_aws::Client;
-use anthropic_aws::types::{MessageCreateParams, ModelListParams};
+use anthropic_aws::types::MessageCreateParams;
 
 use crate::args::{Command, Format, Global, MessagesCommand, ModelsCommand};
 use crate::connect::client;
@@ -71,10 +71,7 @@ pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
 /// arrive, other formats print one `{"data": [...]}` at the end. `--format raw` prints the
 /// first page as received.
 async fn list_models(global: &Global, out: Output<'_>, args: IdPaging) -> Result<(), CliError> {
-    let mut params = ModelListParams::new();
-    params.limit = args.limit;
-    params.after_id = args.after_id;
-    params.before_id = args.before_id;
+    let params = args.params();
     let client = client(global).await?;
     let models = client.models();
     if out.format == Format::Raw {

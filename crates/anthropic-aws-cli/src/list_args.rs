@@ -3,6 +3,7 @@
 //! cursor-paged ones (files, skills, skill versions) take `--limit`, `--page`. Both take
 //! `--max-items`, as the `ant` CLI does: every page is fetched unless it says fewer.
 
+use anthropic_aws::types::{CursorListParams, IdListParams};
 use clap::Args;
 
 /// `--limit`, `--before-id`, `--after-id` and `--max-items` of a list paged by IDs.
@@ -24,6 +25,17 @@ pub struct IdPaging {
     pub max: MaxItems,
 }
 
+impl IdPaging {
+    /// The query of the first page the flags ask for.
+    pub fn params(&self) -> IdListParams {
+        let mut params = IdListParams::new();
+        params.limit = self.limit;
+        params.before_id.clone_from(&self.before_id);
+        params.after_id.clone_from(&self.after_id);
+        params
+    }
+}
+
 /// `--limit`, `--page` and `--max-items` of a list paged by cursor.
 #[derive(Debug, Args)]
 pub struct CursorPaging {
@@ -37,6 +49,16 @@ pub struct CursorPaging {
 
     #[command(flatten)]
     pub max: MaxItems,
+}
+
+impl CursorPaging {
+    /// The query of the first page the flags ask for.
+    pub fn params(&self) -> CursorListParams {
+        let mut params = CursorListParams::new();
+        params.limit = self.limit;
+        params.page.clone_from(&self.page);
+        params
+    }
 }
 
 /// `--max-items`: how many items a list prints at most, over as many pages as it takes.

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 use crate::error::{Error, FileError};
-use crate::resources::multipart::{escape_quoted, random_boundary};
+use crate::resources::multipart::{escape_quoted, random_boundary, regular_file_len};
 use crate::transport::{OpenBody, StreamedBody};
 
 /// How many bytes of the source are read at a time.
@@ -132,20 +132,14 @@ impl FileUpload {
     pub(super) async fn resolve(self) -> Result<Resolved, Error> {
         let (len, open, label) = match self.source {
             Source::Path(path) => {
-                let meta = tokio::fs::metadata(&path)
-                    .await
-                    .map_err(|e| FileError::io("read the metadata of", &path, e))?;
-                if !meta.is_file() {
-                    let e = io::Error::new(io::ErrorKind::InvalidInput, "not a regular file");
-                    return Err(FileError::io("upload", &path, e).into());
-                }
+                let len = regular_file_len(&path).await?;
                 let opened = path.clone();
                 let open: ReaderFactory = Arc::new(move || {
                     let path = opened.clone();
                     async move { Ok(Box::new(tokio::fs::File::open(path).await?) as BoxReader) }
                         .boxed()
                 });
-                (meta.len(), open, path)
+                (len, open, path)
             }
             Source::Reader { len, open } => {
                 let label = PathBuf::from(self.filename.clone().unwrap_or_default());

@@ -2,13 +2,12 @@
 //! the wire: one `multipart/form-data` part `files[]` per file, named by its relative path
 //! (`my-skill/SKILL.md`), plus `display_title` when set; streamed from disk.
 
-use std::io;
 use std::path::PathBuf;
 
 use bytes::Bytes;
 
 use crate::error::{Error, FileError};
-use crate::resources::multipart::{Multipart, Part, PartBody};
+use crate::resources::multipart::{Multipart, Part, PartBody, regular_file_len};
 
 /// The multipart field of each file, as the official SDKs name it.
 const FILES_FIELD: &str = "files[]";
@@ -126,17 +125,8 @@ impl SkillUpload {
             let body = match source {
                 Source::Bytes(data) => PartBody::Bytes(data),
                 Source::Path(path) => {
-                    let meta = tokio::fs::metadata(&path)
-                        .await
-                        .map_err(|e| FileError::io("read the metadata of", &path, e))?;
-                    if !meta.is_file() {
-                        let e = io::Error::new(io::ErrorKind::InvalidInput, "not a regular file");
-                        return Err(FileError::io("upload", &path, e).into());
-                    }
-                    PartBody::File {
-                        path,
-                        len: meta.len(),
-                    }
+                    let len = regular_file_len(&path).await?;
+                    PartBody::File { path, len }
                 }
             };
             parts.push(file_part(name, body));

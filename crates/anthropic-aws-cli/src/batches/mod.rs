@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
 use anthropic_aws::resources::RunnerError;
-use anthropic_aws::types::{BatchCreateParams, BatchListParams, BatchRequest};
+use anthropic_aws::types::{BatchCreateParams, BatchRequest};
 use futures_util::TryStreamExt;
 use serde_json::Value;
 
@@ -57,10 +57,7 @@ pub async fn run(global: &Global, command: BatchesCommand) -> Result<(), CliErro
 /// `list`: every page (or `--max-items` batches); `jsonl` prints a batch a line as pages
 /// arrive, other formats print one `{"data": [...]}` at the end.
 async fn list(global: &Global, out: Output<'_>, args: &IdPaging) -> Result<(), CliError> {
-    let mut params = BatchListParams::new();
-    params.limit = args.limit;
-    params.after_id.clone_from(&args.after_id);
-    params.before_id.clone_from(&args.before_id);
+    let params = args.params();
     let client = client(global).await?;
     out.items(
         client.messages().batches().list_all(&params),

@@ -7,7 +7,6 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use anthropic_aws::resources::FileUpload;
-use anthropic_aws::types::FileListParams;
 
 pub use self::args::FilesCommand;
 use self::args::{DownloadArgs, UploadArgs};
@@ -65,9 +64,7 @@ async fn upload(global: &Global, out: Output<'_>, args: &UploadArgs) -> Result<(
 /// `list`: every page (or `--max-items` files); `jsonl` prints a file a line as pages arrive,
 /// other formats print one `{"data": [...]}` at the end.
 async fn list(global: &Global, out: Output<'_>, args: &CursorPaging) -> Result<(), CliError> {
-    let mut params = FileListParams::new();
-    params.limit = args.limit;
-    params.page.clone_from(&args.page);
+    let params = args.params();
     let client = client(global).await?;
     out.items(client.files().list_all(&params), args.max.max_items)
         .await

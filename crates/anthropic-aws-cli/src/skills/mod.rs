@@ -5,7 +5,7 @@ mod args;
 use std::path::Path;
 
 use anthropic_aws::resources::SkillUpload;
-use anthropic_aws::types::{SkillListParams, SkillVersionListParams};
+use anthropic_aws::types::SkillListParams;
 
 use self::args::{FilesArgs, ListArgs, VersionListArgs};
 pub use self::args::{SkillsCommand, VersionsCommand};
@@ -117,9 +117,7 @@ async fn list_versions(
     out: Output<'_>,
     args: &VersionListArgs,
 ) -> Result<(), CliError> {
-    let mut params = SkillVersionListParams::new();
-    params.limit = args.paging.limit;
-    params.page.clone_from(&args.paging.page);
+    let params = args.paging.params();
     let client = client(global).await?;
     let items = client
         .skills()

@@ -12,6 +12,8 @@ use bytes::{Bytes, BytesMut};
 use hyper::body::{Body, Frame, SizeHint};
 use tokio::io::{AsyncRead, ReadBuf};
 
+use crate::stream::{BodyError, cut_after_flush};
+
 /// The most bytes in one frame.
 const CHUNK_BYTES: usize = 256 * 1024;
 
@@ -39,9 +41,6 @@ static PATTERN: LazyLock<Vec<u8>> = LazyLock::new(|| {
         .map(synthetic_byte)
         .collect()
 });
-
-/// The error of a body that breaks off.
-type BodyError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Where the bytes come from.
 #[derive(Debug)]
@@ -196,18 +195,16 @@ impl Body for ContentBody {
             if this.cut_after.is_none() {
                 return Poll::Ready(None);
             }
-            if !this.yielded_before_cut {
-                // hyper drops its write buffer when a body fails: answer
-                // `Pending` once (it flushes then) before failing.
-                this.yielded_before_cut = true;
-                cx.waker().wake_by_ref();
-                return Poll::Pending;
-            }
-            this.cut_after = None;
-            this.size = this.sent;
-            return Poll::Ready(Some(Err(Box::new(std::io::Error::other(
+            let cut = cut_after_flush(
+                &mut this.yielded_before_cut,
+                cx,
                 "file content cut by the scenario (cut-after-bytes)",
-            )))));
+            );
+            if cut.is_ready() {
+                this.cut_after = None;
+                this.size = this.sent;
+            }
+            return cut;
         }
         let want = usize::try_from(end - this.sent)
             .unwrap_or(usize::MAX)

@@ -12,6 +12,7 @@ use tempfile::{NamedTempFile, TempPath};
 use tokio::io::{AsyncWriteExt, BufWriter};
 
 use crate::error::ApiError;
+use crate::server::form_boundary;
 
 use super::options::DEFAULT_MIME_TYPE;
 
@@ -85,17 +86,9 @@ where
     S: Stream<Item = Result<Bytes, E>> + Send,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let content_type = content_type.unwrap_or_default();
-    let is_form = content_type
-        .split(';')
-        .next()
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data"));
-    let boundary = multer::parse_boundary(content_type)
-        .ok()
-        .filter(|_| is_form)
-        .ok_or_else(|| {
-            invalid("content-type: a file is uploaded as multipart/form-data with a boundary")
-        })?;
+    let boundary = form_boundary(content_type).ok_or_else(|| {
+        invalid("content-type: a file is uploaded as multipart/form-data with a boundary")
+    })?;
     let mut multipart = multer::Multipart::new(stream, boundary);
     let mut uploaded = None;
     while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {

@@ -47,7 +47,7 @@ pub(crate) use received::is_sensitive_header;
 pub(crate) use received::{BodyBudget, DEFAULT_BODY_BUDGET};
 pub(crate) use reply::ResBody;
 pub(crate) use route::{BodyRule, Call, Route};
-pub(crate) use upload_body::Tap;
+pub(crate) use upload_body::{Tap, form_boundary};
 
 /// How long shutdown waits for in-flight requests before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);

@@ -22,6 +22,19 @@ use crate::files::{self, FileStore};
 
 use super::received::{ReadError, Received, declared_length};
 
+/// The boundary of a `multipart/form-data` content type (a Files or Skills upload); `None`
+/// for any other type, or a form without a boundary.
+pub(crate) fn form_boundary(content_type: Option<&str>) -> Option<String> {
+    let content_type = content_type.unwrap_or_default();
+    let is_form = content_type
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data"));
+    multer::parse_boundary(content_type)
+        .ok()
+        .filter(|_| is_form)
+}
+
 /// The body as it arrives: counted, hashed, within the limit, and copied
 /// to a file when asked (a recording keeps uploads).
 pub(crate) struct Tap {

@@ -5,6 +5,7 @@ use bytes::Bytes;
 use futures_util::FutureExt;
 
 use crate::error::ApiError;
+use crate::server::form_boundary;
 
 use super::MAX_UPLOAD_BYTES;
 
@@ -32,14 +33,7 @@ fn invalid(message: impl Into<String>) -> ApiError {
 
 /// Parses a buffered multipart `body` whose `content-type` is `content_type`.
 pub(crate) fn parse(body: &Bytes, content_type: Option<&str>) -> Result<Upload, ApiError> {
-    let content_type = content_type.unwrap_or_default();
-    let is_form = content_type
-        .split(';')
-        .next()
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data"));
-    let boundary = multer::parse_boundary(content_type)
-        .ok()
-        .filter(|_| is_form)
+    let boundary = form_boundary(content_type)
         .ok_or_else(|| invalid("content-type: skills are uploaded as multipart/form-data"))?;
     let chunk: Result<Bytes, std::io::Error> = Ok(body.clone());
     let mut multipart = multer::Multipart::new(futures_util::stream::iter([chunk]), boundary);

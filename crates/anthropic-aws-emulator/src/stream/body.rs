@@ -159,18 +159,16 @@ impl Body for EventBody {
         this.sent_any = true;
         match this.stream.next_frame() {
             Some(frame) => Poll::Ready(Some(Ok(Frame::data(frame)))),
-            None if !this.yielded_before_cut => {
-                // hyper drops its write buffer when a body fails: answer
-                // `Pending` once (it flushes then) before failing.
-                this.yielded_before_cut = true;
-                cx.waker().wake_by_ref();
-                Poll::Pending
-            }
             None => {
-                this.stream.abort = false;
-                Poll::Ready(Some(Err(Box::new(std::io::Error::other(
+                let cut = cut_after_flush(
+                    &mut this.yielded_before_cut,
+                    cx,
                     "stream cut by Fault::Stream",
-                )))))
+                );
+                if cut.is_ready() {
+                    this.stream.abort = false;
+                }
+                cut
             }
         }
     }
@@ -210,15 +208,24 @@ impl Body for PartialBody {
         if let Some(frame) = this.frame.take() {
             return Poll::Ready(Some(Ok(Frame::data(frame))));
         }
-        if !this.yielded {
-            this.yielded = true;
-            cx.waker().wake_by_ref();
-            return Poll::Pending;
-        }
-        Poll::Ready(Some(Err(Box::new(std::io::Error::other(
-            "body cut by Fault::CutBody",
-        )))))
+        cut_after_flush(&mut this.yielded, cx, "body cut by Fault::CutBody")
     }
+}
+
+/// A body's failure on purpose (a fault cutting it): `Pending` on the first call, marked in
+/// `flushed`, then the error `why`. hyper drops its write buffer when a body fails; the
+/// `Pending` lets it flush what was sent before.
+pub(crate) fn cut_after_flush(
+    flushed: &mut bool,
+    cx: &mut Context<'_>,
+    why: &'static str,
+) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
+    if !*flushed {
+        *flushed = true;
+        cx.waker().wake_by_ref();
+        return Poll::Pending;
+    }
+    Poll::Ready(Some(Err(Box::new(std::io::Error::other(why)))))
 }
 
 #[cfg(test)]

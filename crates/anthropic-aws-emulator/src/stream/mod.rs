@@ -7,4 +7,6 @@ mod body;
 mod events;
 mod script;
 
-pub(crate) use body::{BodyError, EventBody, EventStream, PartialBody, event_stream};
+pub(crate) use body::{
+    BodyError, EventBody, EventStream, PartialBody, cut_after_flush, event_stream,
+};
