@@ -589,3 +589,43 @@ async fn against_the_local_platform_a_forced_tool_loops_until_the_bound() {
     assert_eq!(results.len(), 1);
     assert_eq!(results[0]["content"], "18 C in example");
 }
+
+#[tokio::test]
+async fn the_answers_container_is_reused_and_a_same_named_definition_replaced() {
+    let mut first = message(
+        json!([tool_use("toolu_1", "get_weather", json!({"city": "Rome"}))]),
+        "tool_use",
+        1,
+        1,
+    );
+    first["container"] = json!({"id": "cntr_01", "expires_at": "2026-12-07T00:00:00Z"});
+    let server = Scripted::start(vec![first, message(json!([text("ok")]), "end_turn", 1, 1)]).await;
+    let client = server.client().await;
+    // The params already list a definition named get_weather: the runner's replaces it.
+    let stale = anthropic_aws::types::Tool::new("get_weather", json!({"type": "object"}));
+    let params = params().tool(stale);
+    client
+        .messages()
+        .tool_runner(params)
+        .tool(weather())
+        .run()
+        .await
+        .expect("the run ends");
+    let bodies = server.bodies();
+    let tools = bodies[0]["tools"].as_array().expect("tools");
+    assert_eq!(tools.len(), 1);
+    assert_eq!(tools[0]["description"], "Get the weather");
+    assert!(bodies[0].get("container").is_none());
+    assert_eq!(bodies[1]["container"], "cntr_01");
+}
+
+/// The runner's types can move to another task.
+#[test]
+fn the_runner_and_its_streams_are_send() {
+    fn send<T: Send>() {}
+    send::<anthropic_aws::helpers::tools::ToolRunner<'static>>();
+    send::<anthropic_aws::helpers::tools::ToolRunSteps<'static>>();
+    send::<anthropic_aws::helpers::tools::ToolRunStream<'static>>();
+    send::<anthropic_aws::helpers::tools::ToolRunResult>();
+    send::<Tool>();
+}
