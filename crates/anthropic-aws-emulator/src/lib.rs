@@ -101,14 +101,16 @@
 
 mod batches;
 mod builder;
+mod error;
 mod faults;
 mod files;
 mod handle;
 mod ids;
+mod messages;
+mod models;
 mod recorded;
 mod recording;
 mod request_log;
-mod responses;
 mod scenario;
 mod server;
 pub mod sigv4;

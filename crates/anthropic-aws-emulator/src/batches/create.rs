@@ -14,7 +14,8 @@ use super::batch::Requests;
 use super::context::Context;
 use super::limits::MAX_REQUESTS;
 use super::results::{Entry, Outcome, SYNTHETIC_LINE_BYTES, SYNTHETIC_MAX_MODEL_BYTES, Synthetic};
-use crate::responses::{self, ApiError, Endpoint};
+use crate::error::ApiError;
+use crate::messages::{self, Endpoint};
 use crate::scenario::{self, Scenario, ScenarioError};
 
 /// Longest `stream-text-bytes` of one batch request (its Message is kept
@@ -150,7 +151,7 @@ impl Reader<'_> {
         let bytes = serde_json::to_vec(params)
             .map_err(|e| ApiError::invalid_request(format!("requests.{i}.params: {e}")))?;
         let mut request =
-            responses::parse_messages_request(&bytes, Endpoint::Messages).map_err(at)?;
+            messages::parse_messages_request(&bytes, Endpoint::Messages).map_err(at)?;
         if request.stream {
             return Err(at(ApiError::invalid_request(
                 "stream: streaming is not supported in a batch",
@@ -186,9 +187,9 @@ impl Reader<'_> {
                 "model: emulator scenario: stream-text-bytes is at most {MAX_TEXT_BYTES} in a batch"
             ))));
         }
-        let plan = responses::answer_plan(&request);
+        let plan = messages::answer_plan(&request);
         let number = self.ctx.message_counter.fetch_add(1, Ordering::SeqCst) + 1;
-        let message = responses::message_json(&request, &plan, number);
+        let message = messages::message_json(&request, &plan, number);
         Ok(Outcome::Succeeded(message.to_string().into()))
     }
 }

@@ -10,7 +10,7 @@
 //! scenario `batch-results-bytes=N` holds no results at all: its results
 //! are generated while they are sent ([`results`]).
 //!
-//! The server's router sends the six routes here (`server/routes/batches.rs`);
+//! The server's router sends the six routes here (`batches/routes.rs`);
 //! this module knows neither the server nor its shared state: what it needs
 //! of them comes in a [`Context`]. This file only names the parts:
 //!
@@ -30,6 +30,7 @@ mod info;
 mod limits;
 mod operations;
 mod results;
+pub(crate) mod routes;
 mod store;
 
 pub(crate) use batch::BatchOptions;

@@ -1,11 +1,11 @@
 //! The batch operations that are more than a [`Store`](super::store::Store)
-//! call: create and list. The router (`server/routes/batches.rs`) says
+//! call: create and list. The router (`batches/routes.rs`) says
 //! which route runs which, after authentication and the workspace and
 //! version checks that every route shares.
 
 use serde_json::Value;
 
-use crate::responses::ApiError;
+use crate::error::ApiError;
 use crate::scenario::Scenario;
 
 use super::batch::Batch;

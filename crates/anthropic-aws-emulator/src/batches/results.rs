@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
 
-use crate::responses::filler;
+use crate::messages::filler;
 
 /// The result of one request, decided when the batch is created.
 #[derive(Debug)]

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::batch::{Batch, BatchOptions, Status};
 use super::info::BatchInfo;
 use super::results::ResultsBody;
-use crate::responses::ApiError;
+use crate::error::ApiError;
 
 /// Every batch, by creation order; deleted ones keep their place so that
 /// their ids still work as list cursors.

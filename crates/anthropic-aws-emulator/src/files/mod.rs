@@ -9,7 +9,7 @@
 //! so benchmarks can download any size.
 //!
 //! The server's router sends the five routes here
-//! (`server/routes/files.rs`); this module knows neither the server nor its
+//! (`files/routes.rs`); this module knows neither the server nor its
 //! shared state. This file only names the parts:
 //!
 //! * [`options`] says how large a file may be, and whether uploads can be
@@ -25,6 +25,7 @@ mod content;
 mod cursor;
 mod info;
 mod options;
+pub(crate) mod routes;
 mod store;
 mod upload;
 

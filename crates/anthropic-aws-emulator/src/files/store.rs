@@ -10,8 +10,8 @@ use std::time::SystemTime;
 use serde_json::{Value, json};
 use tempfile::{TempDir, TempPath};
 
+use crate::error::ApiError;
 use crate::ids::IdGen;
-use crate::responses::ApiError;
 
 use super::content::ContentBody;
 use super::cursor::Cursors;

@@ -11,7 +11,7 @@ use futures_util::Stream;
 use tempfile::{NamedTempFile, TempPath};
 use tokio::io::{AsyncWriteExt, BufWriter};
 
-use crate::responses::ApiError;
+use crate::error::ApiError;
 
 use super::options::DEFAULT_MIME_TYPE;
 

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use futures_util::Stream;
 use hyper::Response;
 
-use crate::responses::ApiError;
+use crate::error::ApiError;
 use crate::server::{ResBody, api_error};
 use crate::state::Shared;
 

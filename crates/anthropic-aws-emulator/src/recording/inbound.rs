@@ -11,7 +11,7 @@ use hyper::body::Incoming;
 use hyper::http::request::Parts;
 use sha2::{Digest, Sha256};
 
-use crate::responses::ApiError;
+use crate::error::ApiError;
 use crate::server::{Inbound, ResBody, Tap, api_error, unread};
 use crate::state::Shared;
 

@@ -16,7 +16,7 @@ use hyper::body::Incoming;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Request, Response, StatusCode};
 
-use crate::responses::ApiError;
+use crate::error::ApiError;
 use crate::server::{Inbound, ResBody, api_error};
 use crate::state::Shared;
 

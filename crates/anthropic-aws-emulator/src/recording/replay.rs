@@ -13,7 +13,7 @@ use hyper::body::{Frame, Incoming};
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Request, Response, StatusCode};
 
-use crate::responses::ApiError;
+use crate::error::ApiError;
 use crate::server::{ResBody, api_error};
 use crate::state::Shared;
 

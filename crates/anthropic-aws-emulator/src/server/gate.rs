@@ -8,7 +8,7 @@ use hyper::Response;
 use hyper::body::Incoming;
 use hyper::http::request::Parts;
 
-use crate::responses::ApiError;
+use crate::error::ApiError;
 use crate::state::Shared;
 
 use super::auth::authenticate;

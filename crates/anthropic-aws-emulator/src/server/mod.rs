@@ -2,7 +2,7 @@
 //! for each request, in order of the modules: `received` (the body, read
 //! within the limit the `router` gives its route), `pipeline` (fault queue, scenario, `auth`, workspace and
 //! version, giving the `effects` the answer must have), `router` (method +
-//! path to a handler of `routes/`) and `reply`
+//! path to a handler in a family's `routes.rs`) and `reply`
 //! (what is answered, and how it becomes a hyper response).
 
 use std::convert::Infallible;
@@ -21,18 +21,17 @@ use tokio::task::JoinSet;
 
 use bytes::Bytes;
 
+use crate::error::ApiError;
 use crate::recorded::{AuthOutcome, RecordedRequest};
-use crate::responses::ApiError;
 use crate::state::Shared;
 
 mod auth;
-mod effects;
+pub(crate) mod effects;
 mod gate;
 mod pipeline;
-mod received;
-mod reply;
+pub(crate) mod received;
+pub(crate) mod reply;
 mod router;
-mod routes;
 mod upload_body;
 
 use pipeline::Answered;

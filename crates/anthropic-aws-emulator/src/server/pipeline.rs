@@ -5,9 +5,9 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
+use crate::error::ApiError;
 use crate::faults::Fault;
 use crate::recorded::AuthOutcome;
-use crate::responses::ApiError;
 use crate::scenario;
 use crate::state::Shared;
 

@@ -30,14 +30,14 @@ pub(crate) enum ReadError {
 }
 
 /// A received request, fully buffered (or its upload on disk).
-pub(super) struct Received {
+pub(crate) struct Received {
     pub(super) method: String,
     pub(super) path_and_query: String,
     /// Header names (lowercase) and values (lossily decoded as UTF-8), one
     /// entry per value.
     pub(super) headers: Vec<(String, String)>,
     /// The body (empty when it was not read in full).
-    pub(super) body: Bytes,
+    pub(crate) body: Bytes,
     /// How many body bytes arrived.
     pub(super) body_len: usize,
     /// The hex SHA-256 of a body streamed rather than kept (a file
@@ -46,7 +46,7 @@ pub(super) struct Received {
     /// The file of `POST /v1/files`, received while the body arrived, or
     /// why not; taken by its handler (when dropped untaken, as when
     /// authentication fails, the file is removed).
-    pub(super) upload: Mutex<Option<Result<Uploaded, UploadError>>>,
+    pub(crate) upload: Mutex<Option<Result<Uploaded, UploadError>>>,
 }
 
 impl Received {
@@ -120,7 +120,7 @@ impl Received {
     }
 
     /// The first value of header `name` (case-insensitive).
-    pub(super) fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -133,7 +133,7 @@ impl Received {
     }
 
     /// The decoded `name=value` pairs of the query string (`+` is a space).
-    pub(super) fn query_pairs(&self) -> Vec<(String, String)> {
+    pub(crate) fn query_pairs(&self) -> Vec<(String, String)> {
         self.view()
             .query()
             .unwrap_or_default()

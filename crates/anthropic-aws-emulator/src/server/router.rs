@@ -2,10 +2,11 @@
 //!
 //! Adding an endpoint is one entry in [`ROUTES`] (with how its body is
 //! read: buffered up to the largest it takes, or streamed to disk as a file
-//! upload) plus its handler in a file of `routes/` (one file per API family).
+//! upload) plus its handler in the `routes.rs` of its family (`batches/`, `files/`,
+//! `messages/`, `models/`, `skills/`).
 
 use crate::batches::MAX_BODY_BYTES as MAX_BATCH_BODY_BYTES;
-use crate::responses::ApiError;
+use crate::error::ApiError;
 use crate::state::Shared;
 
 use super::effects::Effects;
@@ -13,7 +14,11 @@ use super::received::{MAX_BODY_BYTES, Received};
 use super::reply::Reply;
 use crate::skills::MAX_BODY_BYTES as MAX_SKILL_BODY_BYTES;
 
-use super::routes::{batches, files, messages, models, skills};
+use crate::batches::routes as batches;
+use crate::files::routes as files;
+use crate::messages::routes as messages;
+use crate::models::routes as models;
+use crate::skills::routes as skills;
 
 /// A handler: the shared state, the request, what the scenario and the
 /// fault queue ask of the answer, and the path parameters (`{name}`

@@ -14,6 +14,7 @@
 //!   (the cursors of Files, `crate::files`); a skill that still has
 //!   versions cannot be deleted.
 
+pub(crate) mod routes;
 mod store;
 mod upload;
 

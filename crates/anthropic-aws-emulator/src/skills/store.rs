@@ -7,9 +7,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
+use crate::error::ApiError;
 use crate::files::Cursors;
 use crate::ids::IdGen;
-use crate::responses::ApiError;
 use crate::time::format_rfc3339;
 
 use super::upload::Upload;

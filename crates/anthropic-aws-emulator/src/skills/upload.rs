@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use futures_util::FutureExt;
 
-use crate::responses::ApiError;
+use crate::error::ApiError;
 
 use super::MAX_UPLOAD_BYTES;
 

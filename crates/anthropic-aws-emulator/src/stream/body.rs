@@ -11,7 +11,7 @@ use hyper::body::{Body, Frame};
 use serde_json::Value;
 
 use crate::faults::StreamScript;
-use crate::responses::AnswerPlan;
+use crate::messages::AnswerPlan;
 
 use super::script::{Events, scripted_events};
 
@@ -224,7 +224,7 @@ impl Body for PartialBody {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::responses::Block;
+    use crate::messages::Block;
 
     /// Bytes of filler text per `text_delta` (the default of `stream-text-bytes`).
     const FILLER_BYTES_PER_DELTA: usize = 16 * 1024;
@@ -262,16 +262,16 @@ mod tests {
         }
         // Consecutive deltas continue the same text.
         assert_eq!(
-            crate::responses::filler(0, 90),
+            crate::messages::filler(0, 90),
             format!(
                 "{}{}",
-                crate::responses::filler(0, 45),
-                crate::responses::filler(45, 45)
+                crate::messages::filler(0, 45),
+                crate::messages::filler(45, 45)
             )
         );
         assert_eq!(
-            crate::responses::filler(3, 4),
-            crate::responses::filler(48, 4)
+            crate::messages::filler(3, 4),
+            crate::messages::filler(48, 4)
         );
     }
 }

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use bytes::BytesMut;
 use serde_json::{Value, json};
 
-use crate::responses::{self, AnswerPlan, Block};
+use crate::messages::{self, AnswerPlan, Block};
 
 /// Words per `text_delta` / `thinking_delta`.
 const WORDS_PER_DELTA: usize = 3;
@@ -272,7 +272,7 @@ impl Iterator for Planned {
                     let len = usize::try_from(*remaining)
                         .unwrap_or(usize::MAX)
                         .min(*per_delta);
-                    let text = responses::filler(*offset, len);
+                    let text = messages::filler(*offset, len);
                     let sent = u64::try_from(len).unwrap_or(u64::MAX);
                     *offset = offset.saturating_add(sent);
                     *remaining = remaining.saturating_sub(sent);

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use serde_json::{Value, json};
 
 use crate::faults::StreamScript;
-use crate::responses::AnswerPlan;
+use crate::messages::AnswerPlan;
 
 use super::events::{Event, Kind, Planned};
 

@@ -16,9 +16,10 @@ use hyper::{Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::batches::ResultsBody;
+use crate::error::ApiError;
 use crate::faults::StreamScript;
 use crate::files::ContentBody;
-use crate::responses::{AnswerPlan, ApiError, MessagesRequest, message_skeleton};
+use crate::messages::{AnswerPlan, MessagesRequest, message_skeleton};
 use crate::state::Shared;
 use crate::stream::{self, BodyError, EventBody, EventStream, PartialBody};
 
@@ -70,7 +71,7 @@ pub(crate) struct Reply {
 
 impl Reply {
     /// A JSON answer from the Claude API (with both request ids).
-    pub(super) fn anthropic_json(shared: &Shared, status: u16, body: &Value) -> Self {
+    pub(crate) fn anthropic_json(shared: &Shared, status: u16, body: &Value) -> Self {
         let aws_id = shared.ids.aws();
         let request_id = shared.ids.anthropic();
         Reply {
@@ -113,7 +114,7 @@ impl Reply {
 
     /// A `200` stream of server-sent events answering `request` with
     /// `plan`, shaped by `script`.
-    pub(super) fn event_stream(
+    pub(crate) fn event_stream(
         shared: &Shared,
         request: &MessagesRequest,
         plan: &AnswerPlan,
@@ -147,7 +148,7 @@ impl Reply {
 
     /// The results of a message batch (`200`, `application/binary`, both
     /// request ids), generated while they are sent.
-    pub(super) fn batch_results(shared: &Shared, results: ResultsBody) -> Self {
+    pub(crate) fn batch_results(shared: &Shared, results: ResultsBody) -> Self {
         let mut reply = Reply::anthropic_json(shared, 200, &Value::Null);
         if let Some((_, value)) = reply.headers.iter_mut().find(|(n, _)| n == "content-type") {
             "application/binary".clone_into(value);
@@ -158,7 +159,7 @@ impl Reply {
 
     /// A file's content (`200`, its MIME type, its `content-length`, both
     /// request ids), streamed.
-    pub(super) fn file_content(shared: &Shared, content: ContentBody, mime_type: &str) -> Self {
+    pub(crate) fn file_content(shared: &Shared, content: ContentBody, mime_type: &str) -> Self {
         let mut reply = Reply::anthropic_json(shared, 200, &Value::Null);
         if let Some((_, value)) = reply.headers.iter_mut().find(|(n, _)| n == "content-type") {
             mime_type.clone_into(value);
@@ -170,7 +171,7 @@ impl Reply {
         reply
     }
 
-    pub(super) fn api_error(shared: &Shared, error: &ApiError) -> Self {
+    pub(crate) fn api_error(shared: &Shared, error: &ApiError) -> Self {
         Reply::anthropic_error(shared, error.status, error.error_type, &error.message, None)
     }
 

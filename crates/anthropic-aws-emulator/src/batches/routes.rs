@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use crate::batches::{self, Context};
-use crate::responses::ApiError;
+use crate::error::ApiError;
 use crate::scenario::Scenario;
 use crate::sigv4::percent_decode;
 use crate::state::Shared;
@@ -46,7 +46,7 @@ fn batch_id(params: &[&str]) -> String {
 /// `POST /v1/messages/batches`: a new batch, its requests answered at once
 /// (the scenario of the create itself can expire them all or make the
 /// batch synthetic).
-pub(in crate::server) fn create(
+pub(crate) fn create(
     shared: &Shared,
     request: &Received,
     effects: &Effects<'_>,
@@ -59,7 +59,7 @@ pub(in crate::server) fn create(
 }
 
 /// `GET /v1/messages/batches`: a page of batches, newest first.
-pub(in crate::server) fn list(
+pub(crate) fn list(
     shared: &Shared,
     request: &Received,
     _effects: &Effects<'_>,
@@ -70,7 +70,7 @@ pub(in crate::server) fn list(
 }
 
 /// `GET /v1/messages/batches/{batch_id}`: one batch, as it stands now.
-pub(in crate::server) fn get(
+pub(crate) fn get(
     shared: &Shared,
     _request: &Received,
     _effects: &Effects<'_>,
@@ -81,7 +81,7 @@ pub(in crate::server) fn get(
 }
 
 /// `DELETE /v1/messages/batches/{batch_id}`: deletes an ended batch.
-pub(in crate::server) fn delete(
+pub(crate) fn delete(
     shared: &Shared,
     _request: &Received,
     _effects: &Effects<'_>,
@@ -92,7 +92,7 @@ pub(in crate::server) fn delete(
 }
 
 /// `POST /v1/messages/batches/{batch_id}/cancel`: starts canceling.
-pub(in crate::server) fn cancel(
+pub(crate) fn cancel(
     shared: &Shared,
     _request: &Received,
     _effects: &Effects<'_>,
@@ -104,7 +104,7 @@ pub(in crate::server) fn cancel(
 
 /// `GET /v1/messages/batches/{batch_id}/results`: the JSON Lines results of
 /// an ended batch, streamed.
-pub(in crate::server) fn results(
+pub(crate) fn results(
     shared: &Shared,
     _request: &Received,
     _effects: &Effects<'_>,

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::messages::{MessagesRequest, estimate_tokens, json_chars};
+use super::request::{MessagesRequest, estimate_tokens, json_chars};
 
 /// Bytes of filler text per `text_delta` of a `stream-text-bytes` answer.
 pub(crate) const FILLER_BYTES_PER_DELTA: usize = 16 * 1024;
@@ -233,7 +233,7 @@ pub(crate) fn message_skeleton(request: &MessagesRequest, plan: &AnswerPlan, num
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::responses::messages::{Endpoint, ForcedTool, parse_messages_request};
+    use crate::messages::request::{Endpoint, ForcedTool, parse_messages_request};
 
     #[test]
     fn tool_choice_and_thinking_shape_the_answer() {

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::responses::ApiError;
+use crate::error::ApiError;
 use crate::sigv4::percent_decode;
 use crate::skills::parse;
 use crate::state::Shared;
@@ -54,7 +54,7 @@ fn limit(pairs: &[(String, String)], max: usize) -> Result<usize, ApiError> {
 }
 
 /// `POST /v1/skills`.
-pub(in crate::server) fn create(
+pub(crate) fn create(
     shared: &Shared,
     request: &Received,
     _effects: &Effects<'_>,
@@ -68,7 +68,7 @@ pub(in crate::server) fn create(
 }
 
 /// `GET /v1/skills?limit=&page=&source=`.
-pub(in crate::server) fn list(
+pub(crate) fn list(
     shared: &Shared,
     request: &Received,
     _effects: &Effects<'_>,
@@ -86,7 +86,7 @@ pub(in crate::server) fn list(
 }
 
 /// `GET /v1/skills/{skill_id}`.
-pub(in crate::server) fn get(
+pub(crate) fn get(
     shared: &Shared,
     _request: &Received,
     _effects: &Effects<'_>,
@@ -96,7 +96,7 @@ pub(in crate::server) fn get(
 }
 
 /// `DELETE /v1/skills/{skill_id}`.
-pub(in crate::server) fn delete(
+pub(crate) fn delete(
     shared: &Shared,
     _request: &Received,
     _effects: &Effects<'_>,
@@ -106,7 +106,7 @@ pub(in crate::server) fn delete(
 }
 
 /// `POST /v1/skills/{skill_id}/versions`.
-pub(in crate::server) fn create_version(
+pub(crate) fn create_version(
     shared: &Shared,
     request: &Received,
     _effects: &Effects<'_>,
@@ -121,7 +121,7 @@ pub(in crate::server) fn create_version(
 }
 
 /// `GET /v1/skills/{skill_id}/versions?limit=&page=`.
-pub(in crate::server) fn list_versions(
+pub(crate) fn list_versions(
     shared: &Shared,
     request: &Received,
     _effects: &Effects<'_>,
@@ -139,7 +139,7 @@ pub(in crate::server) fn list_versions(
 }
 
 /// `GET /v1/skills/{skill_id}/versions/{version}`.
-pub(in crate::server) fn get_version(
+pub(crate) fn get_version(
     shared: &Shared,
     _request: &Received,
     _effects: &Effects<'_>,
@@ -152,7 +152,7 @@ pub(in crate::server) fn get_version(
 }
 
 /// `DELETE /v1/skills/{skill_id}/versions/{version}`.
-pub(in crate::server) fn delete_version(
+pub(crate) fn delete_version(
     shared: &Shared,
     _request: &Received,
     _effects: &Effects<'_>,

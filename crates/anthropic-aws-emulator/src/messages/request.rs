@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::error::ApiError;
 use super::tools::example_input;
+use crate::error::ApiError;
 
 /// The API version whose rules the emulator enforces.
 pub(crate) const API_VERSION: &str = "2026-10-21";

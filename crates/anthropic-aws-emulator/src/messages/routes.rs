@@ -5,9 +5,10 @@ use std::sync::atomic::Ordering;
 
 use serde::Deserialize;
 
+use crate::error::ApiError;
 use crate::faults::Fault;
-use crate::responses::{
-    ApiError, Endpoint, MessagesRequest, answer_plan, count_tokens_body, fast_plan, message_json,
+use crate::messages::{
+    Endpoint, MessagesRequest, answer_plan, count_tokens_body, fast_plan, message_json,
     parse_messages_request,
 };
 use crate::scenario;
@@ -33,7 +34,7 @@ struct FastBody<'a> {
 /// `POST /v1/messages`: a JSON Message, or with `"stream": true` its
 /// events, shaped by a [`Fault::Stream`] if one is at the head of the queue
 /// and by the scenario.
-pub(in crate::server) fn create(
+pub(crate) fn create(
     shared: &Shared,
     request: &Received,
     effects: &Effects<'_>,
@@ -105,7 +106,7 @@ pub(in crate::server) fn create(
 }
 
 /// `POST /v1/messages/count_tokens`: the prompt's token estimate.
-pub(in crate::server) fn count_tokens(
+pub(crate) fn count_tokens(
     shared: &Shared,
     request: &Received,
     _effects: &Effects<'_>,

@@ -1,6 +1,6 @@
 //! `GET /v1/models` and `GET /v1/models/{model_id}`.
 
-use crate::responses::{get_model, list_models};
+use super::{get_model, list_models};
 use crate::sigv4::percent_decode;
 use crate::state::Shared;
 
@@ -9,7 +9,7 @@ use crate::server::received::Received;
 use crate::server::reply::Reply;
 
 /// `GET /v1/models`: a page of the catalogue.
-pub(in crate::server) fn list(
+pub(crate) fn list(
     shared: &Shared,
     request: &Received,
     _effects: &Effects<'_>,
@@ -22,7 +22,7 @@ pub(in crate::server) fn list(
 }
 
 /// `GET /v1/models/{model_id}`: one model.
-pub(in crate::server) fn get(
+pub(crate) fn get(
     shared: &Shared,
     _request: &Received,
     _effects: &Effects<'_>,

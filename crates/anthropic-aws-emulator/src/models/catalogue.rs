@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::error::ApiError;
+use crate::error::ApiError;
 
 /// Default and bounds of `GET /v1/models?limit=`.
 const DEFAULT_MODEL_PAGE: usize = 20;

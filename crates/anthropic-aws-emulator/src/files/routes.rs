@@ -8,8 +8,8 @@ use std::sync::PoisonError;
 
 use serde_json::Value;
 
+use crate::error::ApiError;
 use crate::files::{FileStore, NewFile, PageQuery, UploadError, new_file_id};
-use crate::responses::ApiError;
 use crate::sigv4::percent_decode;
 use crate::state::Shared;
 
@@ -38,7 +38,7 @@ fn file_id(params: &[&str]) -> String {
 /// `POST /v1/files`: keeps the uploaded file (or, with the scenario
 /// `file-synthetic-bytes=N`, a synthetic one in its place). Counted in
 /// [`FileStore::upload_count`] whether or not the body was valid.
-pub(in crate::server) fn upload(
+pub(crate) fn upload(
     shared: &Shared,
     request: &Received,
     effects: &Effects<'_>,
@@ -87,7 +87,7 @@ pub(in crate::server) fn upload(
 }
 
 /// `GET /v1/files?limit=&page=`: a page of files, newest first.
-pub(in crate::server) fn list(
+pub(crate) fn list(
     shared: &Shared,
     request: &Received,
     _effects: &Effects<'_>,
@@ -123,7 +123,7 @@ pub(in crate::server) fn list(
 }
 
 /// `GET /v1/files/{file_id}`: the metadata.
-pub(in crate::server) fn get(
+pub(crate) fn get(
     shared: &Shared,
     _request: &Received,
     _effects: &Effects<'_>,
@@ -133,7 +133,7 @@ pub(in crate::server) fn get(
 }
 
 /// `DELETE /v1/files/{file_id}`: forgets the file and removes its content.
-pub(in crate::server) fn delete(
+pub(crate) fn delete(
     shared: &Shared,
     _request: &Received,
     _effects: &Effects<'_>,
@@ -144,7 +144,7 @@ pub(in crate::server) fn delete(
 
 /// `GET /v1/files/{file_id}/content`: the bytes of a downloadable file,
 /// streamed (cut after `cut-after-bytes=N` when the scenario's faults hit).
-pub(in crate::server) fn content(
+pub(crate) fn content(
     shared: &Shared,
     _request: &Received,
     effects: &Effects<'_>,
