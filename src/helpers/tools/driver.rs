@@ -179,8 +179,9 @@ impl<'c> Driver<'c> {
         self.failed = Some(error.to_string());
     }
 
-    /// One step in step-by-step mode: the next answer, whole.
-    pub(super) async fn next_message(&mut self) -> Option<Result<Response<Message>, Error>> {
+    /// Sends the next request, if the loop goes on (running the tools the last answer
+    /// called first). The caller records the answer ([`record`](Self::record)).
+    pub(super) async fn send(&mut self) -> Option<Result<Response<Message>, Error>> {
         loop {
             match self.advance().await {
                 Advance::Send => break,
@@ -188,16 +189,20 @@ impl<'c> Driver<'c> {
                 Advance::Stop => return None,
             }
         }
-        match self.messages.create(&self.params).await {
-            Ok(message) => {
-                self.record(message.request_ids().clone(), Message::clone(&message));
-                Some(Ok(message))
-            }
-            Err(err) => {
-                self.fail(&err);
-                Some(Err(err))
-            }
+        let sent = self.messages.create(&self.params).await;
+        if let Err(err) = &sent {
+            self.fail(err);
         }
+        Some(sent)
+    }
+
+    /// One step in step-by-step mode: the next answer, whole (a copy is kept for the loop).
+    pub(super) async fn next_message(&mut self) -> Option<Result<Response<Message>, Error>> {
+        let sent = self.send().await?;
+        if let Ok(message) = &sent {
+            self.record(message.request_ids().clone(), Message::clone(message));
+        }
+        Some(sent)
     }
 
     /// Opens the next step's stream.
@@ -250,20 +255,27 @@ async fn run_tools(
     max_concurrency: usize,
     calls: Vec<ToolUseBlock>,
 ) -> Vec<ContentBlockParam> {
+    let run = |call: ToolUseBlock| {
+        let output = match tools.iter().find(|t| t.name() == call.name) {
+            Some(tool) => Either::Left(tool.call(call.input)),
+            None => {
+                tracing::debug!(tool = %call.name, "the model called an unknown tool");
+                let message = format!("tool `{}` not found", call.name);
+                Either::Right(ready(ToolOutput::error(message)))
+            }
+        };
+        async move { ContentBlockParam::ToolResult(output.await.into_result(call.id)) }
+    };
+    if calls.len() == 1 {
+        // The common case needs no scheduling.
+        let mut results = Vec::with_capacity(1);
+        for call in calls {
+            results.push(run(call).await);
+        }
+        return results;
+    }
     stream::iter(calls)
-        .map(|call| {
-            let output = match tools.iter().find(|t| t.name() == call.name) {
-                Some(tool) => Either::Left(tool.call(call.input)),
-                None => {
-                    tracing::debug!(tool = %call.name, "the model called an unknown tool");
-                    Either::Right(ready(ToolOutput::error(format!(
-                        "tool `{}` not found",
-                        call.name
-                    ))))
-                }
-            };
-            async move { ContentBlockParam::ToolResult(output.await.into_result(call.id)) }
-        })
+        .map(run)
         .buffered(max_concurrency)
         .collect()
         .await

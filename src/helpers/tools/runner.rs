@@ -162,7 +162,13 @@ impl<'c> ToolRunner<'c> {
     /// # Ok(()) }
     /// ```
     pub async fn run(self) -> Result<ToolRunResult, Error> {
-        self.steps().final_result().await
+        let mut driver = self.into_driver();
+        while let Some(sent) = driver.send().await {
+            // Nobody else sees the answer: the loop keeps it without a copy.
+            let (message, meta) = sent?.into_parts();
+            driver.record(meta.request_ids().clone(), message);
+        }
+        driver.into_result()
     }
 
     /// The loop one answer at a time: a `Stream` of each step's whole message.

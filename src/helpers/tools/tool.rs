@@ -19,8 +19,16 @@ use crate::types::{
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
-/// A handler erased to one shape: the raw input in, the output or an error message out.
-type Handler = Arc<dyn Fn(Value) -> BoxFuture<Result<ToolOutput, String>> + Send + Sync>;
+/// A handler erased to one shape: the raw input in, the output or why it failed out.
+type Handler = Arc<dyn Fn(Value) -> BoxFuture<Result<ToolOutput, Failure>> + Send + Sync>;
+
+/// Why a handler gave no output.
+enum Failure {
+    /// The input did not deserialize into the tool's input type.
+    Input(serde_json::Error),
+    /// The handler's error, as text.
+    Tool(String),
+}
 
 /// A client tool the [`ToolRunner`](super::ToolRunner) can run: the definition sent in
 /// `tools` (name, description, input schema) and the async handler that answers each
@@ -58,6 +66,11 @@ type Handler = Arc<dyn Fn(Value) -> BoxFuture<Result<ToolOutput, String>> + Send
 /// ```
 #[derive(Clone)]
 pub struct Tool {
+    inner: Arc<Inner>,
+}
+
+#[derive(Clone)]
+struct Inner {
     definition: ToolDefinition,
     handler: Handler,
 }
@@ -93,17 +106,14 @@ impl Tool {
         let name = name.into();
         let schema = super::schema::input_schema::<I>();
         let handler = Arc::new(handler);
-        let tool_name = name.clone();
         let erased: Handler = Arc::new(move |input: Value| {
             let handler = Arc::clone(&handler);
-            let tool_name = tool_name.clone();
             Box::pin(async move {
-                let input: I = serde_json::from_value(input)
-                    .map_err(|e| format!("invalid input for tool `{tool_name}`: {e}"))?;
+                let input: I = serde_json::from_value(input).map_err(Failure::Input)?;
                 handler(input)
                     .await
                     .map(Into::into)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| Failure::Tool(e.to_string()))
             })
         });
         Self::with_handler(name, description.into(), schema, erased)
@@ -147,7 +157,7 @@ impl Tool {
                 handler(input)
                     .await
                     .map(Into::into)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| Failure::Tool(e.to_string()))
             })
         });
         Self::with_handler(name.into(), description.into(), input_schema, erased)
@@ -155,8 +165,10 @@ impl Tool {
 
     fn with_handler(name: String, description: String, schema: Value, handler: Handler) -> Self {
         Self {
-            definition: ToolDefinition::new(name, schema).description(description),
-            handler,
+            inner: Arc::new(Inner {
+                definition: ToolDefinition::new(name, schema).description(description),
+                handler,
+            }),
         }
     }
 
@@ -173,9 +185,8 @@ impl Tool {
     /// assert_eq!(tool.definition().strict, Some(true));
     /// ```
     #[must_use]
-    pub fn strict(mut self, strict: bool) -> Self {
-        self.definition.strict = Some(strict);
-        self
+    pub fn strict(self, strict: bool) -> Self {
+        self.with_definition(|d| d.strict = Some(strict))
     }
 
     /// Sets a prompt-cache breakpoint on the definition.
@@ -191,9 +202,17 @@ impl Tool {
     /// assert!(tool.definition().cache_control.is_some());
     /// ```
     #[must_use]
-    pub fn cache_control(mut self, cache_control: CacheControl) -> Self {
-        self.definition.cache_control = Some(cache_control);
-        self
+    pub fn cache_control(self, cache_control: CacheControl) -> Self {
+        self.with_definition(|d| d.cache_control = Some(cache_control))
+    }
+
+    /// Changes the definition (of this tool only: a clone made before keeps its own).
+    fn with_definition(self, change: impl FnOnce(&mut ToolDefinition)) -> Self {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        change(&mut inner.definition);
+        Self {
+            inner: Arc::new(inner),
+        }
     }
 
     /// The tool's name, as the model calls it.
@@ -207,7 +226,7 @@ impl Tool {
     /// assert_eq!(tool.name(), "ping");
     /// ```
     pub fn name(&self) -> &str {
-        &self.definition.name
+        &self.inner.definition.name
     }
 
     /// The definition sent in `tools`.
@@ -224,7 +243,7 @@ impl Tool {
     /// );
     /// ```
     pub fn definition(&self) -> &ToolDefinition {
-        &self.definition
+        &self.inner.definition
     }
 
     /// The definition as an entry of `tools` ([`ToolParam::Custom`]).
@@ -239,7 +258,7 @@ impl Tool {
     /// assert_eq!(tool.param().name(), Some("ping"));
     /// ```
     pub fn param(&self) -> ToolParam {
-        ToolParam::Custom(self.definition.clone())
+        ToolParam::Custom(self.inner.definition.clone())
     }
 
     /// Runs the handler on `input`, as the runner does: an input that does not deserialize,
@@ -262,12 +281,17 @@ impl Tool {
     /// # }
     /// ```
     pub fn call(&self, input: Value) -> impl Future<Output = ToolOutput> + Send + 'static {
-        let name = self.name().to_owned();
-        let running = AssertUnwindSafe((self.handler)(input)).catch_unwind();
+        let inner = Arc::clone(&self.inner);
+        let running = AssertUnwindSafe((self.inner.handler)(input)).catch_unwind();
         async move {
+            let name = &inner.definition.name;
             match running.await {
                 Ok(Ok(output)) => output,
-                Ok(Err(message)) => {
+                Ok(Err(failure)) => {
+                    let message = match failure {
+                        Failure::Input(e) => format!("invalid input for tool `{name}`: {e}"),
+                        Failure::Tool(message) => message,
+                    };
                     tracing::debug!(tool = %name, %message, "the tool failed");
                     ToolOutput::error(message)
                 }
@@ -288,7 +312,7 @@ impl Tool {
 impl fmt::Debug for Tool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Tool")
-            .field("definition", &self.definition)
+            .field("definition", &self.inner.definition)
             .finish_non_exhaustive()
     }
 }
