@@ -19,6 +19,9 @@ use crate::types::{Message, MessageParam, Usage};
 /// whole `Message`; then, when the model called tools, the `ToolResults` sent next.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+// `Event` is the hot variant and as large as what `MessageStream` yields itself; boxing it
+// would cost an allocation per event to shrink the variants that come once a step.
+#[allow(clippy::large_enum_variant)]
 pub enum ToolRunEvent {
     /// A step's stream is open: its request number (1 for the first) and both request IDs.
     StepStart {
