@@ -124,7 +124,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let config = self.transport.config();
         f.debug_struct("Client")
-            .field("base_url", &config.base_url.as_str())
+            .field("base_url", &crate::redact_url(config.base_url.as_str()))
             .field("region", &config.region)
             .field("workspace_id", &config.workspace_id)
             .field("auth", &config.auth_source)

@@ -43,8 +43,10 @@ mod auth;
 mod client;
 mod config;
 pub mod error;
+mod headers;
 pub mod helpers;
 mod rate_limits;
+mod redact;
 mod request_hook;
 mod request_id;
 mod request_options;
@@ -63,6 +65,7 @@ pub use config::{
 };
 pub use error::{ApiError, Error, ErrorType, TimeoutKind};
 pub use rate_limits::{RateLimit, RateLimits};
+pub use redact::redact_url;
 pub use request_hook::RequestParts;
 pub use request_id::{ANTHROPIC_REQUEST_ID_HEADER, AWS_REQUEST_ID_HEADER, RequestIds};
 pub use request_options::RequestOptions;

@@ -62,7 +62,9 @@ impl<'a> RequestParts<'a> {
 
     /// The headers, to change. Headers added here are signed with the rest; the ones the
     /// signer sets (`authorization`, `x-amz-date`, `x-amz-security-token`,
-    /// `x-amz-content-sha256`) are overwritten when it signs.
+    /// `x-amz-content-sha256`) are overwritten when it signs. A value that is a secret must
+    /// be marked with [`HeaderValue::set_sensitive`](http::HeaderValue::set_sensitive):
+    /// [`WireEvent`](crate::WireEvent)s (the CLI's `--debug`) show every value not marked.
     pub fn headers_mut(&mut self) -> &mut HeaderMap {
         &mut self.request.headers
     }

@@ -7,15 +7,11 @@ use std::fmt;
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::{HeaderMap, HeaderName};
 use serde_json::{Map, Value};
 
-use crate::config::{RESERVED_HEADERS, header_value};
 use crate::error::Error;
-
-const BETA_HEADER: &str = "anthropic-beta";
-const WORKSPACE_HEADER: &str = "anthropic-workspace-id";
-const USER_PROFILE_HEADER: &str = "anthropic-user-profile-id";
+use crate::headers::{self, CallerHeader, betas};
 
 /// Overrides and additions for one request; anything unset falls back to the client's setting.
 ///
@@ -23,7 +19,9 @@ const USER_PROFILE_HEADER: &str = "anthropic-user-profile-id";
 /// sends). Headers the client computes itself (`authorization`, `host`, `x-amz-*`,
 /// `content-length`, `x-api-key`, `anthropic-version`, `anthropic-workspace-id`) cannot be
 /// set through [`header`](Self::header): the call fails with [`Error::Config`] and nothing is
-/// sent. The workspace has its own option, [`workspace_id`](Self::workspace_id).
+/// sent. The workspace has its own option, [`workspace_id`](Self::workspace_id). A header
+/// whose value is a secret goes through [`sensitive_header`](Self::sensitive_header), so that
+/// `--debug` output and [`WireEvent`](crate::WireEvent)s never show it.
 ///
 /// ```no_run
 /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
@@ -54,7 +52,7 @@ pub struct RequestOptions {
 /// What a request adds to the wire beyond timeouts and retries.
 #[derive(Clone, Default, PartialEq)]
 struct Extras {
-    headers: Vec<(String, String)>,
+    headers: Vec<CallerHeader>,
     query: Vec<(String, String)>,
     body: Map<String, Value>,
     betas: Vec<String>,
@@ -91,9 +89,30 @@ impl RequestOptions {
     }
 
     /// An extra header (`extra_headers`): replaces the client's header of that name; the same
-    /// name given twice sends both values. Signed like every other header.
+    /// name given twice sends both values. Signed like every other header. An
+    /// `anthropic-beta` header replaces the client's betas; the request's
+    /// [`beta`](Self::beta)s and the route's own still follow it.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.extras_mut().headers.push((name.into(), value.into()));
+        self.extras_mut()
+            .headers
+            .push(CallerHeader::new(name, value, false));
+        self
+    }
+
+    /// An extra header whose value is a secret: as [`header`](Self::header), but marked
+    /// sensitive, so that [`WireEvent`](crate::WireEvent)s (the CLI's `--debug`) show
+    /// `<redacted>` instead of the value.
+    ///
+    /// ```
+    /// use anthropic_aws::RequestOptions;
+    ///
+    /// let options = RequestOptions::new().sensitive_header("x-gateway-key", "gw-s3cr3t");
+    /// assert!(!format!("{options:?}").contains("gw-s3cr3t"));
+    /// ```
+    pub fn sensitive_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extras_mut()
+            .headers
+            .push(CallerHeader::new(name, value, true));
         self
     }
 
@@ -170,53 +189,36 @@ impl RequestOptions {
         Ok(Cow::Owned(headers))
     }
 
-    /// Writes this request's headers over the client's `headers`: betas appended to the
-    /// client's, the workspace and user profile, then the extra headers. A name or value that
-    /// is not valid HTTP, or a header the client computes itself, is an [`Error::Config`].
+    /// Writes this request's headers over the client's `headers`: the workspace and user
+    /// profile, then the extra headers (each replacing the client's of its name), then the
+    /// betas merged after those `headers` then carry. A name or value that is not valid HTTP,
+    /// or a header the client computes itself, is an [`Error::Config`].
     pub(crate) fn apply_headers(&self, headers: &mut HeaderMap) -> Result<(), Error> {
         let extras = self.extras();
-        if !extras.betas.is_empty() {
-            let mut betas: Vec<&str> = headers
-                .get_all(BETA_HEADER)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .collect();
-            betas.extend(extras.betas.iter().map(String::as_str));
-            let value = header_value(BETA_HEADER, &betas.join(","))?;
-            headers.insert(BETA_HEADER, value);
-        }
         if let Some(workspace_id) = &extras.workspace_id {
             headers.insert(
-                WORKSPACE_HEADER,
-                header_value(WORKSPACE_HEADER, workspace_id)?,
+                headers::WORKSPACE,
+                headers::value(headers::WORKSPACE.as_str(), workspace_id)?,
             );
         }
         if let Some(profile) = &extras.user_profile_id {
             headers.insert(
-                USER_PROFILE_HEADER,
-                header_value(USER_PROFILE_HEADER, profile)?,
+                headers::USER_PROFILE,
+                headers::value(headers::USER_PROFILE.as_str(), profile)?,
             );
         }
         let mut replaced: Vec<HeaderName> = Vec::new();
-        for (name, value) in &extras.headers {
-            let header = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
-                Error::config(format!(
-                    "extra header name {name:?} is not a valid HTTP header name"
-                ))
-            })?;
-            if RESERVED_HEADERS.contains(&header.as_str()) {
-                return Err(Error::config(format!(
-                    "header `{header}` is set by the client itself; use its option (the \
-                     workspace: RequestOptions::workspace_id)"
-                )));
-            }
-            let value: HeaderValue = header_value(name, value)?;
-            if replaced.contains(&header) {
-                headers.append(header, value);
+        for header in &extras.headers {
+            let (name, value) = header.parse()?;
+            if replaced.contains(&name) {
+                headers.append(name, value);
             } else {
-                headers.insert(header.clone(), value);
-                replaced.push(header);
+                headers.insert(name.clone(), value);
+                replaced.push(name);
             }
+        }
+        if !extras.betas.is_empty() || replaced.contains(&headers::BETA) {
+            betas::add(headers, extras.betas.iter().map(String::as_str))?;
         }
         Ok(())
     }
@@ -242,16 +244,15 @@ impl RequestOptions {
 /// Names only: a header or body value may be a secret.
 impl fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = |pairs: &[(String, String)]| -> Vec<String> {
-            pairs.iter().map(|(n, _)| n.clone()).collect()
-        };
         let extras = self.extras();
+        let headers: Vec<&str> = extras.headers.iter().map(|h| h.name.as_str()).collect();
+        let query: Vec<&str> = extras.query.iter().map(|(n, _)| n.as_str()).collect();
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
-            .field("headers", &names(&extras.headers))
-            .field("query", &names(&extras.query))
+            .field("headers", &headers)
+            .field("query", &query)
             .field("body_fields", &extras.body.keys().collect::<Vec<_>>())
             .field("betas", &extras.betas)
             .field("workspace_id", &extras.workspace_id)
@@ -263,6 +264,11 @@ impl fmt::Debug for RequestOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::HeaderValue;
+
+    const BETA_HEADER: &str = "anthropic-beta";
+    const WORKSPACE_HEADER: &str = "anthropic-workspace-id";
+    const USER_PROFILE_HEADER: &str = "anthropic-user-profile-id";
 
     fn client_headers() -> HeaderMap {
         let mut headers = HeaderMap::new();

@@ -8,12 +8,10 @@ use std::sync::Arc;
 use http::{HeaderMap, Method, StatusCode};
 use reqwest::Url;
 
-/// Headers whose values are secret: shown as `<redacted>` (for `authorization`, after its
-/// scheme word).
-const SECRET_HEADERS: &[&str] = &["authorization", "x-api-key", "x-amz-security-token"];
+use crate::redact::{self, redact_url};
 
-/// One thing that crossed the wire.
-#[derive(Debug)]
+/// One thing that crossed the wire. Its `Display` and `Debug` show no secret: sensitive
+/// header values and URL userinfo are redacted.
 #[non_exhaustive]
 pub enum WireEvent<'a> {
     /// A request, as sent (signed, with every header the client set).
@@ -37,13 +35,20 @@ pub enum WireEvent<'a> {
 }
 
 impl WireEvent<'_> {
-    /// The headers with secret values redacted (`authorization` keeps its scheme word, e.g.
-    /// `AWS4-HMAC-SHA256 <redacted>` or `Bearer <redacted>`), as `name: value` lines.
+    /// The headers with secret values redacted, as `name: value` lines. A value is secret when
+    /// it is marked sensitive ([`HeaderValue::is_sensitive`](http::HeaderValue::is_sensitive)):
+    /// the signature, the session token and the API key are, and so is every header given with
+    /// [`RequestOptions::sensitive_header`](crate::RequestOptions::sensitive_header) or
+    /// [`ClientBuilder::sensitive_default_header`](crate::ClientBuilder::sensitive_default_header).
+    /// `authorization` keeps its scheme word (`AWS4-HMAC-SHA256 <redacted>`,
+    /// `Bearer <redacted>`).
     ///
     /// ```
     /// use anthropic_aws::WireEvent;
     /// let mut headers = http::HeaderMap::new();
-    /// headers.insert("authorization", "Bearer sk-secret".parse().unwrap());
+    /// let mut key = http::HeaderValue::from_static("Bearer sk-secret");
+    /// key.set_sensitive(true);
+    /// headers.insert("authorization", key);
     /// headers.insert("request-id", "req_1".parse().unwrap());
     /// let event = WireEvent::Response { status: http::StatusCode::OK, headers: &headers };
     /// let lines = event.redacted_headers();
@@ -56,27 +61,19 @@ impl WireEvent<'_> {
         };
         headers
             .iter()
-            .map(|(name, value)| {
-                let name = name.as_str();
-                let shown = if SECRET_HEADERS.contains(&name) {
-                    match (name, value.to_str().ok().and_then(|v| v.split_once(' '))) {
-                        ("authorization", Some((scheme, _))) => format!("{scheme} <redacted>"),
-                        _ => "<redacted>".to_owned(),
-                    }
-                } else {
-                    String::from_utf8_lossy(value.as_bytes()).into_owned()
-                };
-                format!("{name}: {shown}")
-            })
+            .map(|(name, value)| format!("{name}: {}", redact::header_value(name, value)))
             .collect()
     }
 }
 
 impl fmt::Display for WireEvent<'_> {
-    /// The request line or status line, then the redacted headers, one per line.
+    /// The request line (its URL's userinfo redacted) or status line, then the redacted
+    /// headers, one per line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Request { method, url, .. } => write!(f, "> {method} {url}")?,
+            Self::Request { method, url, .. } => {
+                write!(f, "> {method} {}", redact_url(url.as_str()))?;
+            }
             Self::Response { status, .. } => write!(f, "< HTTP {status}")?,
         }
         let arrow = if matches!(self, Self::Request { .. }) {
@@ -88,6 +85,31 @@ impl fmt::Display for WireEvent<'_> {
             write!(f, "\n{arrow} {line}")?;
         }
         Ok(())
+    }
+}
+
+/// As `Display` shows them: the URL's userinfo and sensitive header values redacted.
+impl fmt::Debug for WireEvent<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Request {
+                method,
+                url,
+                body_len,
+                ..
+            } => f
+                .debug_struct("Request")
+                .field("method", method)
+                .field("url", &redact_url(url.as_str()))
+                .field("headers", &self.redacted_headers())
+                .field("body_len", body_len)
+                .finish(),
+            Self::Response { status, .. } => f
+                .debug_struct("Response")
+                .field("status", status)
+                .field("headers", &self.redacted_headers())
+                .finish(),
+        }
     }
 }
 

@@ -167,6 +167,12 @@ async fn the_env_key_beats_the_default_chain() {
 
 #[tokio::test]
 async fn the_default_chain_comes_last() {
+    // Should the chain find nothing in the files, it must not go on to instance metadata
+    // (169.254.169.254): `.cargo/config.toml` turns it off for every test process.
+    assert_eq!(
+        std::env::var("AWS_EC2_METADATA_DISABLED").as_deref(),
+        Ok("true")
+    );
     let platform = platform().await;
     let files = profile_files();
     let client = offered(&platform, &files)

@@ -237,6 +237,43 @@ async fn an_upload_over_500_mb_is_refused_with_nothing_sent() {
 }
 
 #[tokio::test]
+async fn an_upload_of_exactly_500_mb_is_sent() {
+    // One number on both sides: the platform's 500 MB, in bytes.
+    assert_eq!(FILES_MAX_BYTES, 500_000_000);
+    assert_eq!(FILES_MAX_BYTES, anthropic_aws_emulator::FILES_MAX_BYTES);
+    // A platform that takes 1,000 bytes refuses the body by its declared length, before
+    // reading it: the client sent the request, and nothing of 500 MB was read or kept.
+    let platform = Emulator::builder()
+        .region(REGION)
+        .workspace_id(WORKSPACE)
+        .api_key(API_KEY)
+        .max_file_bytes(1_000)
+        .start()
+        .await
+        .unwrap();
+    let client = builder(&platform)
+        .api_key(API_KEY)
+        .max_retries(0)
+        .build()
+        .await
+        .unwrap();
+    let upload = FileUpload::reader("big.bin", FILES_MAX_BYTES, || async {
+        Ok(tokio::io::AsyncReadExt::take(
+            tokio::io::repeat(0),
+            FILES_MAX_BYTES,
+        ))
+    });
+    let err = client.files().upload(upload).await.unwrap_err();
+    // The platform's answer, not the client's refusal.
+    assert!(matches!(err, Error::Api(_)), "{err:?}");
+    assert_eq!(err.error_type(), Some(&ErrorType::RequestTooLarge));
+    assert_eq!(platform.request_count(), 1);
+    let sent = platform.requests().pop().unwrap();
+    let declared: u64 = sent.header("content-length").unwrap().parse().unwrap();
+    assert!(declared > FILES_MAX_BYTES, "{declared}");
+}
+
+#[tokio::test]
 async fn list_all_follows_the_next_page_cursor() {
     let platform = platform().await;
     let client = signed_client(&platform).await;
@@ -331,7 +368,8 @@ async fn a_cut_download_leaves_nothing_at_the_output_path() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("data.bin");
-    let cutting = client_with_scenario(&platform, "cut-after-bytes=400000", 2).await;
+    // Every answer is cut: no retry, so nothing resumes.
+    let cutting = client_with_scenario(&platform, "cut-after-bytes=400000", 0).await;
     let err = cutting
         .files()
         .download_to_path(&file.id, &output)

@@ -164,3 +164,43 @@ async fn a_header_the_client_computes_is_refused_before_sending() {
     }
     assert!(platform.requests().is_empty(), "nothing was sent");
 }
+
+#[tokio::test]
+async fn betas_merge_client_request_and_route_once_each_in_that_order() {
+    let platform = platform().await;
+    // The client's betas: the builder's, then a raw default header repeating one of them.
+    let client = builder(&platform)
+        .access_key(ACCESS_KEY, SECRET)
+        .beta("client-1")
+        .default_header("anthropic-beta", "client-1, raw-2")
+        .max_retries(0)
+        .build()
+        .await
+        .unwrap();
+    // The request names the route's own beta too, and one of its own.
+    let options = RequestOptions::new()
+        .beta(" files-api-2025-04-14 ")
+        .beta("request-3");
+    client
+        .files()
+        .with_options(options)
+        .list(&anthropic_aws::types::FileListParams::new())
+        .await
+        .unwrap();
+    let sent = last_request(&platform);
+    assert_verified(&sent);
+    let betas: Vec<&str> = sent
+        .headers
+        .iter()
+        .filter(|(n, _)| n == "anthropic-beta")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(betas, ["client-1,raw-2,files-api-2025-04-14,request-3"]);
+
+    // Without request betas the route's still follows the client's (none lost to the raw one).
+    client.files().list(&Default::default()).await.unwrap();
+    assert_eq!(
+        last_request(&platform).header("anthropic-beta"),
+        Some("client-1,raw-2,files-api-2025-04-14")
+    );
+}

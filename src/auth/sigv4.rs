@@ -147,7 +147,10 @@ impl SigV4 {
 fn wire_host(url: &reqwest::Url) -> Result<HeaderValue, Error> {
     if url.host_str().is_none() {
         return Err(Error::Signing {
-            message: format!("the URL {url} has no host to sign"),
+            message: format!(
+                "the URL {} has no host to sign",
+                crate::redact::redact_url(url.as_str())
+            ),
             source: None,
         });
     }

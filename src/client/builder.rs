@@ -13,6 +13,7 @@ use super::Client;
 use crate::auth::Auth;
 use crate::config::{EnvLookup, Options, SdkDefaults, process_env};
 use crate::error::Error;
+use crate::headers::CallerHeader;
 use crate::transport::Transport;
 
 /// Options for a [`Client`]. Whatever is left unset comes from the environment, as the
@@ -37,7 +38,7 @@ use crate::transport::Transport;
 /// | profile | [`profile`](Self::profile) | | `AWS_PROFILE` (through the default chain) | `default` |
 /// | no auth (gateway) | [`skip_auth`](Self::skip_auth) | | | |
 /// | API version | [`anthropic_version`](Self::anthropic_version) | | | `2026-10-21` ([`DEFAULT_ANTHROPIC_VERSION`](crate::DEFAULT_ANTHROPIC_VERSION)) |
-/// | betas, headers | [`beta`](Self::beta), [`default_header`](Self::default_header), [`prepare_request`](Self::prepare_request) | | | |
+/// | betas, headers | [`beta`](Self::beta), [`default_header`](Self::default_header), [`sensitive_default_header`](Self::sensitive_default_header), [`prepare_request`](Self::prepare_request) | | | |
 /// | timeout (per attempt) | [`timeout`](Self::timeout) | `timeout_config()`: operation attempt timeout, else operation timeout | | 600 s |
 /// | connect timeout | [`connect_timeout`](Self::connect_timeout) | `timeout_config()`: connect timeout | | 5 s |
 /// | retries | [`max_retries`](Self::max_retries) | `retry_config()`: max attempts − 1 | | 2 |
@@ -236,11 +237,38 @@ impl ClientBuilder {
 
     /// Adds a header to every request (signed like the others in SigV4 mode). Headers the
     /// client computes itself (`authorization`, `host`, `x-amz-*`, `anthropic-version`,
-    /// `anthropic-workspace-id`) cannot be set this way.
+    /// `anthropic-workspace-id`) cannot be set this way. An `anthropic-beta` header adds its
+    /// betas after the [`beta`](Self::beta)s. For a secret, use
+    /// [`sensitive_default_header`](Self::sensitive_default_header).
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options
             .default_headers
-            .push((name.into(), value.into()));
+            .push(CallerHeader::new(name, value, false));
+        self
+    }
+
+    /// Adds a header whose value is a secret (a gateway's key, say) to every request: as
+    /// [`default_header`](Self::default_header), but its value is marked sensitive, so that
+    /// [`WireEvent`](crate::WireEvent) (the CLI's `--debug`) and `Debug` output show
+    /// `<redacted>` instead.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), anthropic_aws::Error> {
+    /// let client = anthropic_aws::Client::builder()
+    ///     .sensitive_default_header("x-gateway-key", "gw-s3cr3t")
+    ///     .on_wire(|event| eprintln!("{event}")) // x-gateway-key: <redacted>
+    ///     .build()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn sensitive_default_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options
+            .default_headers
+            .push(CallerHeader::new(name, value, true));
         self
     }
 
@@ -313,7 +341,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let o = &self.options;
         f.debug_struct("ClientBuilder")
-            .field("base_url", &o.base_url)
+            .field("base_url", &o.base_url.as_deref().map(crate::redact_url))
             .field("region", &o.region)
             .field("workspace_id", &o.workspace_id)
             .field("api_key", &o.api_key.as_ref().map(|_| "<redacted>"))

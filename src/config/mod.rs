@@ -14,11 +14,13 @@ use std::time::Duration;
 
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::HeaderMap;
 use reqwest::Url;
 use secrecy::SecretString;
 
 use crate::error::Error;
+use crate::headers::{self, CallerHeader, betas};
+use crate::redact::redact_url;
 use crate::request_hook::RequestHook;
 use crate::wire::WireObserver;
 
@@ -52,19 +54,6 @@ const ENV_REGION: &str = "AWS_REGION";
 const ENV_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
 const ENV_PROFILE: &str = "AWS_PROFILE";
 
-/// Headers the client computes itself; a default or per-request header may not replace them.
-pub(crate) const RESERVED_HEADERS: &[&str] = &[
-    "host",
-    "authorization",
-    "content-length",
-    "x-amz-date",
-    "x-amz-security-token",
-    "x-amz-content-sha256",
-    "x-api-key",
-    "anthropic-workspace-id",
-    "anthropic-version",
-];
-
 /// Reads an environment variable; the empty string counts as unset.
 pub(crate) type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
@@ -88,7 +77,7 @@ pub(crate) struct Options {
     pub(crate) aws_credentials_file: Option<PathBuf>,
     pub(crate) anthropic_version: Option<String>,
     pub(crate) betas: Vec<String>,
-    pub(crate) default_headers: Vec<(String, String)>,
+    pub(crate) default_headers: Vec<CallerHeader>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
@@ -188,37 +177,25 @@ impl Options {
     }
 
     fn default_headers(&self, workspace_id: &str) -> Result<HeaderMap, Error> {
-        let mut headers = HeaderMap::new();
+        let mut map = HeaderMap::new();
         let version = non_empty(self.anthropic_version.clone())
             .unwrap_or_else(|| DEFAULT_ANTHROPIC_VERSION.to_owned());
-        headers.insert(
-            "anthropic-version",
-            header_value("anthropic-version", &version)?,
+        map.insert(
+            headers::VERSION,
+            headers::value(headers::VERSION.as_str(), &version)?,
         );
-        headers.insert(
-            "anthropic-workspace-id",
-            header_value("anthropic-workspace-id", workspace_id)?,
+        map.insert(
+            headers::WORKSPACE,
+            headers::value(headers::WORKSPACE.as_str(), workspace_id)?,
         );
-        if !self.betas.is_empty() {
-            headers.insert(
-                "anthropic-beta",
-                header_value("anthropic-beta", &self.betas.join(","))?,
-            );
+        for header in &self.default_headers {
+            let (name, value) = header.parse()?;
+            map.append(name, value);
         }
-        for (name, value) in &self.default_headers {
-            let header = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
-                Error::config(format!(
-                    "default header name {name:?} is not a valid HTTP header name"
-                ))
-            })?;
-            if RESERVED_HEADERS.contains(&header.as_str()) {
-                return Err(Error::config(format!(
-                    "default header `{header}` is set by the client itself; use the builder's option for it"
-                )));
-            }
-            headers.append(header, header_value(name, value)?);
-        }
-        Ok(headers)
+        // The client's betas: the builder's, then any given as a raw default header.
+        let merged = betas::merge(self.betas.iter().map(String::as_str), betas::current(&map));
+        betas::set(&mut map, merged)?;
+        Ok(map)
     }
 
     /// The AWS config/credentials files: the defaults (`~/.aws/…`, `AWS_CONFIG_FILE`,
@@ -250,27 +227,20 @@ fn missing_region(to: &str) -> Error {
 }
 
 fn parse_base_url(raw: &str) -> Result<Url, Error> {
+    let shown = redact_url(raw);
     let url = Url::parse(raw.trim())
-        .map_err(|e| Error::config(format!("base URL {raw:?} is not a valid URL: {e}")))?;
+        .map_err(|e| Error::config(format!("base URL {shown:?} is not a valid URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(Error::config(format!(
-            "base URL {raw:?} must be an http:// or https:// URL with a host"
+            "base URL {shown:?} must be an http:// or https:// URL with a host"
         )));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::config(format!(
-            "base URL {raw:?} may not carry a query or fragment"
+            "base URL {shown:?} may not carry a query or fragment"
         )));
     }
     Ok(url)
-}
-
-pub(crate) fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
-    HeaderValue::from_str(value.trim()).map_err(|_| {
-        Error::config(format!(
-            "the value for header `{name}` is not a valid HTTP header value"
-        ))
-    })
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -413,7 +383,7 @@ mod tests {
         let options = Options {
             region: Some("us-east-1".into()),
             workspace_id: Some("w".into()),
-            default_headers: vec![("Authorization".into(), "x".into())],
+            default_headers: vec![CallerHeader::new("Authorization", "x", false)],
             ..keys()
         };
         let err = options.resolve(&env(&[])).await.err().unwrap();

@@ -8,7 +8,8 @@ use crate::request_id::RequestIds;
 
 /// Why a Files call failed on the client's side.
 ///
-/// A download that breaks off is always an error, never a silently short file:
+/// A download that breaks off is resumed from the bytes already written while the retry
+/// budget lasts; past it, it is an error, never a silently short file:
 /// [`Files::download_to_path`](crate::resources::Files::download_to_path) then leaves nothing
 /// at the output path.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +56,24 @@ pub enum FileError {
         /// The transport's error, when it reported one.
         source: Option<BoxError>,
     },
+    /// A resumed download's `206 Partial Content` does not continue the bytes already
+    /// written: its `Content-Range` starts elsewhere, stops before the end, names another
+    /// size, or is missing. Nothing of it was written.
+    #[error(
+        "the resumed download of {file_id} asked for bytes from {from}, but the answer's \
+         Content-Range is {} ({request_ids})",
+        content_range.as_deref().unwrap_or("missing")
+    )]
+    RangeMismatch {
+        /// The file's ID.
+        file_id: String,
+        /// The first byte asked for (`Range: bytes=from-`): the bytes already written.
+        from: u64,
+        /// The answer's `Content-Range`, when it had one.
+        content_range: Option<String>,
+        /// Both request IDs of the `206` answer.
+        request_ids: RequestIds,
+    },
     /// The writer a download was streamed to failed.
     #[error("could not write the download of {file_id}: {source} ({request_ids})")]
     Write {
@@ -84,9 +103,9 @@ impl FileError {
     /// Both request IDs, when a response was involved.
     pub fn request_ids(&self) -> Option<&RequestIds> {
         match self {
-            Self::DownloadIncomplete { request_ids, .. } | Self::Write { request_ids, .. } => {
-                Some(request_ids)
-            }
+            Self::DownloadIncomplete { request_ids, .. }
+            | Self::RangeMismatch { request_ids, .. }
+            | Self::Write { request_ids, .. } => Some(request_ids),
             _ => None,
         }
     }

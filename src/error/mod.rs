@@ -159,11 +159,13 @@ pub enum Error {
     Redirect {
         /// The 3xx status.
         status: StatusCode,
-        /// The `Location` header, as sent (lossily decoded), when there was one.
+        /// The `Location` header (lossily decoded), when there was one, with any userinfo
+        /// (`user:password@`) replaced by `<redacted>` ([`redact_url`](crate::redact_url)).
         location: Option<String>,
         /// Both request IDs of the redirect.
         request_ids: RequestIds,
-        /// All headers of the redirect, as received.
+        /// All headers of the redirect, as received; a `Location` carrying userinfo is marked
+        /// sensitive, so that `Debug` hides it.
         headers: Box<HeaderMap>,
     },
     /// A successful answer larger than the client buffers: its `Content-Length` (then nothing

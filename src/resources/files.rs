@@ -196,8 +196,14 @@ impl<'c> Files<'c> {
     /// Streams a file's content (`GET /v1/files/{id}/content`; only `downloadable` files) into
     /// `writer`, in bounded memory. Retried until the response headers arrive; a body that
     /// then breaks off, is shorter than its `Content-Length` or stays silent longer than the
-    /// timeout is an error ([`FileError::DownloadIncomplete`](crate::error::FileError), or a
-    /// stream-idle [`Error::Timeout`]), with what was written so far left in `writer`.
+    /// timeout is resumed from the bytes already written (`Range: bytes=N-`), within the same
+    /// retry budget ([`ClientBuilder::max_retries`](crate::ClientBuilder::max_retries)). A
+    /// `206` answer must continue exactly there (else
+    /// [`FileError::RangeMismatch`](crate::error::FileError)); a `200` (a server that ignores
+    /// `Range`) is read from its start, its first `N` bytes skipped, so nothing is written
+    /// twice. Past the budget the last failure is the error
+    /// ([`FileError::DownloadIncomplete`](crate::error::FileError), or a stream-idle
+    /// [`Error::Timeout`]), with what was written so far left in `writer`.
     ///
     /// ```no_run
     /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
@@ -219,8 +225,10 @@ impl<'c> Files<'c> {
     }
 
     /// Downloads a file's content to `path`: written to `<path>.part` in the same directory
-    /// and renamed to `path` only when every byte arrived. On any error the temporary file is
-    /// removed and nothing is left at `path` (an existing file there stays as it was).
+    /// and renamed to `path` only when every byte arrived (its size checked against the
+    /// file's); a body that breaks off is resumed from the bytes in the `.part` file, as
+    /// [`download`](Self::download) says. On any error the temporary file is removed and
+    /// nothing is left at `path` (an existing file there stays as it was).
     ///
     /// ```no_run
     /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {

@@ -41,7 +41,8 @@ pub struct RawRequest<'c> {
     method: Method,
     path: String,
     query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
+    /// Name, value, and whether the value is a secret.
+    headers: Vec<(String, String, bool)>,
     body: Option<Result<Bytes, String>>,
     options: RequestOptions,
     iam: Option<&'static str>,
@@ -70,7 +71,24 @@ impl<'c> RawRequest<'c> {
     /// A header, signed like every other (see [`RequestOptions::header`] for the ones the
     /// client sets itself).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        self.headers.push((name.into(), value.into(), false));
+        self
+    }
+
+    /// A header whose value is a secret: as [`header`](Self::header), but never shown (see
+    /// [`RequestOptions::sensitive_header`]).
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// let answer = client
+    ///     .request(anthropic_aws::Method::GET, "/v1/agents")
+    ///     .sensitive_header("x-gateway-key", "gw-s3cr3t")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn sensitive_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into(), true));
         self
     }
 
@@ -131,8 +149,12 @@ impl<'c> RawRequest<'c> {
         for (name, value) in self.query {
             options = options.query(name, value);
         }
-        for (name, value) in self.headers {
-            options = options.header(name, value);
+        for (name, value, sensitive) in self.headers {
+            options = if sensitive {
+                options.sensitive_header(name, value)
+            } else {
+                options.header(name, value)
+            };
         }
         let body = match body {
             Some(bytes) if options.has_body_fields() => {

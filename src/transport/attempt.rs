@@ -15,6 +15,8 @@ use super::body::read_capped;
 use super::{Call, Transport, telemetry};
 use crate::auth::{Auth, OutgoingRequest};
 use crate::error::{ApiError, Error, Route, TimeoutKind};
+use crate::headers::betas;
+use crate::redact;
 use crate::request_hook::RequestParts;
 use crate::request_id::RequestIds;
 use crate::wire::WireEvent;
@@ -108,7 +110,9 @@ impl Transport {
         retries: u32,
         span: &Span,
     ) -> Result<(reqwest::Response, RequestIds), Error> {
-        let response = sending.await?;
+        let mut response = sending.await?;
+        // A `Location` with a password is marked before anything can show it.
+        redact::mark_urls(response.headers_mut());
         let status = response.status();
         if let Some(observe) = &self.config.wire_observer {
             observe(&WireEvent::Response {
@@ -145,7 +149,7 @@ impl Transport {
             let headers = response.headers().clone();
             let location = headers
                 .get(LOCATION)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+                .map(|v| redact::header_value(&LOCATION, v).into_owned());
             tracing::debug!(status = status.as_u16(), ?location, "redirect refused");
             return Error::Redirect {
                 status,
@@ -171,7 +175,7 @@ impl Transport {
         url: Url,
         headers: &HeaderMap,
         retries: u32,
-    ) -> OutgoingRequest {
+    ) -> Result<OutgoingRequest, Error> {
         // Sized for what the attempt adds (content type, accept, user agent, retry count,
         // host, date, token, signature, a beta), so that it never grows.
         let mut own = HeaderMap::with_capacity(headers.len() + 10);
@@ -203,7 +207,7 @@ impl Transport {
             }
         }
         if let Some(beta) = call.beta {
-            add_beta(headers, beta);
+            betas::add(headers, Some(beta))?;
         }
         let accept = call.accept.unwrap_or(if call.streaming {
             "text/event-stream"
@@ -220,7 +224,7 @@ impl Transport {
                 call.streamed.is_some(),
             ));
         }
-        request
+        Ok(request)
     }
 
     /// The request built and, when nothing has to be awaited for it, authenticated: all of it
@@ -229,7 +233,7 @@ impl Transport {
         let url = self.url(call)?;
         telemetry::record_target(span, &url);
         let headers = call.options.headers_over(&self.config.default_headers)?;
-        let mut request = self.request(call, url, &headers, retries);
+        let mut request = self.request(call, url, &headers, retries)?;
         let authorized = self.auth.authorize_now(&mut request).transpose()?.is_some();
         Ok(if authorized && call.streamed.is_none() {
             Prepared::Ready(self.outgoing(call, request, None))
@@ -311,20 +315,4 @@ fn with_timeout(
         *request.timeout_mut() = Some(timeout);
     }
     request
-}
-
-/// Adds `beta` to the `anthropic-beta` header (a comma-separated list), unless it is there.
-fn add_beta(headers: &mut http::HeaderMap, beta: &'static str) {
-    let current = headers
-        .get("anthropic-beta")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let value = match current {
-        Some(list) if list.split(',').any(|b| b.trim() == beta) => return,
-        Some(list) if !list.trim().is_empty() => HeaderValue::from_str(&format!("{list},{beta}")),
-        _ => Ok(HeaderValue::from_static(beta)),
-    };
-    if let Ok(value) = value {
-        headers.insert("anthropic-beta", value);
-    }
 }

@@ -6,6 +6,7 @@ use http::StatusCode;
 use super::body::BodyError;
 use super::{MAX_RESPONSE_BYTES, Transport};
 use crate::error::{Error, TimeoutKind};
+use crate::redact;
 use crate::request_id::RequestIds;
 use crate::request_options::RequestOptions;
 use crate::response::ResponseMeta;
@@ -43,6 +44,8 @@ impl Transport {
         after: Option<(StatusCode, RequestIds)>,
     ) -> Error {
         let (status, request_ids) = after.unzip();
+        // Its `Display` names the URL: not one that carries a password.
+        let e = redact::reqwest_error(e);
         let connect_timeout = options
             .connect_timeout
             .unwrap_or(self.config.connect_timeout);
@@ -51,7 +54,10 @@ impl Transport {
             (true, false) => (TimeoutKind::Request, self.timeout(options)),
             (false, connect) => {
                 let message = if connect {
-                    format!("could not connect to {}", self.config.base_url)
+                    format!(
+                        "could not connect to {}",
+                        redact::redact_url(self.config.base_url.as_str())
+                    )
                 } else if status.is_some() {
                     "the connection broke while the response body was read".to_owned()
                 } else {

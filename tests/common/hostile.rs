@@ -33,6 +33,22 @@ pub enum Mode {
     CutBody,
     /// A 200 declaring 1000 bytes, then 10 bytes, then silence until the client leaves.
     StalledBody,
+    /// A file of `size` bytes (`synthetic_byte` of each offset): the first answer breaks off
+    /// after `cut_after` of them, the later ones answer as `later` says.
+    FileContent {
+        size: usize,
+        cut_after: usize,
+        later: Later,
+    },
+}
+
+/// How [`Mode::FileContent`] answers after its first, cut, answer.
+#[derive(Clone, Copy, Debug)]
+pub enum Later {
+    /// `200` with the whole file: a server that ignores `Range`.
+    Whole,
+    /// `206` with the whole file and `content-range: bytes 0-…`, whatever was asked.
+    RangeFromZero,
 }
 
 /// A running hostile server.
@@ -151,6 +167,31 @@ async fn serve(mut socket: TcpStream, mode: &Mode, count: &AtomicUsize) -> std::
             let extra = format!("content-type: application/json\r\ncontent-length: {declared}\r\n");
             socket.write_all(head(200, "OK", &extra).as_bytes()).await?;
             socket.write_all(b"{\"id\":").await?;
+        }
+        Mode::FileContent {
+            size,
+            cut_after,
+            later,
+        } => {
+            let bytes: Vec<u8> = (0..*size as u64)
+                .map(anthropic_aws_emulator::synthetic_byte)
+                .collect();
+            let (status, reason, range) = match later {
+                Later::RangeFromZero if n > 1 => (
+                    206,
+                    "Partial Content",
+                    format!("content-range: bytes 0-{}/{size}\r\n", size - 1),
+                ),
+                _ => (200, "OK", String::new()),
+            };
+            let extra = format!(
+                "content-type: application/octet-stream\r\ncontent-length: {size}\r\n{range}"
+            );
+            socket
+                .write_all(head(status, reason, &extra).as_bytes())
+                .await?;
+            let end = if n == 1 { *cut_after } else { *size };
+            socket.write_all(&bytes[..end]).await?;
         }
         Mode::CutBody | Mode::StalledBody => {
             let extra = "content-type: application/json\r\ncontent-length: 1000\r\n";

@@ -85,6 +85,11 @@ pub struct EmulatorArgs {
     /// Answer from the recording in DIR, sending nothing anywhere
     #[arg(long, value_name = "DIR")]
     pub replay: Option<PathBuf>,
+
+    /// Bytes of request bodies held in memory at once, across connections; bodies beyond
+    /// wait for room [default: 67108864, 64 MiB]
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_body_bytes_in_flight: Option<u64>,
 }
 
 /// Starts the emulator, prints where it listens, and serves until Ctrl-C or SIGTERM.
@@ -113,6 +118,9 @@ pub async fn run(global: &Global, args: EmulatorArgs) -> Result<(), CliError> {
     }
     for key in &args.api_keys {
         builder = builder.api_key(key);
+    }
+    if let Some(bytes) = args.max_body_bytes_in_flight {
+        builder = builder.max_body_bytes_in_flight(usize::try_from(bytes).unwrap_or(usize::MAX));
     }
     if let Some(log) = &args.log {
         builder = builder.request_log(log);
@@ -146,7 +154,12 @@ pub async fn run(global: &Global, args: EmulatorArgs) -> Result<(), CliError> {
     // The notes on stderr come first: once stdout's lines are out, everything has been said.
     let mut err = std::io::stderr().lock();
     if let (Some(dir), Some(url)) = (&args.record, &args.upstream) {
-        let _ = writeln!(err, "recording to {}: forwarding to {url}", dir.display());
+        let _ = writeln!(
+            err,
+            "recording to {}: forwarding to {}",
+            dir.display(),
+            anthropic_aws::redact_url(url)
+        );
     }
     if let (Some(dir), Some(count)) = (&args.replay, emulator.replayed_exchanges()) {
         let _ = writeln!(

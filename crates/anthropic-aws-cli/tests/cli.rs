@@ -749,6 +749,37 @@ async fn debug_shows_the_wire_and_both_ids_and_no_secret() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_password_in_a_redirect_location_never_reaches_the_terminal() {
+    const PASSWORD: &str = "l0cation-s3cret";
+    let platform = platform().await;
+    for extra in [&[][..], &["--debug"], &["--format-error", "json"]] {
+        platform.push_fault(Fault::raw(
+            307,
+            vec![(
+                "location".to_owned(),
+                format!("https://user:{PASSWORD}@elsewhere.example/v1/models"),
+            )],
+            "",
+        ));
+        let run = Cli::signed(&platform)
+            .args(["models", "get", MODEL, "--max-retries", "0"])
+            .args(extra)
+            .run()
+            .await;
+        assert_eq!(run.code, 1, "{run:#?}");
+        assert!(
+            run.stderr
+                .contains("https://<redacted>@elsewhere.example/v1/models"),
+            "{extra:?}: the destination is still named: {run:#?}"
+        );
+        assert!(
+            !run.stderr.contains(PASSWORD) && !run.stdout.contains(PASSWORD),
+            "{extra:?}: {run:#?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn debug_prints_the_ids_of_a_failure_too() {
     let platform = platform().await;
     platform.push_fault(Fault::aws(429, "ThrottlingException", "Rate exceeded"));

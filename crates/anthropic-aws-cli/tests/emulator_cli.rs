@@ -132,6 +132,9 @@ async fn the_emulator_subcommand_serves_signed_requests_and_logs_them() {
         &credentials,
         "--log",
         &log_arg,
+        // A budget smaller than any body: each is read alone, all are served.
+        "--max-body-bytes-in-flight",
+        "64",
     ]);
 
     let builder = || {

@@ -1,6 +1,7 @@
 //! `anthropic-aws beta:files …` (and its alias `files …`) as a process against the local
 //! platform: upload, list (every page, --max-items, jsonl), retrieve-metadata, delete, and
-//! download to a path or stdout, a broken-off download leaving nothing behind.
+//! download to a path or stdout, a broken-off download resumed, or past the retry budget
+//! leaving nothing behind.
 
 mod common;
 
@@ -210,25 +211,38 @@ async fn download_writes_the_content_to_a_path_or_stdout() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_download_that_breaks_off_leaves_nothing_and_fails() {
+async fn a_download_that_breaks_off_resumes_and_past_the_budget_leaves_nothing() {
     let platform = downloadable_platform().await;
     let data = content(2_000_000);
     let file = upload(&platform, "big.bin", &data).await;
     let id = file["id"].as_str().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("big.bin");
+    let download = |retries: &str| {
+        Cli::signed(&platform)
+            .args([
+                "beta:files",
+                "download",
+                id,
+                "--output",
+                output.to_str().unwrap(),
+            ])
+            .args(["--max-retries", retries, "--format-error", "json"])
+    };
+    // Cut halfway once: resumed from the bytes written, with `Range`.
     platform.push_fault(Fault::cut_body());
-    let run = Cli::signed(&platform)
-        .args([
-            "beta:files",
-            "download",
-            id,
-            "--output",
-            output.to_str().unwrap(),
-        ])
-        .args(["--format-error", "json"])
-        .run()
-        .await;
+    let run = download("1").run().await;
+    assert_eq!(run.success().json()["bytes"], 2_000_000);
+    assert!(std::fs::read(&output).unwrap() == data);
+    let resumed = platform.requests().pop().unwrap();
+    assert_eq!(resumed.header("range"), Some("bytes=1000000-"));
+    assert_eq!(resumed.status, 206);
+    std::fs::remove_file(&output).unwrap();
+
+    // Cut twice with one retry: past the budget, an error and nothing left.
+    platform.push_fault(Fault::cut_body());
+    platform.push_fault(Fault::cut_body());
+    let run = download("1").run().await;
     assert_eq!(run.code, 1, "{run:#?}");
     let error = run.error_line();
     assert_eq!(error["error"]["type"], "file_error", "{run:#?}");
@@ -236,7 +250,7 @@ async fn a_download_that_breaks_off_leaves_nothing_and_fails() {
         error["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("broke off"),
+            .contains("broke off after 1500000 bytes of 2000000"),
         "{error}"
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);

@@ -250,6 +250,35 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How many bytes of request bodies are held in memory at once, across
+    /// all connections (default 64 MiB, 67,108,864 bytes; at least 1). Each
+    /// body read into memory (every route but `POST /v1/files`, which streams
+    /// to disk) takes room for its `content-length` before it is read and
+    /// gives it back once answered; bodies that find no room wait, holding
+    /// none. N large bodies in parallel so cost at most this budget (a single
+    /// body larger than the whole budget is read alone). A `content-length`
+    /// over the route's limit is answered `413 request_too_large` before any
+    /// of the body is read.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use anthropic_aws_emulator::Emulator;
+    ///
+    /// let emulator = Emulator::builder()
+    ///     .api_key("sk-test")
+    ///     .max_body_bytes_in_flight(16 * 1024 * 1024)
+    ///     .start()
+    ///     .await?;
+    /// emulator.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn max_body_bytes_in_flight(mut self, bytes: usize) -> Self {
+        self.limits.max_body_bytes_in_flight = bytes.max(1);
+        self
+    }
+
     /// How long a message batch stays `in_progress` (default 0: a batch has
     /// ended by the time its create is answered). Its requests finish
     /// evenly over that time, in the order given, so `request_counts` moves
@@ -310,8 +339,9 @@ impl EmulatorBuilder {
         self
     }
 
-    /// The largest file `POST /v1/files` takes, in bytes (default 500 MB,
-    /// 524,288,000 bytes, the Files API limit). The body may be larger by
+    /// The largest file `POST /v1/files` takes, in bytes (default
+    /// [`FILES_MAX_BYTES`](crate::FILES_MAX_BYTES): 500 MB, 500,000,000
+    /// bytes, the Files API limit). The body may be larger by
     /// the multipart overhead (64 KiB); a larger body, or a larger file, is
     /// answered `413 request_too_large`.
     pub fn max_file_bytes(mut self, bytes: u64) -> Self {

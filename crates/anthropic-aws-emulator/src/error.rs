@@ -17,6 +17,11 @@ impl ApiError {
         }
     }
 
+    /// A request body that is not JSON (or not the JSON expected).
+    pub(crate) fn invalid_json(error: &serde_json::Error) -> Self {
+        ApiError::invalid_request(format!("request body is not valid JSON: {error}"))
+    }
+
     pub(crate) fn not_found(message: impl Into<String>) -> Self {
         ApiError {
             status: 404,
@@ -30,6 +35,24 @@ impl ApiError {
         ApiError {
             status: 413,
             error_type: "request_too_large",
+            message: message.into(),
+        }
+    }
+
+    /// `416`: a `Range` no byte of the file satisfies.
+    pub(crate) fn range_not_satisfiable(message: impl Into<String>) -> Self {
+        ApiError {
+            status: 416,
+            error_type: "invalid_request_error",
+            message: message.into(),
+        }
+    }
+
+    /// `500 api_error`: the emulator itself failed.
+    pub(crate) fn internal(message: impl Into<String>) -> Self {
+        ApiError {
+            status: 500,
+            error_type: "api_error",
             message: message.into(),
         }
     }

@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use serde::Serialize;
 
+use crate::server::is_sensitive_header;
 use crate::time;
 
 /// What the server received and what it answered.
@@ -144,20 +145,19 @@ impl RecordedRequest {
     }
 }
 
-/// Headers whose values `Debug` hides.
-const SENSITIVE_HEADERS: [&str; 3] = ["authorization", "x-api-key", "x-amz-security-token"];
-
+/// Credentials (the headers [`is_sensitive_header`] names) show as `<redacted>`.
 impl fmt::Debug for RecordedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()
             .map(|(n, v)| {
-                let sensitive = SENSITIVE_HEADERS.iter().any(|s| n.eq_ignore_ascii_case(s));
-                (
-                    n.as_str(),
-                    if sensitive { "<redacted>" } else { v.as_str() },
-                )
+                let shown = if is_sensitive_header(n) {
+                    "<redacted>"
+                } else {
+                    v.as_str()
+                };
+                (n.as_str(), shown)
             })
             .collect();
         f.debug_struct("RecordedRequest")
@@ -234,6 +234,42 @@ fn line(record: &RecordedRequest) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_hides_every_credential_header_and_shows_the_rest() {
+        let record = RecordedRequest {
+            method: "POST".into(),
+            path_and_query: "/v1/messages".into(),
+            headers: [
+                ("authorization", "Bearer s3cret-key"),
+                ("X-Api-Key", "s3cret-api-key"),
+                ("x-amz-security-token", "s3cret-token"),
+                ("proxy-authorization", "Basic s3cret-proxy"),
+                ("cookie", "session=s3cret-cookie"),
+                ("anthropic-beta", "files-api-2025-04-14"),
+            ]
+            .into_iter()
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect(),
+            body: Bytes::new(),
+            body_len: 0,
+            body_sha256: None,
+            status: 200,
+            aws_request_id: String::new(),
+            anthropic_request_id: None,
+            received_at: UNIX_EPOCH,
+            auth: RequestAuth::ApiKey,
+            auth_outcome: AuthOutcome::Accepted,
+            access_key_id: None,
+            verdict: "ok".into(),
+            attempt: None,
+            scenario: None,
+        };
+        let shown = format!("{record:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("files-api-2025-04-14"), "{shown}");
+        assert_eq!(shown.matches("<redacted>").count(), 5, "{shown}");
+    }
 
     #[test]
     fn milliseconds_are_padded() {

@@ -60,6 +60,8 @@ pub(crate) struct Limits {
     pub(crate) body_read_timeout: Duration,
     /// Connections served at once.
     pub(crate) max_connections: usize,
+    /// Bytes of buffered request bodies in memory at once.
+    pub(crate) max_body_bytes_in_flight: usize,
 }
 
 impl Default for Limits {
@@ -69,6 +71,7 @@ impl Default for Limits {
             record_bodies: false,
             body_read_timeout: Duration::from_secs(30),
             max_connections: 1_024,
+            max_body_bytes_in_flight: crate::server::DEFAULT_BODY_BUDGET,
         }
     }
 }
@@ -99,6 +102,8 @@ pub(crate) struct Shared {
     pub(crate) skills: SkillStore,
     /// Recording or replaying, in front of the routes.
     pub(crate) layer: Option<crate::recording::Layer>,
+    /// Room for the request bodies read into memory.
+    pub(crate) body_budget: crate::server::BodyBudget,
 }
 
 impl Shared {
@@ -109,6 +114,7 @@ impl Shared {
         files: FileStore,
     ) -> Self {
         Shared {
+            body_budget: crate::server::BodyBudget::new(config.limits.max_body_bytes_in_flight),
             config,
             log,
             request_count: AtomicUsize::new(0),

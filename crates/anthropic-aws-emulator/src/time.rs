@@ -1,8 +1,10 @@
-//! UTC date and time helpers for the emulator (no calendar crate needed).
+//! UTC date and time helpers for the emulator, on the `time` crate's
+//! calendar.
 //!
 //! SigV4 carries its timestamp in the ISO 8601 *basic* format
 //! (`20150830T123600Z`); the AWS test suite and the Claude API use the
-//! *extended* RFC 3339 form (`2015-08-30T12:36:00Z`). Both are always UTC here.
+//! *extended* RFC 3339 form (`2015-08-30T12:36:00Z`). Both are always UTC
+//! here, in whole seconds. (HTTP `Date` headers are written by `httpdate`.)
 //!
 //! ```
 //! use anthropic_aws_emulator::time;
@@ -13,6 +15,25 @@
 //! ```
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ::time::format_description::BorrowedFormatItem;
+use ::time::macros::format_description;
+use ::time::{Month, PrimitiveDateTime, UtcDateTime};
+
+/// `x-amz-date`: `20150830T123600Z`.
+const AMZ_DATE: &[BorrowedFormatItem<'_>] =
+    format_description!("[year][month][day]T[hour][minute][second]Z");
+
+/// RFC 3339 in whole seconds, as written: `2015-08-30T12:36:00Z`.
+const RFC3339: &[BorrowedFormatItem<'_>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+
+/// RFC 3339 as read: `T` or `t`, an optional fraction of a second (one
+/// digit or more), `Z` or `z`; no other offset.
+const RFC3339_IN: &[BorrowedFormatItem<'_>] = format_description!(
+    version = 2,
+    "[year]-[month]-[day][first [T][t]][hour]:[minute]:[second][optional [.[subsecond]]][first [Z][z]]"
+);
 
 /// Seconds since the Unix epoch (negative before 1970), saturating at the
 /// `i64` range.
@@ -42,183 +63,77 @@ pub fn from_unix_seconds(secs: i64) -> SystemTime {
     }
 }
 
+/// `year` within the `time` crate's range with the same leap years (they
+/// repeat every 400 years).
+fn cycle_year(year: i64) -> i32 {
+    i32::try_from(year).unwrap_or_else(|_| {
+        // 0..400 always fits.
+        i32::try_from(year.rem_euclid(400)).unwrap_or_default()
+    })
+}
+
 /// Whether `year` is a leap year in the proleptic Gregorian calendar.
 pub fn is_leap_year(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    ::time::util::is_leap_year(cycle_year(year))
 }
 
 /// Number of days in `month` (1–12) of `year`; 0 for an invalid month.
 pub fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap_year(year) => 29,
-        2 => 28,
-        _ => 0,
-    }
+    u8::try_from(month)
+        .ok()
+        .and_then(|m| Month::try_from(m).ok())
+        .map_or(0, |m| u32::from(m.length(cycle_year(year))))
 }
 
-/// Days since 1970-01-01 of a (valid) civil date.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    // Count from a March-based year so that the leap day is the last day of
-    // the "year"; eras are 400-year cycles of 146 097 days.
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y.rem_euclid(400);
-    let m = i64::from(month);
-    let shifted_month = if m > 2 { m - 3 } else { m + 9 };
-    let day_of_year = (153 * shifted_month + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// Civil date (year, month, day) of a day count since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
+/// `t` in whole seconds as a UTC date and time, clamped to the years
+/// -9999 to 9999 (the `time` crate's range).
+fn utc(t: SystemTime) -> UtcDateTime {
+    let secs = unix_seconds(t);
+    UtcDateTime::from_unix_timestamp(secs).unwrap_or(if secs < 0 {
+        UtcDateTime::MIN
     } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    // `day` is in 1..=31 and `month` in 1..=12, so the casts cannot truncate.
-    (year, month as u32, day as u32)
+        UtcDateTime::MAX
+    })
 }
 
-/// Broken-down UTC time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Civil {
-    year: i64,
-    month: u32,
-    day: u32,
-    hour: u32,
-    minute: u32,
-    second: u32,
+/// `t` formatted by `format` (whose components a date and time always have).
+fn format(t: SystemTime, format: &[BorrowedFormatItem<'_>]) -> String {
+    utc(t).format(format).unwrap_or_default()
 }
 
-impl Civil {
-    fn from_system_time(t: SystemTime) -> Self {
-        let secs = unix_seconds(t);
-        let days = secs.div_euclid(86_400);
-        let rem = secs.rem_euclid(86_400);
-        let (year, month, day) = civil_from_days(days);
-        // `rem` is in 0..86_400.
-        let rem = rem as u32;
-        Civil {
-            year,
-            month,
-            day,
-            hour: rem / 3600,
-            minute: rem / 60 % 60,
-            second: rem % 60,
-        }
-    }
-
-    fn to_system_time(self) -> Option<SystemTime> {
-        if !(1..=12).contains(&self.month)
-            || self.day == 0
-            || self.day > days_in_month(self.year, self.month)
-            || self.hour > 23
-            || self.minute > 59
-            || self.second > 59
-        {
-            return None;
-        }
-        let days = days_from_civil(self.year, self.month, self.day);
-        let secs = days
-            .checked_mul(86_400)?
-            .checked_add(i64::from(self.hour * 3600 + self.minute * 60 + self.second))?;
-        Some(from_unix_seconds(secs))
-    }
-}
-
-/// Parses a non-empty run of ASCII digits (the caller fixes its length).
-fn digits(s: &[u8]) -> Option<u32> {
-    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+/// `s` parsed by `format` as a UTC date and time, truncated to the second.
+/// A year must be four digits, without a sign.
+fn parse(s: &str, format: &[BorrowedFormatItem<'_>]) -> Option<SystemTime> {
+    if !s.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    s.iter().try_fold(0u32, |acc, d| {
-        acc.checked_mul(10)?.checked_add(u32::from(d - b'0'))
-    })
+    let t = PrimitiveDateTime::parse(s, format).ok()?.assume_utc();
+    Some(from_unix_seconds(t.unix_timestamp()))
 }
 
 /// Formats `t` as an ISO 8601 basic UTC timestamp, the form of `x-amz-date`:
 /// `20150830T123600Z`.
 pub fn format_amz_date(t: SystemTime) -> String {
-    let c = Civil::from_system_time(t);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
-    )
+    format(t, AMZ_DATE)
 }
 
 /// Parses an `x-amz-date` value (`YYYYMMDDTHHMMSSZ`, UTC). Returns `None` for
 /// anything else, including impossible dates such as `20150230T000000Z`.
 pub fn parse_amz_date(s: &str) -> Option<SystemTime> {
-    let b = s.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-        return None;
-    }
-    Civil {
-        year: i64::from(digits(&b[0..4])?),
-        month: digits(&b[4..6])?,
-        day: digits(&b[6..8])?,
-        hour: digits(&b[9..11])?,
-        minute: digits(&b[11..13])?,
-        second: digits(&b[13..15])?,
-    }
-    .to_system_time()
+    parse(s, AMZ_DATE)
 }
 
 /// Formats `t` as RFC 3339 UTC without fractional seconds:
 /// `2015-08-30T12:36:00Z`.
 pub fn format_rfc3339(t: SystemTime) -> String {
-    let c = Civil::from_system_time(t);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
-    )
+    format(t, RFC3339)
 }
 
 /// Parses an RFC 3339 UTC timestamp such as `2015-08-30T12:36:00Z` (a
 /// fractional second part, `.123Z`, is accepted and truncated). Only the `Z`
 /// offset is accepted.
 pub fn parse_rfc3339(s: &str) -> Option<SystemTime> {
-    let b = s.as_bytes();
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let tail = &b[19..];
-    let valid_tail = match tail {
-        [b'Z' | b'z'] => true,
-        [b'.', frac @ .., b'Z' | b'z'] => !frac.is_empty() && frac.iter().all(u8::is_ascii_digit),
-        _ => false,
-    };
-    if !valid_tail {
-        return None;
-    }
-    Civil {
-        year: i64::from(digits(&b[0..4])?),
-        month: digits(&b[5..7])?,
-        day: digits(&b[8..10])?,
-        hour: digits(&b[11..13])?,
-        minute: digits(&b[14..16])?,
-        second: digits(&b[17..19])?,
-    }
-    .to_system_time()
+    parse(s, RFC3339_IN)
 }
 
 #[cfg(test)]
@@ -269,6 +184,25 @@ mod tests {
     }
 
     #[test]
+    fn leap_years_and_month_lengths_beyond_the_calendar_range() {
+        for (year, leap) in [
+            (i64::MAX, false),
+            (400 * 1_000_000, true),
+            (-4, true),
+            (-100, false),
+        ] {
+            assert_eq!(is_leap_year(year), leap, "{year}");
+        }
+        assert_eq!(days_in_month(2024, 2), 29);
+        assert_eq!(days_in_month(2026, 2), 28);
+        assert_eq!(days_in_month(2026, 4), 30);
+        assert_eq!(days_in_month(2026, 12), 31);
+        assert_eq!(days_in_month(2026, 0), 0);
+        assert_eq!(days_in_month(2026, 13), 0);
+        assert_eq!(days_in_month(2026, 256 + 1), 0);
+    }
+
+    #[test]
     fn every_day_for_a_few_centuries_round_trips() {
         let start = parse_rfc3339("1890-01-01T00:00:00Z").unwrap_or(UNIX_EPOCH);
         let mut t = start;
@@ -276,6 +210,44 @@ mod tests {
             assert_eq!(parse_rfc3339(&format_rfc3339(t)), Some(t));
             t += Duration::from_secs(86_400);
         }
+    }
+
+    /// The fields of `httpdate`'s `Sun, 06 Nov 1994 08:49:37 GMT`, an
+    /// independent calendar: (year, month, day, hh:mm:ss).
+    fn http_fields(t: SystemTime) -> (String, u32, String, String) {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let text = httpdate::fmt_http_date(t);
+        let parts: Vec<&str> = text.split(' ').collect();
+        let month = MONTHS.iter().position(|m| *m == parts[2]).unwrap_or(99) + 1;
+        (
+            parts[3].to_owned(),
+            u32::try_from(month).unwrap_or_default(),
+            parts[1].to_owned(),
+            parts[4].to_owned(),
+        )
+    }
+
+    #[test]
+    fn both_formats_agree_with_httpdate_from_1970_to_9999() {
+        // A step of 97 days, 1 h, 1 min and 7 s visits every day of the
+        // month, hour, minute and second over the 8 000 years.
+        let step = 97 * 86_400 + 3600 + 60 + 7;
+        let last = unix_seconds(parse_rfc3339("9999-12-31T23:59:59Z").unwrap_or(UNIX_EPOCH));
+        let mut secs = 0_i64;
+        let mut checked = 0;
+        while secs <= last {
+            let t = from_unix_seconds(secs) + Duration::from_millis(999);
+            let (year, month, day, hms) = http_fields(t);
+            let rfc = format!("{year}-{month:02}-{day}T{hms}Z");
+            assert_eq!(format_rfc3339(t), rfc);
+            assert_eq!(format_amz_date(t), rfc.replace([':', '-'], ""));
+            assert_eq!(parse_rfc3339(&rfc), Some(from_unix_seconds(secs)));
+            secs += step;
+            checked += 1;
+        }
+        assert!(checked > 30_000, "{checked}");
     }
 
     #[test]
@@ -292,6 +264,11 @@ mod tests {
             "20150830T123660Z",
             "+0150830T123600Z",
             "２0150830T12360Z",
+            "+20150830T123600Z",
+            "-20150830T123600Z",
+            "20150830T123600Zx",
+            "20150830t123600Z",
+            "2015-08-30T12:36:00Z",
         ] {
             assert_eq!(parse_amz_date(bad), None, "{bad:?}");
         }
@@ -301,11 +278,20 @@ mod tests {
             "2015-08-30T12:36:00.Z",
             "2015-08-30 12:36:00Z",
             "2015-02-29T12:36:00Z",
+            "2015-06-30T23:59:60Z",
+            "+2015-08-30T12:36:00Z",
+            "2015-08-30T12:36:00Z ",
+            "2015-08-30T12:36:00.5",
+            "15-08-30T12:36:00Z",
         ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad:?}");
         }
         assert_eq!(
             parse_rfc3339("2015-08-30T12:36:00.250Z").map(format_rfc3339),
+            Some("2015-08-30T12:36:00Z".to_owned())
+        );
+        assert_eq!(
+            parse_rfc3339("2015-08-30t12:36:00.123456789012z").map(format_rfc3339),
             Some("2015-08-30T12:36:00Z".to_owned())
         );
     }

@@ -7,7 +7,9 @@ mod common;
 
 use std::path::Path;
 
-use anthropic_aws_emulator::{AuthOutcome, EmulatorBuilder, EmulatorHandle, synthetic_byte};
+use anthropic_aws_emulator::{
+    AuthOutcome, EmulatorBuilder, EmulatorHandle, FILES_MAX_BYTES, synthetic_byte,
+};
 use common::{API_KEY, Req, WORKSPACE, builder, started};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -133,6 +135,32 @@ fn keyed_upload(emu: &EmulatorHandle, body: Vec<u8>) -> reqwest::RequestBuilder 
     keyed(emu, reqwest::Method::POST, "/v1/files")
         .header("content-type", form_type())
         .body(body)
+}
+
+/// An upload of a file of `n` zero bytes, streamed from one static chunk: never in memory.
+fn streamed_upload(emu: &EmulatorHandle, n: u64) -> reqwest::RequestBuilder {
+    const CHUNK: u64 = 1024 * 1024;
+    static ZEROS: [u8; CHUNK as usize] = [0; CHUNK as usize];
+    let head = bytes::Bytes::from(format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    ));
+    let tail = bytes::Bytes::from(format!("\r\n--{BOUNDARY}--\r\n"));
+    let len = head.len() as u64 + n + tail.len() as u64;
+    let zeros = (0..n.div_ceil(CHUNK)).map(move |i| {
+        let size = usize::try_from((n - i * CHUNK).min(CHUNK)).unwrap_or(0);
+        bytes::Bytes::from_static(&ZEROS[..size])
+    });
+    let chunks = std::iter::once(head)
+        .chain(zeros)
+        .chain(std::iter::once(tail))
+        .map(Ok::<_, std::io::Error>);
+    keyed(emu, reqwest::Method::POST, "/v1/files")
+        .header("content-type", form_type())
+        .header("content-length", len)
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
 }
 
 fn get(emu: &EmulatorHandle, path: &str) -> reqwest::RequestBuilder {
@@ -377,6 +405,79 @@ async fn files_over_the_limit_are_413() {
     assert_eq!(record.auth_outcome, AuthOutcome::Unchecked);
     assert_eq!(emu.file_upload_count(), 2);
     assert_eq!((emu.files().len(), files_on_disk(dir.path())), (1, 1));
+}
+
+#[tokio::test]
+async fn the_default_file_limit_is_the_platform_s_500_mb_exactly() {
+    assert_eq!(FILES_MAX_BYTES, 500_000_000);
+    let (emu, dir) = with_dir(builder()).await;
+    let answer = send(streamed_upload(&emu, FILES_MAX_BYTES)).await;
+    assert_eq!(answer.status, 200, "{}", answer.error_type());
+    assert_eq!(answer.json()["size_bytes"], FILES_MAX_BYTES);
+    let taken = answer.json()["id"].as_str().map(str::to_owned);
+    let answer = send(keyed(
+        &emu,
+        reqwest::Method::DELETE,
+        &format!("/v1/files/{}", taken.unwrap_or_default()),
+    ))
+    .await;
+    assert_eq!(answer.status, 200);
+    let answer = send(streamed_upload(&emu, FILES_MAX_BYTES + 1)).await;
+    assert_eq!(
+        (answer.status, answer.error_type()),
+        (413, "request_too_large".to_owned())
+    );
+    assert_eq!((emu.files().len(), files_on_disk(dir.path())), (0, 0));
+}
+
+#[tokio::test]
+async fn content_answers_a_range_with_206_and_an_unsatisfiable_one_with_416() {
+    let emu = started(builder()).await;
+    let id = emu.add_synthetic_file("big.bin", 1_000);
+    let path = format!("/v1/files/{id}/content");
+    let whole = send(get(&emu, &path)).await;
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.header("accept-ranges"), Some("bytes"));
+    assert_eq!(whole.bytes.len(), 1_000);
+    let expected = |from: u64, to: u64| (from..to).map(synthetic_byte).collect::<Vec<u8>>();
+    for (range, from, to) in [
+        ("bytes=100-", 100, 1_000),
+        ("bytes=100-199", 100, 200),
+        ("bytes=-10", 990, 1_000),
+    ] {
+        let part = send(get(&emu, &path).header("range", range)).await;
+        assert_eq!(part.status, 206, "{range}");
+        let content_range = format!("bytes {from}-{}/1000", to - 1);
+        assert_eq!(part.header("content-range"), Some(content_range.as_str()));
+        assert_eq!(
+            part.header("content-length"),
+            Some((to - from).to_string().as_str())
+        );
+        assert!(part.bytes == expected(from, to), "{range}");
+        part.assert_both_ids();
+    }
+    // A cut counts from the range's start.
+    let cut = get(&emu, &path)
+        .header("range", "bytes=500-")
+        .header("x-emulator-scenario", "cut-after-bytes=100")
+        .send()
+        .await;
+    let mut cut = cut.unwrap_or_else(|e| panic!("request failed: {e}"));
+    assert_eq!(cut.status(), 206);
+    let mut bytes = Vec::new();
+    while let Ok(Some(chunk)) = cut.chunk().await {
+        bytes.extend_from_slice(&chunk);
+    }
+    assert!(bytes == expected(500, 600), "{}", bytes.len());
+    let refused = send(get(&emu, &path).header("range", "bytes=1000-")).await;
+    assert_eq!(
+        (refused.status, refused.header("content-range")),
+        (416, Some("bytes */1000"))
+    );
+    refused.assert_both_ids();
+    // A range the server does not serve (several of them) is ignored: the whole file.
+    let several = send(get(&emu, &path).header("range", "bytes=0-1,5-6")).await;
+    assert_eq!((several.status, several.bytes.len()), (200, 1_000));
 }
 
 /// The ids of a page, and its cursor.

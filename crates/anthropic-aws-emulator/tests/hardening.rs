@@ -142,24 +142,26 @@ async fn bodies_are_kept_only_when_asked_for_and_accepted() {
 async fn an_oversize_body_is_refused_and_not_kept() {
     let emu = started(builder().record_bodies(true)).await;
     let limit = 32 * 1024 * 1024;
-    let length = limit + 1024 * 1024;
+    // No length declared: refused once more than the limit has arrived.
     let mut stream = connect(emu.addr()).await;
-    write(
-        &mut stream,
-        head(
-            emu.addr(),
-            length,
-            &format!("authorization: Bearer {API_KEY}\r\n"),
-        )
-        .as_bytes(),
-    )
-    .await;
+    let head = format!(
+        "POST /v1/messages HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n\
+         transfer-encoding: chunked\r\nauthorization: Bearer {API_KEY}\r\n\r\n",
+        emu.addr()
+    );
+    write(&mut stream, head.as_bytes()).await;
     let (mut reader, mut writer) = stream.into_split();
     // The server stops reading past the limit: writing the rest may fail.
     let upload = tokio::spawn(async move {
         let chunk = vec![b' '; 1024 * 1024];
-        for _ in 0..length / chunk.len() {
-            if writer.write_all(&chunk).await.is_err() {
+        for _ in 0..(limit / chunk.len() + 1) {
+            let size = format!("{:x}\r\n", chunk.len());
+            let sent = async {
+                writer.write_all(size.as_bytes()).await?;
+                writer.write_all(&chunk).await?;
+                writer.write_all(b"\r\n").await
+            };
+            if sent.await.is_err() {
                 break;
             }
         }
@@ -179,6 +181,106 @@ async fn an_oversize_body_is_refused_and_not_kept() {
     assert_eq!(record.auth_outcome, AuthOutcome::Unchecked);
     assert!(record.body.is_empty());
     assert!(record.body_len > limit, "{}", record.body_len);
+}
+
+#[tokio::test]
+async fn a_declared_length_over_the_limit_is_refused_before_the_body_is_sent() {
+    let emu = started(builder().record_bodies(true)).await;
+    let limit = 32 * 1024 * 1024;
+    let mut stream = connect(emu.addr()).await;
+    // The head only: the answer comes without a byte of the body.
+    let auth = format!("authorization: Bearer {API_KEY}\r\n");
+    write(&mut stream, head(emu.addr(), limit + 1, &auth).as_bytes()).await;
+    let answer = read_all(&mut stream).await;
+    assert!(answer.starts_with("HTTP/1.1 413 "), "{answer}");
+    assert!(answer.contains("request_too_large"), "{answer}");
+    assert!(
+        answer
+            .to_ascii_lowercase()
+            .contains("\r\nconnection: close\r\n"),
+        "{answer}"
+    );
+    let record = &emu.requests()[0];
+    assert_eq!((record.status, record.body_len), (413, 0));
+    assert_eq!(record.auth_outcome, AuthOutcome::Unchecked);
+    // At the limit, the body is waited for (and read).
+    let mut stream = connect(emu.addr()).await;
+    let head = head(
+        emu.addr(),
+        limit,
+        &format!("expect: 100-continue\r\n{auth}"),
+    );
+    write(&mut stream, head.as_bytes()).await;
+    read_until(&mut stream, "100 Continue\r\n\r\n").await;
+}
+
+/// A body of `bytes` bytes: a message whose text pads it to that size.
+fn message_of(bytes: usize) -> Value {
+    let mut body = hello();
+    body["messages"][0]["content"] = Value::String(String::new());
+    let padding = bytes - body.to_string().len();
+    body["messages"][0]["content"] = Value::String(format!("Hello{}", " ".repeat(padding - 5)));
+    assert_eq!(body.to_string().len(), bytes);
+    body
+}
+
+#[tokio::test]
+async fn parallel_large_bodies_all_complete_within_a_small_budget() {
+    // Four 3 MB bodies, a 1 MiB budget: each is read alone, and all are answered.
+    let emu = started(builder().max_body_bytes_in_flight(1024 * 1024)).await;
+    let size = 3_000_000;
+    let mut sent = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let request = if i % 2 == 0 {
+            keyed(&emu, message_of(size))
+        } else {
+            // Unauthenticated: read in full for the SigV4 hash all the same, then refused.
+            common::Req::claude(&emu, "POST", "/v1/messages", message_of(size))
+        };
+        let addr = emu.addr();
+        sent.spawn(async move { request.send(addr).await.status });
+    }
+    let mut statuses = sent.join_all().await;
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 200, 200, 200, 403, 403, 403, 403]);
+    let records = emu.requests();
+    assert_eq!(records.len(), 8);
+    assert!(records.iter().all(|r| r.body_len == size));
+}
+
+#[tokio::test]
+async fn a_body_waits_until_the_budget_has_room_for_it() {
+    let emu = started(builder().max_body_bytes_in_flight(1_000)).await;
+    let body = hello().to_string();
+    let auth = format!(
+        "authorization: Bearer {API_KEY}\r\nanthropic-version: 2026-10-21\r\n\
+         anthropic-workspace-id: {}\r\nexpect: 100-continue\r\n",
+        common::WORKSPACE
+    );
+    // The first body takes the whole budget: its body is asked for at once.
+    let mut first = connect(emu.addr()).await;
+    let padded = message_of(1_000).to_string();
+    write(&mut first, head(emu.addr(), padded.len(), &auth).as_bytes()).await;
+    read_until(&mut first, "100 Continue\r\n\r\n").await;
+    write(&mut first, &padded.as_bytes()[..10]).await;
+    // The second finds no room: its body is not asked for while the first is read.
+    let mut second = connect(emu.addr()).await;
+    write(&mut second, head(emu.addr(), body.len(), &auth).as_bytes()).await;
+    let mut buf = [0u8; 64];
+    let early = tokio::time::timeout(Duration::from_millis(500), second.read(&mut buf)).await;
+    assert!(
+        early.is_err(),
+        "the second body was asked for while the budget was full: {:?}",
+        early.map(|r| r.map(|n| String::from_utf8_lossy(&buf[..n]).into_owned()))
+    );
+    // Once the first is answered, its room goes to the second.
+    write(&mut first, &padded.as_bytes()[10..]).await;
+    let answer = read_until(&mut first, "\r\n\r\n").await;
+    assert!(answer.contains(" 200 OK"), "{answer}");
+    read_until(&mut second, "100 Continue\r\n\r\n").await;
+    write(&mut second, body.as_bytes()).await;
+    let answer = read_until(&mut second, "\r\n\r\n").await;
+    assert!(answer.contains(" 200 OK"), "{answer}");
 }
 
 #[tokio::test]

@@ -10,13 +10,14 @@
 //! scenario `batch-results-bytes=N` holds no results at all: its results
 //! are generated while they are sent ([`results`]).
 //!
-//! The server's router sends the six routes here (`batches/routes.rs`);
-//! this module knows neither the server nor its shared state: what it needs
-//! of them comes in a [`Context`]. This file only names the parts:
+//! The six endpoints are declared and answered in [`routes`], the one part
+//! that knows the server; the rest knows neither the server nor its shared
+//! state: what it needs of them comes in a [`Context`]. This file only names the parts:
 //!
 //! * [`limits`] says how large a batch may be;
 //! * [`context`] is what the operations get from the server;
-//! * [`operations`] creates and lists batches;
+//! * [`routes`] declares the six endpoints and answers them;
+//! * [`operations`] creates batches;
 //! * [`create()`] turns a create body into stored requests, one at a time;
 //! * [`batch`] decides a batch's lifecycle;
 //! * [`store`] keeps the batches and pages them;
@@ -37,6 +38,6 @@ pub(crate) use batch::BatchOptions;
 pub(crate) use context::Context;
 pub use info::{BatchInfo, RequestCounts};
 pub(crate) use limits::MAX_BODY_BYTES;
-pub(crate) use operations::{create, list};
+pub(crate) use operations::create;
 pub(crate) use results::ResultsBody;
 pub(crate) use store::Store;

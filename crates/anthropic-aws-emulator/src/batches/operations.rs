@@ -1,7 +1,7 @@
-//! The batch operations that are more than a [`Store`](super::store::Store)
-//! call: create and list. The router (`batches/routes.rs`) says
-//! which route runs which, after authentication and the workspace and
-//! version checks that every route shares.
+//! The batch operation that is more than a [`Store`](super::store::Store)
+//! call: create. The routes (`batches/routes.rs`) say which endpoint runs
+//! which, after authentication and the workspace and version checks that
+//! every route shares.
 
 use serde_json::Value;
 
@@ -11,11 +11,6 @@ use crate::scenario::Scenario;
 use super::batch::Batch;
 use super::context::Context;
 use super::create as create_body;
-use super::store::PageQuery;
-
-/// Default and bounds of `GET /v1/messages/batches?limit=`.
-const DEFAULT_PAGE: usize = 20;
-const MAX_PAGE: usize = 1000;
 
 /// `POST /v1/messages/batches` with `body`; `scenario` is the create
 /// request's own (its `x-emulator-scenario` header). Counted in
@@ -38,32 +33,4 @@ pub(crate) fn create(
         requests,
     );
     Ok(store.insert(batch, ctx.now))
-}
-
-/// `GET /v1/messages/batches` with the decoded `query` parameters.
-pub(crate) fn list(ctx: &Context<'_>, query: &[(String, String)]) -> Result<Value, ApiError> {
-    let param = |name: &str| {
-        query
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let limit = match param("limit") {
-        None => DEFAULT_PAGE,
-        Some(raw) => match raw.parse::<usize>() {
-            Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
-            _ => {
-                return Err(ApiError::invalid_request(format!(
-                    "limit: Input should be an integer between 1 and {MAX_PAGE}"
-                )));
-            }
-        },
-    };
-    let page = PageQuery {
-        limit,
-        before_id: param("before_id"),
-        after_id: param("after_id"),
-    };
-    ctx.store.list(&page, ctx.now)
 }

@@ -11,6 +11,7 @@ use super::batch::{Batch, BatchOptions, Status};
 use super::info::BatchInfo;
 use super::results::ResultsBody;
 use crate::error::ApiError;
+use crate::pages::{IdCursor, IdPage};
 
 /// Every batch, by creation order; deleted ones keep their place so that
 /// their ids still work as list cursors.
@@ -28,13 +29,6 @@ pub(crate) struct Store {
     base_url: String,
     creates: AtomicUsize,
     inner: Mutex<Inner>,
-}
-
-/// One page of `GET /v1/messages/batches`.
-pub(crate) struct PageQuery<'a> {
-    pub(crate) limit: usize,
-    pub(crate) before_id: Option<&'a str>,
-    pub(crate) after_id: Option<&'a str>,
 }
 
 fn not_found(id: &str) -> ApiError {
@@ -123,56 +117,26 @@ impl Store {
     }
 
     /// A page, newest first.
-    pub(crate) fn list(&self, query: &PageQuery<'_>, t: SystemTime) -> Result<Value, ApiError> {
+    pub(crate) fn list(&self, query: &IdPage<'_>, t: SystemTime) -> Result<Value, ApiError> {
         let inner = self.lock();
         let seq_of = |field: &str, id: &str| {
             inner.seqs.get(id).copied().ok_or_else(|| {
                 ApiError::invalid_request(format!("{field}: unknown message batch id '{id}'"))
             })
         };
-        let limit = query.limit;
-        let (page, has_more): (Vec<&Batch>, bool) = match (query.after_id, query.before_id) {
-            (Some(_), Some(_)) => {
-                return Err(ApiError::invalid_request(
-                    "after_id and before_id cannot be used together",
-                ));
-            }
-            (None, Some(before)) => {
+        let show = |b: &Batch| b.to_json(t, &self.base_url);
+        let batches = &inner.batches;
+        Ok(match query.cursor {
+            IdCursor::Before(before) => {
                 let from = seq_of("before_id", before)?.saturating_add(1);
-                let mut newer: Vec<&Batch> = inner
-                    .batches
-                    .range(from..)
-                    .map(|(_, b)| b)
-                    .take(limit + 1)
-                    .collect();
-                let has_more = newer.len() > limit;
-                newer.truncate(limit);
-                newer.reverse();
-                (newer, has_more)
+                query.answer(batches.range(from..).map(|(_, b)| b), show)
             }
-            (after, None) => {
-                let upto = match after {
-                    Some(after) => seq_of("after_id", after)?,
-                    None => u64::MAX,
-                };
-                let mut older: Vec<&Batch> = inner
-                    .batches
-                    .range(..upto)
-                    .rev()
-                    .map(|(_, b)| b)
-                    .take(limit + 1)
-                    .collect();
-                let has_more = older.len() > limit;
-                older.truncate(limit);
-                (older, has_more)
+            IdCursor::After(after) => {
+                let upto = seq_of("after_id", after)?;
+                query.answer(batches.range(..upto).rev().map(|(_, b)| b), show)
             }
-        };
-        Ok(json!({
-            "data": page.iter().map(|b| b.to_json(t, &self.base_url)).collect::<Vec<_>>(),
-            "has_more": has_more,
-            "first_id": page.first().map(|b| b.id.as_str()),
-            "last_id": page.last().map(|b| b.id.as_str()),
-        }))
+            IdCursor::First => query.answer(batches.values().rev(), show),
+        })
     }
 
     pub(crate) fn infos(&self, t: SystemTime) -> Vec<BatchInfo> {

@@ -2,6 +2,8 @@
 //! disk (or generated, for a synthetic file) one chunk at a time as the
 //! connection takes it, and cut short when a scenario asks.
 
+use std::io::{Seek, SeekFrom};
+use std::ops::RangeInclusive;
 use std::pin::Pin;
 use std::sync::LazyLock;
 use std::task::{Context, Poll};
@@ -48,20 +50,59 @@ enum Source {
     Synthetic,
 }
 
-/// A file's bytes: `content-length` announces them all, then they are sent
-/// in chunks; a cut body stops after `cut_after` bytes and breaks the
-/// connection.
+/// A file's bytes (or a range of them, for a `Range` request):
+/// `content-length` announces them all, then they are sent in chunks; a
+/// cut body stops after `cut_after` bytes and breaks the connection.
 #[derive(Debug)]
 pub(crate) struct ContentBody {
     source: Source,
-    /// The whole size, announced.
+    /// The file's whole size.
+    total: u64,
+    /// Where sending ends (exclusive): the file's size, or a range's end.
     size: u64,
-    /// Bytes sent so far.
+    /// Where sending is: the offset of the next byte in the file.
     sent: u64,
     /// Where to stop and fail, when below `size`.
     cut_after: Option<u64>,
     /// Whether hyper was given the chance to flush before the cut.
     yielded_before_cut: bool,
+}
+
+/// A `Range` no byte of the file satisfies: answered `416`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Unsatisfiable;
+
+/// The bytes a `Range` header asks of a file of `size` bytes: `Ok(None)`
+/// when the header is to be ignored (not one `bytes=` range, or not
+/// well-formed: the whole file is sent, as RFC 9110 allows), `Err` when no
+/// byte satisfies it. Forms: `bytes=first-`, `bytes=first-last`,
+/// `bytes=-suffix`.
+pub(crate) fn byte_range(
+    header: &str,
+    size: u64,
+) -> Result<Option<RangeInclusive<u64>>, Unsatisfiable> {
+    let Some((unit, spec)) = header.trim().split_once('=') else {
+        return Ok(None);
+    };
+    if !unit.trim().eq_ignore_ascii_case("bytes") || spec.contains(',') {
+        return Ok(None);
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return Ok(None);
+    };
+    let number = |s: &str| s.trim().parse::<u64>().ok();
+    let (first, last) = match (first.trim().is_empty(), number(first), number(last)) {
+        // `-suffix`: the last `suffix` bytes.
+        (true, _, Some(0)) => return Err(Unsatisfiable),
+        (true, _, Some(suffix)) => (size.saturating_sub(suffix), u64::MAX),
+        (false, Some(first), None) if last.trim().is_empty() => (first, u64::MAX),
+        (false, Some(first), Some(last)) if first <= last => (first, last),
+        _ => return Ok(None),
+    };
+    if first >= size {
+        return Err(Unsatisfiable);
+    }
+    Ok(Some(first..=last.min(size - 1)))
 }
 
 impl ContentBody {
@@ -78,6 +119,7 @@ impl ContentBody {
     fn new(source: Source, size: u64) -> Self {
         ContentBody {
             source,
+            total: size,
             size,
             sent: 0,
             cut_after: None,
@@ -85,11 +127,42 @@ impl ContentBody {
         }
     }
 
-    /// Sends only the first `bytes` (when fewer than the size), then
+    /// Sends only the bytes of `range` (within the file, from
+    /// [`byte_range`]), before any byte is sent.
+    pub(crate) fn range(mut self, range: RangeInclusive<u64>) -> std::io::Result<Self> {
+        let (first, last) = (*range.start(), *range.end());
+        if first > last || last >= self.total {
+            return Err(std::io::Error::other("the range is outside the file"));
+        }
+        if let Source::Disk(file) = self.source {
+            let mut file = file
+                .try_into_std()
+                .map_err(|_| std::io::Error::other("the file is being read"))?;
+            file.seek(SeekFrom::Start(first))?;
+            self.source = Source::Disk(tokio::fs::File::from_std(file));
+        }
+        self.sent = first;
+        self.size = last + 1;
+        Ok(self)
+    }
+
+    /// The `content-range` of a body made by [`range`](Self::range):
+    /// `bytes first-last/total`.
+    pub(crate) fn content_range(&self) -> String {
+        format!(
+            "bytes {}-{}/{}",
+            self.sent,
+            self.size.saturating_sub(1),
+            self.total
+        )
+    }
+
+    /// Sends only the next `bytes` (when fewer than are left), then
     /// breaks the connection.
     pub(crate) fn cut_after(&mut self, bytes: u64) {
-        if bytes < self.size {
-            self.cut_after = Some(bytes);
+        let at = self.sent.saturating_add(bytes);
+        if at < self.size {
+            self.cut_after = Some(at);
         }
     }
 
@@ -98,8 +171,9 @@ impl ContentBody {
         self.cut_after.is_some()
     }
 
+    /// The bytes this body announces: the file's size, or its range's.
     pub(crate) fn size(&self) -> u64 {
-        self.size
+        self.size - self.sent.min(self.size)
     }
 
     /// Where sending stops.
@@ -237,5 +311,56 @@ mod tests {
         let mut not_cut = ContentBody::synthetic(10);
         not_cut.cut_after(10);
         assert!(!not_cut.is_cut());
+    }
+
+    #[test]
+    fn a_range_header_is_read_as_rfc_9110_says() {
+        type Answer = Result<Option<RangeInclusive<u64>>, Unsatisfiable>;
+        let cases: [(&str, Answer); 12] = [
+            ("bytes=0-", Ok(Some(0..=99))),
+            ("bytes=40-", Ok(Some(40..=99))),
+            ("bytes=40-49", Ok(Some(40..=49))),
+            ("bytes=90-1000", Ok(Some(90..=99))),
+            ("bytes=-10", Ok(Some(90..=99))),
+            ("bytes=-1000", Ok(Some(0..=99))),
+            ("bytes=100-", Err(Unsatisfiable)),
+            ("bytes=-0", Err(Unsatisfiable)),
+            // Ignored: the whole file is sent.
+            ("bytes=0-1,5-6", Ok(None)),
+            ("bytes=9-3", Ok(None)),
+            ("items=0-", Ok(None)),
+            ("bytes=x-", Ok(None)),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(byte_range(header, 100), expected, "{header}");
+        }
+        assert_eq!(byte_range("bytes=0-", 0), Err(Unsatisfiable));
+    }
+
+    #[tokio::test]
+    async fn a_range_sends_its_bytes_and_a_cut_counts_from_its_start() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("f");
+        let data: Vec<u8> = (0..700_000u32).map(|i| (i % 7) as u8).collect();
+        assert!(std::fs::write(&path, &data).is_ok());
+        let file = tokio::fs::File::open(&path).await;
+        let file = file.unwrap_or_else(|e| panic!("{e}"));
+        let body = ContentBody::disk(file, data.len() as u64).range(300_000..=699_999);
+        let mut body = body.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(body.content_range(), "bytes 300000-699999/700000");
+        assert_eq!(body.size(), 400_000);
+        body.cut_after(1_000);
+        let (bytes, complete) = drain(body).await;
+        assert!(!complete);
+        assert_eq!(bytes, &data[300_000..301_000]);
+
+        let body = ContentBody::synthetic(1_000).range(500..=509);
+        let body = body.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(body.size_hint().exact(), Some(10));
+        let (bytes, complete) = drain(body).await;
+        assert!(complete);
+        let expected: Vec<u8> = (500..510).map(synthetic_byte).collect();
+        assert_eq!(bytes, expected);
+        assert!(ContentBody::synthetic(10).range(5..=10).is_err());
     }
 }

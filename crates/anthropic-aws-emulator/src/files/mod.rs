@@ -8,31 +8,29 @@
 //! file has no content at all: its bytes are generated while they are sent,
 //! so benchmarks can download any size.
 //!
-//! The server's router sends the five routes here
-//! (`files/routes.rs`); this module knows neither the server nor its
-//! shared state. This file only names the parts:
+//! The five endpoints are declared and answered in [`routes`], the one
+//! part that knows the server. This file only names the parts:
 //!
+//! * [`routes`] declares the endpoints and answers them;
 //! * [`options`] says how large a file may be, and whether uploads can be
 //!   downloaded;
 //! * [`upload`] receives a multipart body into a temporary file;
 //! * [`store`] keeps the files' metadata and pages them;
-//! * [`cursor`] makes and checks the `page` cursors of the list;
 //! * [`content`] streams a file's bytes, from disk or generated, and can
 //!   cut them short;
 //! * [`info`] shows files to tests.
 
 mod content;
-mod cursor;
 mod info;
 mod options;
 pub(crate) mod routes;
 mod store;
 mod upload;
 
-pub(crate) use content::ContentBody;
 pub use content::synthetic_byte;
-pub(crate) use cursor::Cursors;
+pub(crate) use content::{ContentBody, byte_range};
 pub use info::FileInfo;
+pub use options::MAX_FILE_BYTES;
 pub(crate) use options::{DEFAULT_MIME_TYPE, FileOptions};
-pub(crate) use store::{FileStore, NewFile, PageQuery, new_file_id};
+pub(crate) use store::{FileStore, NewFile, new_file_id};
 pub(crate) use upload::{UploadError, Uploaded, receive};

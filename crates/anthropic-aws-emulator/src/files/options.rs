@@ -2,9 +2,14 @@
 
 use std::path::PathBuf;
 
-/// Largest file content `POST /v1/files` takes (the Files API limit,
-/// 500 MB).
-pub(crate) const MAX_FILE_BYTES: u64 = 500 * 1024 * 1024;
+/// Largest file content `POST /v1/files` takes by default: the Files API
+/// limit, 500 MB (decimal: 500,000,000 bytes, the number the client refuses
+/// above too).
+///
+/// ```
+/// assert_eq!(anthropic_aws_emulator::FILES_MAX_BYTES, 500_000_000);
+/// ```
+pub const MAX_FILE_BYTES: u64 = 500_000_000;
 
 /// What a multipart body may hold beyond the file's content (the
 /// boundaries and the part's headers), on top of the file size limit.

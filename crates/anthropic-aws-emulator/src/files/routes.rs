@@ -6,47 +6,33 @@
 
 use std::sync::PoisonError;
 
-use serde_json::Value;
+use crate::server::reply::Reply;
+use crate::server::{BodyRule, Call, Route};
 
 use crate::error::ApiError;
-use crate::files::{FileStore, NewFile, PageQuery, UploadError, new_file_id};
-use crate::sigv4::percent_decode;
-use crate::state::Shared;
 
-use crate::server::effects::Effects;
-use crate::server::received::Received;
-use crate::server::reply::Reply;
+use super::{FileStore, NewFile, UploadError, byte_range, new_file_id};
 
-/// Default and bounds of `GET /v1/files?limit=`.
-const DEFAULT_PAGE: usize = 20;
+/// Bounds of `GET /v1/files?limit=`.
 const MAX_PAGE: usize = 1000;
 
-/// A JSON answer, or the error.
-fn json(shared: &Shared, answer: Result<Value, ApiError>) -> Reply {
-    match answer {
-        Ok(body) => Reply::anthropic_json(shared, 200, &body),
-        Err(error) => Reply::api_error(shared, &error),
-    }
-}
-
-/// The `{file_id}` path parameter, decoded.
-fn file_id(params: &[&str]) -> String {
-    let id = params.first().copied().unwrap_or_default();
-    String::from_utf8_lossy(&percent_decode(id, false)).into_owned()
-}
+/// The endpoints of Files.
+pub(crate) const ROUTES: &[Route] = &[
+    Route::post("/v1/files", upload).body(BodyRule::FileUpload),
+    Route::get("/v1/files", list),
+    Route::get("/v1/files/{file_id}", get),
+    Route::delete("/v1/files/{file_id}", delete),
+    Route::get("/v1/files/{file_id}/content", content),
+];
 
 /// `POST /v1/files`: keeps the uploaded file (or, with the scenario
 /// `file-synthetic-bytes=N`, a synthetic one in its place). Counted in
 /// [`FileStore::upload_count`] whether or not the body was valid.
-pub(crate) fn upload(
-    shared: &Shared,
-    request: &Received,
-    effects: &Effects<'_>,
-    _params: &[&str],
-) -> Reply {
-    let store: &FileStore = &shared.files;
+fn upload(call: &Call<'_>) -> Reply {
+    let store: &FileStore = &call.shared.files;
     store.count_upload();
-    let received = request
+    let received = call
+        .request
         .upload
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -58,12 +44,12 @@ pub(crate) fn upload(
         });
     let uploaded = match received {
         Ok(uploaded) => uploaded,
-        Err(error) => return Reply::api_error(shared, &error.into()),
+        Err(error) => return call.error(&error.into()),
     };
-    let scenario = effects.scenario;
+    let scenario = call.effects.scenario;
     let new = NewFile {
-        id: new_file_id(&shared.ids),
-        created_at: shared.config.clock.now(),
+        id: new_file_id(&call.shared.ids),
+        created_at: call.now(),
         downloadable: scenario
             .and_then(|s| s.file_downloadable)
             .unwrap_or(store.options.downloadable),
@@ -83,82 +69,65 @@ pub(crate) fn upload(
         }
         None => store.insert_upload(new, uploaded),
     };
-    Reply::anthropic_json(shared, 200, &body)
+    call.json(Ok(body))
 }
 
 /// `GET /v1/files?limit=&page=`: a page of files, newest first.
-pub(crate) fn list(
-    shared: &Shared,
-    request: &Received,
-    _effects: &Effects<'_>,
-    _params: &[&str],
-) -> Reply {
-    let query = request.query_pairs();
-    let param = |name: &str| {
-        query
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let limit = match param("limit") {
-        None => DEFAULT_PAGE,
-        Some(raw) => match raw.parse::<usize>() {
-            Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
-            _ => {
-                return Reply::api_error(
-                    shared,
-                    &ApiError::invalid_request(format!(
-                        "limit: Input should be an integer between 1 and {MAX_PAGE}"
-                    )),
-                );
-            }
-        },
-    };
-    let page = PageQuery {
-        limit,
-        page: param("page"),
-    };
-    json(shared, shared.files.list(&page))
+fn list(call: &Call<'_>) -> Reply {
+    let answer = call
+        .cursor_page(MAX_PAGE)
+        .and_then(|page| call.shared.files.list(&page));
+    call.json(answer)
 }
 
 /// `GET /v1/files/{file_id}`: the metadata.
-pub(crate) fn get(
-    shared: &Shared,
-    _request: &Received,
-    _effects: &Effects<'_>,
-    params: &[&str],
-) -> Reply {
-    json(shared, shared.files.get(&file_id(params)))
+fn get(call: &Call<'_>) -> Reply {
+    call.json(call.shared.files.get(&call.param(0)))
 }
 
 /// `DELETE /v1/files/{file_id}`: forgets the file and removes its content.
-pub(crate) fn delete(
-    shared: &Shared,
-    _request: &Received,
-    _effects: &Effects<'_>,
-    params: &[&str],
-) -> Reply {
-    json(shared, shared.files.delete(&file_id(params)))
+fn delete(call: &Call<'_>) -> Reply {
+    call.json(call.shared.files.delete(&call.param(0)))
 }
 
 /// `GET /v1/files/{file_id}/content`: the bytes of a downloadable file,
-/// streamed (cut after `cut-after-bytes=N` when the scenario's faults hit).
-pub(crate) fn content(
-    shared: &Shared,
-    _request: &Received,
-    effects: &Effects<'_>,
-    params: &[&str],
-) -> Reply {
-    match shared.files.content(&file_id(params)) {
-        Ok((mut body, mime_type)) => {
-            if effects.active
-                && let Some(after) = effects.scenario.and_then(|s| s.cut_after_bytes)
-            {
-                body.cut_after(after);
-            }
-            Reply::file_content(shared, body, &mime_type)
+/// streamed (cut after `cut-after-bytes=N` more when the scenario's faults
+/// hit); a `Range` asks for part of them (`206` with `content-range`, or
+/// `416` when no byte satisfies it).
+fn content(call: &Call<'_>) -> Reply {
+    let (body, mime_type) = match call.shared.files.content(&call.param(0)) {
+        Ok(found) => found,
+        Err(error) => return call.error(&error),
+    };
+    let range = call.request.header("range").map(|h| byte_range(h, body.size()));
+    let (mut body, status) = match range {
+        None | Some(Ok(None)) => (body, 200),
+        Some(Ok(Some(range))) => match body.range(range) {
+            Ok(body) => (body, 206),
+            Err(e) => return call.error(&ApiError::internal(e.to_string())),
+        },
+        Some(Err(_)) => {
+            let size = body.size();
+            let error = ApiError::range_not_satisfiable(format!(
+                "Range not satisfiable: the file has {size} bytes"
+            ));
+            return call
+                .error(&error)
+                .with_header("content-range", format!("bytes */{size}"));
         }
-        Err(error) => Reply::api_error(shared, &error),
+    };
+    let effects = call.effects;
+    if effects.active
+        && let Some(after) = effects.scenario.and_then(|s| s.cut_after_bytes)
+    {
+        body.cut_after(after);
+    }
+    let content_range = (status == 206).then(|| body.content_range());
+    let reply = Reply::file_content(call.shared, body, &mime_type)
+        .with_status(status)
+        .with_header("accept-ranges", "bytes".to_owned());
+    match content_range {
+        Some(content_range) => reply.with_header("content-range", content_range),
+        None => reply,
     }
 }

@@ -12,9 +12,9 @@ use tempfile::{TempDir, TempPath};
 
 use crate::error::ApiError;
 use crate::ids::IdGen;
+use crate::pages::{CursorPage, Cursors};
 
 use super::content::ContentBody;
-use super::cursor::Cursors;
 use super::info::FileInfo;
 use super::options::FileOptions;
 use super::upload::Uploaded;
@@ -38,12 +38,6 @@ struct Inner {
     next_seq: u64,
     files: BTreeMap<u64, Stored>,
     seqs: HashMap<String, u64>,
-}
-
-/// One page of `GET /v1/files`.
-pub(crate) struct PageQuery<'a> {
-    pub(crate) limit: usize,
-    pub(crate) page: Option<&'a str>,
 }
 
 /// A file to add.
@@ -209,34 +203,12 @@ impl FileStore {
 
     /// A page of files, newest first; `next_page` is the cursor of the
     /// next one, `null` on the last.
-    pub(crate) fn list(&self, query: &PageQuery<'_>) -> Result<Value, ApiError> {
-        let upto = match query.page {
-            None => u64::MAX,
-            Some(page) => self.cursors.read(page).ok_or_else(|| {
-                ApiError::invalid_request(format!(
-                    "page: invalid page cursor '{}'",
-                    page.chars().take(64).collect::<String>()
-                ))
-            })?,
-        };
+    pub(crate) fn list(&self, query: &CursorPage<'_>) -> Result<Value, ApiError> {
+        let upto = self.cursors.start(query)?;
         let inner = self.lock();
-        let mut page: Vec<(u64, &Stored)> = inner
-            .files
-            .range(..upto)
-            .rev()
-            .map(|(seq, f)| (*seq, f))
-            .take(query.limit.saturating_add(1))
-            .collect();
-        let more = page.len() > query.limit;
-        page.truncate(query.limit);
-        let next_page = page
-            .last()
-            .filter(|_| more)
-            .map(|(seq, _)| self.cursors.make(*seq));
-        Ok(json!({
-            "data": page.iter().map(|(_, f)| f.info.to_json()).collect::<Vec<_>>(),
-            "next_page": next_page,
-        }))
+        let files = inner.files.range(..upto).rev();
+        let page = files.map(|(seq, f)| (*seq, f));
+        Ok(self.cursors.answer(page, query.limit, |f| f.info.to_json()))
     }
 
     /// Every file not deleted, oldest first.

@@ -85,8 +85,7 @@ pub(crate) fn parse_messages_request(
     body: &[u8],
     endpoint: Endpoint,
 ) -> Result<MessagesRequest, ApiError> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::invalid_request(format!("request body is not valid JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| ApiError::invalid_json(&e))?;
     let Some(obj) = value.as_object() else {
         return Err(ApiError::invalid_request(
             "request body must be a JSON object",

@@ -12,11 +12,15 @@ use crate::messages::{
     parse_messages_request,
 };
 use crate::scenario;
-use crate::state::Shared;
-
-use crate::server::effects::Effects;
-use crate::server::received::Received;
 use crate::server::reply::Reply;
+use crate::server::{Call, Route};
+
+/// The endpoints of Messages (Message Batches, under `/v1/messages/batches`,
+/// are a family of their own: `crate::batches`).
+pub(crate) const ROUTES: &[Route] = &[
+    Route::post("/v1/messages", create),
+    Route::post("/v1/messages/count_tokens", count_tokens),
+];
 
 /// Longest `stream-text-bytes` text of a non-streaming answer (which is
 /// built in memory).
@@ -34,29 +38,23 @@ struct FastBody<'a> {
 /// `POST /v1/messages`: a JSON Message, or with `"stream": true` its
 /// events, shaped by a [`Fault::Stream`] if one is at the head of the queue
 /// and by the scenario.
-pub(crate) fn create(
-    shared: &Shared,
-    request: &Received,
-    effects: &Effects<'_>,
-    _params: &[&str],
-) -> Reply {
+fn create(call: &Call<'_>) -> Reply {
+    let (shared, request, effects) = (call.shared, call.request, call.effects);
     let fast = shared.config.fast;
     let parsed = if fast {
-        serde_json::from_slice::<FastBody<'_>>(&request.body)
-            .map(|body| {
-                MessagesRequest::fast(
-                    body.model.map(Cow::into_owned).unwrap_or_default(),
-                    body.stream.unwrap_or(false),
-                    request.body.len(),
-                )
-            })
-            .map_err(|e| ApiError::invalid_request(format!("request body is not valid JSON: {e}")))
+        call.json_body::<FastBody<'_>>().map(|body| {
+            MessagesRequest::fast(
+                body.model.map(Cow::into_owned).unwrap_or_default(),
+                body.stream.unwrap_or(false),
+                request.body.len(),
+            )
+        })
     } else {
         parse_messages_request(&request.body, Endpoint::Messages)
     };
     let mut parsed = match parsed {
         Ok(parsed) => parsed,
-        Err(error) => return Reply::api_error(shared, &error),
+        Err(error) => return call.error(&error),
     };
     if let (name, Some(_)) = scenario::split_model(&parsed.model) {
         parsed.model = name.to_owned();
@@ -94,26 +92,16 @@ pub(crate) fn create(
         .text_bytes
         .is_some_and(|n| n > MAX_BUFFERED_TEXT_BYTES)
     {
-        return Reply::api_error(
-            shared,
-            &ApiError::invalid_request(format!(
-                "stream-text-bytes: at most {MAX_BUFFERED_TEXT_BYTES} bytes without \"stream\": true"
-            )),
-        );
+        return call.error(&ApiError::invalid_request(format!(
+            "stream-text-bytes: at most {MAX_BUFFERED_TEXT_BYTES} bytes without \"stream\": true"
+        )));
     }
     let number = shared.message_counter.fetch_add(1, Ordering::SeqCst) + 1;
-    Reply::anthropic_json(shared, 200, &message_json(&parsed, &plan, number))
+    call.json(Ok(message_json(&parsed, &plan, number)))
 }
 
 /// `POST /v1/messages/count_tokens`: the prompt's token estimate.
-pub(crate) fn count_tokens(
-    shared: &Shared,
-    request: &Received,
-    _effects: &Effects<'_>,
-    _params: &[&str],
-) -> Reply {
-    match parse_messages_request(&request.body, Endpoint::CountTokens) {
-        Ok(parsed) => Reply::anthropic_json(shared, 200, &count_tokens_body(&parsed)),
-        Err(error) => Reply::api_error(shared, &error),
-    }
+fn count_tokens(call: &Call<'_>) -> Reply {
+    let parsed = parse_messages_request(&call.request.body, Endpoint::CountTokens);
+    call.json(parsed.map(|parsed| count_tokens_body(&parsed)))
 }

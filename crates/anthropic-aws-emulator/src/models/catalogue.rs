@@ -3,10 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-
-/// Default and bounds of `GET /v1/models?limit=`.
-const DEFAULT_MODEL_PAGE: usize = 20;
-const MAX_MODEL_PAGE: usize = 1000;
+use crate::pages::{IdCursor, IdPage};
 
 /// A model of the fixed catalogue.
 struct ModelInfo {
@@ -52,60 +49,25 @@ pub(crate) fn get_model(id: &str) -> Result<Value, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("model: {id}")))
 }
 
-/// `GET /v1/models`, `query` being the decoded query parameters.
-pub(crate) fn list_models(query: &[(String, String)]) -> Result<Value, ApiError> {
-    let param = |name: &str| {
-        query
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let limit = match param("limit") {
-        None => DEFAULT_MODEL_PAGE,
-        Some(raw) => match raw.parse::<usize>() {
-            Ok(n) if (1..=MAX_MODEL_PAGE).contains(&n) => n,
-            _ => {
-                return Err(ApiError::invalid_request(format!(
-                    "limit: Input should be an integer between 1 and {MAX_MODEL_PAGE}"
-                )));
-            }
-        },
-    };
+/// `GET /v1/models`: the page `query` asks for.
+pub(crate) fn list_models(query: &IdPage<'_>) -> Result<Value, ApiError> {
     let position = |field: &str, id: &str| {
         MODELS
             .iter()
             .position(|m| m.id == id)
             .ok_or_else(|| ApiError::invalid_request(format!("{field}: unknown model id '{id}'")))
     };
-    let (start, end) = match (param("after_id"), param("before_id")) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::invalid_request(
-                "after_id and before_id cannot be used together",
-            ));
-        }
-        (Some(after), None) => {
+    Ok(match query.cursor {
+        IdCursor::First => query.answer(MODELS.iter(), model_json),
+        IdCursor::After(after) => {
             let start = position("after_id", after)? + 1;
-            (start, (start + limit).min(MODELS.len()))
+            query.answer(MODELS.iter().skip(start), model_json)
         }
-        (None, Some(before)) => {
+        IdCursor::Before(before) => {
             let end = position("before_id", before)?;
-            (end.saturating_sub(limit), end)
+            query.answer(MODELS.iter().take(end).rev(), model_json)
         }
-        (None, None) => (0, limit.min(MODELS.len())),
-    };
-    let page = MODELS.get(start..end).unwrap_or_default();
-    let has_more = if param("before_id").is_some() {
-        start > 0
-    } else {
-        end < MODELS.len()
-    };
-    Ok(json!({
-        "data": page.iter().map(model_json).collect::<Vec<_>>(),
-        "has_more": has_more,
-        "first_id": page.first().map(|m| m.id),
-        "last_id": page.last().map(|m| m.id),
-    }))
+    })
 }
 
 #[cfg(test)]
@@ -126,9 +88,14 @@ mod tests {
             .collect()
     }
 
+    /// `GET /v1/models` with the query `pairs` (as `models/routes.rs` reads it).
+    fn list(pairs: &[(String, String)]) -> Result<Value, ApiError> {
+        IdPage::parse(pairs, 1000).and_then(|page| list_models(&page))
+    }
+
     #[test]
     fn model_pages() {
-        let all = list_models(&[]).unwrap_or_default();
+        let all = list(&[]).unwrap_or_default();
         assert_eq!(
             ids(&all),
             ["claude-opus-4-8", "claude-sonnet-4-6", "claude-haiku-4-5"]
@@ -137,22 +104,22 @@ mod tests {
         assert_eq!(all["first_id"], "claude-opus-4-8");
         assert_eq!(all["last_id"], "claude-haiku-4-5");
 
-        let first = list_models(&q(&[("limit", "1")])).unwrap_or_default();
+        let first = list(&q(&[("limit", "1")])).unwrap_or_default();
         assert_eq!(ids(&first), ["claude-opus-4-8"]);
         assert_eq!(first["has_more"], true);
         let second =
-            list_models(&q(&[("limit", "1"), ("after_id", "claude-opus-4-8")])).unwrap_or_default();
+            list(&q(&[("limit", "1"), ("after_id", "claude-opus-4-8")])).unwrap_or_default();
         assert_eq!(ids(&second), ["claude-sonnet-4-6"]);
         assert_eq!(second["has_more"], true);
-        let last = list_models(&q(&[("limit", "5"), ("after_id", "claude-sonnet-4-6")]))
-            .unwrap_or_default();
+        let last =
+            list(&q(&[("limit", "5"), ("after_id", "claude-sonnet-4-6")])).unwrap_or_default();
         assert_eq!(ids(&last), ["claude-haiku-4-5"]);
         assert_eq!(last["has_more"], false);
-        let before = list_models(&q(&[("limit", "1"), ("before_id", "claude-haiku-4-5")]))
-            .unwrap_or_default();
+        let before =
+            list(&q(&[("limit", "1"), ("before_id", "claude-haiku-4-5")])).unwrap_or_default();
         assert_eq!(ids(&before), ["claude-sonnet-4-6"]);
         assert_eq!(before["has_more"], true);
-        let empty = list_models(&q(&[("after_id", "claude-haiku-4-5")])).unwrap_or_default();
+        let empty = list(&q(&[("after_id", "claude-haiku-4-5")])).unwrap_or_default();
         assert_eq!(ids(&empty), Vec::<&str>::new());
         assert_eq!(empty["first_id"], Value::Null);
 
@@ -166,7 +133,7 @@ mod tests {
                 ("before_id", "claude-haiku-4-5"),
             ]),
         ] {
-            assert_eq!(list_models(&bad).map_err(|e| e.status), Err(400), "{bad:?}");
+            assert_eq!(list(&bad).map_err(|e| e.status), Err(400), "{bad:?}");
         }
         assert_eq!(get_model("nope").map_err(|e| e.status), Err(404));
         assert!(get_model("claude-haiku-4-5").is_ok());

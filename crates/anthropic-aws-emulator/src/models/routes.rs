@@ -1,37 +1,25 @@
 //! `GET /v1/models` and `GET /v1/models/{model_id}`.
 
-use super::{get_model, list_models};
-use crate::sigv4::percent_decode;
-use crate::state::Shared;
-
-use crate::server::effects::Effects;
-use crate::server::received::Received;
 use crate::server::reply::Reply;
+use crate::server::{Call, Route};
+
+use super::{get_model, list_models};
+
+/// Bounds of `GET /v1/models?limit=`.
+const MAX_PAGE: usize = 1000;
+
+/// The endpoints of Models.
+pub(crate) const ROUTES: &[Route] = &[
+    Route::get("/v1/models", list),
+    Route::get("/v1/models/{model_id}", get),
+];
 
 /// `GET /v1/models`: a page of the catalogue.
-pub(crate) fn list(
-    shared: &Shared,
-    request: &Received,
-    _effects: &Effects<'_>,
-    _params: &[&str],
-) -> Reply {
-    match list_models(&request.query_pairs()) {
-        Ok(body) => Reply::anthropic_json(shared, 200, &body),
-        Err(error) => Reply::api_error(shared, &error),
-    }
+fn list(call: &Call<'_>) -> Reply {
+    call.json(call.id_page(MAX_PAGE).and_then(|page| list_models(&page)))
 }
 
 /// `GET /v1/models/{model_id}`: one model.
-pub(crate) fn get(
-    shared: &Shared,
-    _request: &Received,
-    _effects: &Effects<'_>,
-    params: &[&str],
-) -> Reply {
-    let id = params.first().copied().unwrap_or_default();
-    let id = String::from_utf8_lossy(&percent_decode(id, false)).into_owned();
-    match get_model(&id) {
-        Ok(body) => Reply::anthropic_json(shared, 200, &body),
-        Err(error) => Reply::api_error(shared, &error),
-    }
+fn get(call: &Call<'_>) -> Reply {
+    call.json(get_model(&call.param(0)))
 }

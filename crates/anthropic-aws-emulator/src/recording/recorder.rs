@@ -17,7 +17,7 @@ use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Request, Response, StatusCode};
 
 use crate::error::ApiError;
-use crate::server::{Inbound, ResBody, api_error};
+use crate::server::{Inbound, ResBody, api_error, is_sensitive_header};
 use crate::state::Shared;
 
 use super::exchange::{Cleanup, Pending, Tee};
@@ -308,21 +308,21 @@ fn forwarded_headers(inbound: &Inbound) -> Vec<(String, String)> {
         .collect()
 }
 
-/// What the caller authenticated with, to keep out of the recording.
+/// What the caller authenticated with (every header [`is_sensitive_header`] names), to keep
+/// out of the recording: the whole value, and for `authorization` its signature or key too.
 fn inbound_secrets(inbound: &Inbound) -> Secrets {
     let mut secrets = Secrets::default();
     for (name, value) in inbound.headers() {
-        match name.as_str() {
-            "authorization" => {
-                match value.rsplit_once("Signature=") {
-                    Some((_, signature)) => secrets.add(signature),
-                    None => secrets.add(value.split_once(' ').map_or(value.as_str(), |(_, k)| k)),
-                }
-                secrets.add(value);
-            }
-            "x-api-key" | "x-amz-security-token" => secrets.add(value),
-            _ => {}
+        if !is_sensitive_header(name) {
+            continue;
         }
+        if name == "authorization" {
+            match value.rsplit_once("Signature=") {
+                Some((_, signature)) => secrets.add(signature),
+                None => secrets.add(value.split_once(' ').map_or(value.as_str(), |(_, k)| k)),
+            }
+        }
+        secrets.add(value);
     }
     secrets
 }

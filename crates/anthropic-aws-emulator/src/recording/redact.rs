@@ -4,6 +4,8 @@
 //! replaced by `[redacted]` wherever they would appear, and the headers that
 //! carry credentials are never kept.
 
+use crate::server::is_sensitive_header;
+
 /// What replaces a secret.
 pub(crate) const REDACTED: &str = "[redacted]";
 
@@ -11,27 +13,27 @@ pub(crate) const REDACTED: &str = "[redacted]";
 /// words; no real key is this short).
 const MIN_SECRET_LEN: usize = 4;
 
-/// Request and response headers never written, whatever their value (the
-/// hop-by-hop ones and those that carry credentials).
+/// Request and response headers never written, whatever their value: those that carry
+/// credentials ([`is_sensitive_header`], decided where requests arrive), `set-cookie`, the
+/// hop-by-hop ones, and `x-amz-*` but the request IDs.
 pub(crate) fn is_unrecorded_header(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    matches!(
-        name.as_str(),
-        "authorization"
-            | "proxy-authorization"
-            | "x-api-key"
-            | "cookie"
-            | "set-cookie"
-            | "connection"
-            | "keep-alive"
-            | "transfer-encoding"
-            | "te"
-            | "trailer"
-            | "upgrade"
-            | "host"
-            | "content-length"
-            | "date"
-    ) || name.starts_with("x-amz-") && !matches!(name.as_str(), "x-amz-request-id" | "x-amz-cf-id")
+    is_sensitive_header(&name)
+        || matches!(
+            name.as_str(),
+            "set-cookie"
+                | "connection"
+                | "keep-alive"
+                | "transfer-encoding"
+                | "te"
+                | "trailer"
+                | "upgrade"
+                | "host"
+                | "content-length"
+                | "date"
+        )
+        || name.starts_with("x-amz-")
+            && !matches!(name.as_str(), "x-amz-request-id" | "x-amz-cf-id")
 }
 
 /// A set of secrets to keep out of what is written.

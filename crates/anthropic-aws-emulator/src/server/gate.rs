@@ -15,7 +15,8 @@ use super::auth::authenticate;
 use super::pipeline::check_headers;
 use super::received::{MAX_BODY_BYTES, ReadError, Received};
 use super::reply::{Reply, ResBody};
-use super::router::{BodyRule, body_rule};
+use super::route::BodyRule;
+use super::router::body_rule;
 
 /// A request seen by a layer: its head, and its body once read.
 pub(crate) struct Inbound {
@@ -45,7 +46,8 @@ impl Inbound {
             BodyRule::FileUpload => MAX_BODY_BYTES,
         };
         let timeout = shared.config.limits.body_read_timeout;
-        let (received, read) = Received::read(parts, body, timeout, limit).await;
+        let budget = &shared.body_budget;
+        let (received, read) = Received::read(parts, body, timeout, limit, budget).await;
         match read {
             Ok(()) => Ok(Inbound { received }),
             Err(error) => Err(Box::new(unread(shared, &error))),

@@ -2,8 +2,10 @@
 //! for each request, in order of the modules: `received` (the body, read
 //! within the limit the `router` gives its route), `pipeline` (fault queue, scenario, `auth`, workspace and
 //! version, giving the `effects` the answer must have), `router` (method +
-//! path to a handler in a family's `routes.rs`) and `reply`
-//! (what is answered, and how it becomes a hyper response).
+//! path to a handler, among the routes each family declares in its
+//! `routes.rs` with the types of `route`: [`Route`], and the [`Call`] a
+//! handler answers) and `reply` (what is answered, and how it becomes a
+//! hyper response).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -31,17 +33,20 @@ mod gate;
 mod pipeline;
 pub(crate) mod received;
 pub(crate) mod reply;
+mod route;
 mod router;
 mod upload_body;
 
 use pipeline::Answered;
 use received::{ReadError, Received};
 use reply::Reply;
-use router::BodyRule;
 
 pub(crate) use gate::Inbound;
 pub(crate) use gate::{api_error, unread};
+pub(crate) use received::is_sensitive_header;
+pub(crate) use received::{BodyBudget, DEFAULT_BODY_BUDGET};
 pub(crate) use reply::ResBody;
+pub(crate) use route::{BodyRule, Call, Route};
 pub(crate) use upload_body::Tap;
 
 /// How long shutdown waits for in-flight requests before dropping them.
@@ -143,7 +148,9 @@ async fn handle(shared: &Shared, request: Request<Incoming>) -> Response<ResBody
     let (parts, body) = request.into_parts();
     let timeout = shared.config.limits.body_read_timeout;
     let (received, read) = match router::body_rule(parts.method.as_str(), parts.uri.path()) {
-        BodyRule::Buffered(limit) => Received::read(&parts, body, timeout, limit).await,
+        BodyRule::Buffered(limit) => {
+            Received::read(&parts, body, timeout, limit, &shared.body_budget).await
+        }
         BodyRule::FileUpload => upload_body::read(&parts, body, timeout, &shared.files).await,
     };
 

@@ -2,7 +2,7 @@
 //! limit of its route (or, for a file upload, streamed to disk by
 //! `upload_body`).
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -10,6 +10,7 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::header::CONTENT_LENGTH;
 use hyper::http::request::Parts;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::files::{UploadError, Uploaded};
 use crate::sigv4::{RequestView, percent_decode};
@@ -17,6 +18,56 @@ use crate::sigv4::{RequestView, percent_decode};
 /// Largest request body accepted by most routes (the Messages API limit;
 /// the [router](super::router) says which routes take more).
 pub(super) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// Whether request header `name` (any case) carries a credential, decided once here, where
+/// requests arrive: its value is never shown (a [`RecordedRequest`](crate::RecordedRequest)'s
+/// `Debug`) nor written (a recording). The client marks these values sensitive when it sends
+/// them, but the mark does not cross the wire (hyper marks nothing sensitive on the way in) and
+/// the emulator shares no code with the client: the names are listed here, once.
+pub(crate) fn is_sensitive_header(name: &str) -> bool {
+    const SENSITIVE: [&str; 5] = [
+        "authorization",
+        "proxy-authorization",
+        "x-api-key",
+        "x-amz-security-token",
+        "cookie",
+    ];
+    SENSITIVE.iter().any(|s| name.eq_ignore_ascii_case(s))
+}
+
+/// Default of [`BodyBudget`]: 64 MiB of bodies in memory at once.
+pub(crate) const DEFAULT_BODY_BUDGET: usize = 64 * 1024 * 1024;
+
+/// The bytes of buffered request bodies held in memory at once, across all
+/// connections (set by
+/// [`max_body_bytes_in_flight`](crate::EmulatorBuilder::max_body_bytes_in_flight)).
+/// A body takes its room before it is read, all at once: its
+/// `content-length`, or its route's limit when it declares none (at most the
+/// whole budget). Bodies waiting for room hold none, so they cannot block
+/// each other; the room comes back when the request has been answered. A
+/// body larger than the whole budget is read alone.
+pub(crate) struct BodyBudget {
+    room: Arc<Semaphore>,
+    /// The budget, in bytes (one permit each), as a permit count can hold.
+    size: u32,
+}
+
+impl BodyBudget {
+    pub(crate) fn new(bytes: usize) -> Self {
+        let size = u32::try_from(bytes).unwrap_or(u32::MAX).max(1);
+        BodyBudget {
+            room: Arc::new(Semaphore::new(size as usize)),
+            size,
+        }
+    }
+
+    /// Room for `bytes` (at most the whole budget), once there is.
+    async fn take(&self, bytes: usize) -> Option<OwnedSemaphorePermit> {
+        let n = u32::try_from(bytes).unwrap_or(u32::MAX).min(self.size);
+        // The semaphore is never closed.
+        Arc::clone(&self.room).acquire_many_owned(n).await.ok()
+    }
+}
 
 /// Why a body was not read in full. Its bytes are not kept.
 #[derive(Debug)]
@@ -47,21 +98,29 @@ pub(crate) struct Received {
     /// why not; taken by its handler (when dropped untaken, as when
     /// authentication fails, the file is removed).
     pub(crate) upload: Mutex<Option<Result<Uploaded, UploadError>>>,
+    /// The body's room in the [`BodyBudget`], given back with the request.
+    _room: Option<OwnedSemaphorePermit>,
 }
 
 impl Received {
     /// Reads the body of the request whose head is `parts`, for at most
-    /// `timeout` and `limit` bytes. A body over the limit, too slow or broken is
-    /// dropped: the request comes back with an empty body and the reason.
-    /// No lock is held meanwhile.
+    /// `timeout` and `limit` bytes, once `budget` has room for it. A body
+    /// over the limit (refused before it is read when its `content-length`
+    /// says so), too slow or broken is dropped: the request comes back with
+    /// an empty body and the reason. No lock is held meanwhile.
     pub(super) async fn read(
         parts: &Parts,
         body: Incoming,
         timeout: Duration,
         limit: usize,
+        budget: &BodyBudget,
     ) -> (Self, Result<(), ReadError>) {
         let declared = declared_length(parts);
         let mut received = Received::head(parts);
+        if declared.is_some_and(|n| n > limit) {
+            return (received, Err(ReadError::TooLarge(limit)));
+        }
+        received._room = budget.take(declared.unwrap_or(limit)).await;
         let deadline = tokio::time::Instant::now() + timeout;
         let read = tokio::time::timeout_at(
             deadline,
@@ -102,6 +161,7 @@ impl Received {
             body_len: 0,
             body_sha256: None,
             upload: Mutex::new(None),
+            _room: None,
         }
     }
 

@@ -1,200 +1,37 @@
-//! The one place that says which endpoint answers which method and path.
-//!
-//! Adding an endpoint is one entry in [`ROUTES`] (with how its body is
-//! read: buffered up to the largest it takes, or streamed to disk as a file
-//! upload) plus its handler in the `routes.rs` of its family (`batches/`, `files/`,
-//! `messages/`, `models/`, `skills/`).
+//! Which endpoint answers which method and path: each family declares its
+//! endpoints in the `ROUTES` of its `routes.rs` ([`Route`]: method,
+//! pattern, handler, how the body is read); this file only lists the
+//! families ([`FAMILIES`]) and matches a request against their routes.
+//! Adding an endpoint is one entry in its family's `ROUTES` and its handler
+//! beside it; adding a family is its folder and one entry here.
 
-use crate::batches::MAX_BODY_BYTES as MAX_BATCH_BODY_BYTES;
 use crate::error::ApiError;
 use crate::state::Shared;
 
 use super::effects::Effects;
 use super::received::{MAX_BODY_BYTES, Received};
 use super::reply::Reply;
-use crate::skills::MAX_BODY_BYTES as MAX_SKILL_BODY_BYTES;
+use super::route::{BodyRule, Call, Route};
 
-use crate::batches::routes as batches;
-use crate::files::routes as files;
-use crate::messages::routes as messages;
-use crate::models::routes as models;
-use crate::skills::routes as skills;
-
-/// A handler: the shared state, the request, what the scenario and the
-/// fault queue ask of the answer, and the path parameters (`{name}`
-/// segments of the pattern, in order, still percent-encoded).
-pub(super) type Handler = fn(&Shared, &Received, &Effects<'_>, &[&str]) -> Reply;
-
-/// How a route's request body is read, before authentication.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum BodyRule {
-    /// Kept in memory, at most this many bytes.
-    Buffered(usize),
-    /// `multipart/form-data` parsed as it arrives, the file written to
-    /// disk, the body hashed for SigV4 on the way; at most the file size
-    /// limit plus the multipart overhead (`server/upload_body.rs`).
-    FileUpload,
-}
-
-/// One endpoint.
-struct Route {
-    /// The method, e.g. `POST`.
-    method: &'static str,
-    /// The path: literal segments, and `{name}` for one non-empty segment.
-    pattern: &'static str,
-    handler: Handler,
-    /// How its body is read.
-    body: BodyRule,
-}
-
-/// Every endpoint the emulator answers.
-const ROUTES: &[Route] = &[
-    Route {
-        method: "POST",
-        pattern: "/v1/messages",
-        handler: messages::create,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "POST",
-        pattern: "/v1/messages/count_tokens",
-        handler: messages::count_tokens,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "POST",
-        pattern: "/v1/messages/batches",
-        handler: batches::create,
-        body: BodyRule::Buffered(MAX_BATCH_BODY_BYTES),
-    },
-    Route {
-        method: "GET",
-        pattern: "/v1/messages/batches",
-        handler: batches::list,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "GET",
-        pattern: "/v1/messages/batches/{batch_id}",
-        handler: batches::get,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "DELETE",
-        pattern: "/v1/messages/batches/{batch_id}",
-        handler: batches::delete,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "POST",
-        pattern: "/v1/messages/batches/{batch_id}/cancel",
-        handler: batches::cancel,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "GET",
-        pattern: "/v1/messages/batches/{batch_id}/results",
-        handler: batches::results,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "POST",
-        pattern: "/v1/files",
-        handler: files::upload,
-        body: BodyRule::FileUpload,
-    },
-    Route {
-        method: "GET",
-        pattern: "/v1/files",
-        handler: files::list,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "GET",
-        pattern: "/v1/files/{file_id}",
-        handler: files::get,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "DELETE",
-        pattern: "/v1/files/{file_id}",
-        handler: files::delete,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "GET",
-        pattern: "/v1/files/{file_id}/content",
-        handler: files::content,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "GET",
-        pattern: "/v1/models",
-        handler: models::list,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "GET",
-        pattern: "/v1/models/{model_id}",
-        handler: models::get,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "POST",
-        pattern: "/v1/skills",
-        handler: skills::create,
-        body: BodyRule::Buffered(MAX_SKILL_BODY_BYTES),
-    },
-    Route {
-        method: "GET",
-        pattern: "/v1/skills",
-        handler: skills::list,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "GET",
-        pattern: "/v1/skills/{skill_id}",
-        handler: skills::get,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "DELETE",
-        pattern: "/v1/skills/{skill_id}",
-        handler: skills::delete,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "POST",
-        pattern: "/v1/skills/{skill_id}/versions",
-        handler: skills::create_version,
-        body: BodyRule::Buffered(MAX_SKILL_BODY_BYTES),
-    },
-    Route {
-        method: "GET",
-        pattern: "/v1/skills/{skill_id}/versions",
-        handler: skills::list_versions,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "GET",
-        pattern: "/v1/skills/{skill_id}/versions/{version}",
-        handler: skills::get_version,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
-    Route {
-        method: "DELETE",
-        pattern: "/v1/skills/{skill_id}/versions/{version}",
-        handler: skills::delete_version,
-        body: BodyRule::Buffered(MAX_BODY_BYTES),
-    },
+/// Every endpoint the emulator answers, family by family.
+const FAMILIES: &[&[Route]] = &[
+    crate::messages::routes::ROUTES,
+    crate::batches::routes::ROUTES,
+    crate::files::routes::ROUTES,
+    crate::models::routes::ROUTES,
+    crate::skills::routes::ROUTES,
 ];
+
+/// The routes of every family.
+fn routes() -> impl Iterator<Item = &'static Route> {
+    FAMILIES.iter().flat_map(|family| family.iter())
+}
 
 /// How the body of a request to `method` `path` is read: as its route
 /// says, or buffered up to the Messages API's limit when no route answers
 /// it (it is only read to be checked, then refused).
 pub(super) fn body_rule(method: &str, path: &str) -> BodyRule {
-    ROUTES
-        .iter()
+    routes()
         .find(|r| r.method == method && matches(r.pattern, path).is_some())
         .map_or(BodyRule::Buffered(MAX_BODY_BYTES), |r| r.body)
 }
@@ -226,10 +63,10 @@ pub(super) fn route(shared: &Shared, request: &Received, effects: &Effects<'_>) 
     let path = request.path();
     let method = request.method.as_str();
     let mut path_known = false;
-    for route in ROUTES {
+    for route in routes() {
         if let Some(params) = matches(route.pattern, path) {
             if route.method == method {
-                return (route.handler)(shared, request, effects, &params);
+                return (route.handler)(&Call::new(shared, request, effects, &params));
             }
             path_known = true;
         }
@@ -256,6 +93,7 @@ fn truncate_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batches::MAX_BODY_BYTES as MAX_BATCH_BODY_BYTES;
 
     #[test]
     fn patterns_match_whole_segments() {
@@ -301,5 +139,21 @@ mod tests {
             );
         }
         const { assert!(MAX_BATCH_BODY_BYTES > MAX_BODY_BYTES) };
+    }
+
+    #[test]
+    fn no_two_routes_share_a_method_and_pattern() {
+        let all: Vec<&Route> = routes().collect();
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                assert!(
+                    a.method != b.method || a.pattern != b.pattern,
+                    "{} {}",
+                    a.method,
+                    a.pattern
+                );
+            }
+        }
+        assert_eq!(all.len(), 23);
     }
 }

@@ -7,18 +7,19 @@
 //! sizes of its files, never their content, so memory stays bounded by the
 //! number of versions, not their size.
 //!
+//! * [`routes`] declares the eight endpoints and answers them;
 //! * [`upload`] parses and checks an upload as the real API does: every
 //!   file under one top-level directory, a `SKILL.md` directly in it, whose
 //!   frontmatter `name` (when given) matches the directory;
 //! * [`store`] keeps skills and their versions and pages both by cursor
-//!   (the cursors of Files, `crate::files`); a skill that still has
+//!   (`crate::pages`); a skill that still has
 //!   versions cannot be deleted.
 
 pub(crate) mod routes;
 mod store;
 mod upload;
 
-pub(crate) use store::{Page, SkillStore};
+pub(crate) use store::SkillStore;
 pub(crate) use upload::{MAX_BODY_BYTES, parse};
 
 /// The most file bytes one upload may carry (8 MB, the platform's limit).

@@ -8,8 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::files::Cursors;
 use crate::ids::IdGen;
+use crate::pages::{CursorPage, Cursors};
 use crate::time::format_rfc3339;
 
 use super::upload::Upload;
@@ -36,12 +36,6 @@ struct Inner {
     next_seq: u64,
     skills: BTreeMap<u64, SkillEntry>,
     seqs: HashMap<String, u64>,
-}
-
-/// A page request: how many, and after which cursor.
-pub(crate) struct Page<'a> {
-    pub(crate) limit: usize,
-    pub(crate) page: Option<&'a str>,
 }
 
 /// The skills of one emulator.
@@ -170,13 +164,18 @@ impl SkillStore {
     }
 
     /// A page of skills, newest first.
-    pub(crate) fn list(&self, page: &Page<'_>, source: Option<&str>) -> Result<Value, ApiError> {
-        let upto = self.read_cursor(page.page)?;
+    pub(crate) fn list(
+        &self,
+        page: &CursorPage<'_>,
+        source: Option<&str>,
+    ) -> Result<Value, ApiError> {
+        let upto = self.cursors.start(page)?;
         let inner = self.lock();
         // Every skill here is `custom`.
         let all = source.is_none_or(|s| s == "custom");
         let items = inner.skills.range(..upto).rev().filter(|_| all);
-        Ok(self.page(items, page.limit, SkillEntry::to_json))
+        let items = items.map(|(seq, skill)| (*seq, skill));
+        Ok(self.cursors.answer(items, page.limit, |s| s.to_json()))
     }
 
     /// `POST /v1/skills/{id}/versions`: the name must stay the skill's.
@@ -234,46 +233,14 @@ impl SkillStore {
     }
 
     /// A page of a skill's versions, newest first.
-    pub(crate) fn list_versions(&self, id: &str, page: &Page<'_>) -> Result<Value, ApiError> {
-        let upto = self.read_cursor(page.page)?;
+    pub(crate) fn list_versions(&self, id: &str, page: &CursorPage<'_>) -> Result<Value, ApiError> {
+        let upto = self.cursors.start(page)?;
         self.with_skill(id, |skill| {
             let items = skill.versions.range(..upto).rev();
-            Ok(self.page(items, page.limit, |v| skill.version_json(v)))
-        })
-    }
-
-    fn read_cursor(&self, page: Option<&str>) -> Result<u64, ApiError> {
-        match page {
-            None => Ok(u64::MAX),
-            Some(page) => self.cursors.read(page).ok_or_else(|| {
-                ApiError::invalid_request(format!(
-                    "page: invalid page cursor '{}'",
-                    page.chars().take(64).collect::<String>()
-                ))
-            }),
-        }
-    }
-
-    /// `{"data": [...], "next_page": cursor | null}` of at most `limit` items.
-    fn page<'a, T: 'a>(
-        &self,
-        items: impl Iterator<Item = (&'a u64, &'a T)>,
-        limit: usize,
-        show: impl Fn(&T) -> Value,
-    ) -> Value {
-        let mut page: Vec<(u64, &T)> = items
-            .map(|(k, v)| (*k, v))
-            .take(limit.saturating_add(1))
-            .collect();
-        let more = page.len() > limit;
-        page.truncate(limit);
-        let next_page = page
-            .last()
-            .filter(|_| more)
-            .map(|(k, _)| self.cursors.make(*k));
-        json!({
-            "data": page.iter().map(|(_, v)| show(v)).collect::<Vec<_>>(),
-            "next_page": next_page,
+            let items = items.map(|(number, v)| (*number, v));
+            Ok(self
+                .cursors
+                .answer(items, page.limit, |v| skill.version_json(v)))
         })
     }
 

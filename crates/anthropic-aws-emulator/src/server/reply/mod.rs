@@ -171,6 +171,18 @@ impl Reply {
         reply
     }
 
+    /// The same reply with another status (e.g. `206` for a range).
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// The same reply with one more header.
+    pub(crate) fn with_header(mut self, name: &str, value: String) -> Self {
+        self.headers.push((name.to_owned(), value));
+        self
+    }
+
     pub(crate) fn api_error(shared: &Shared, error: &ApiError) -> Self {
         Reply::anthropic_error(shared, error.status, error.error_type, &error.message, None)
     }

@@ -1,9 +1,15 @@
-//! The `page` cursors of `GET /v1/files`: `page_` and 24 hex digits that
-//! name the last file of the page before (by its place in the upload
-//! order), scrambled and checked with a key of the emulator's, so that a
-//! cursor this emulator did not make is refused rather than misread.
+//! The `page` cursors of the lists paged by cursor (Files, Skills):
+//! `page_` and 24 hex digits that name the last item of the page before
+//! (by its key, its place in the creation order), scrambled and checked
+//! with a key of the emulator's, so that a cursor this emulator did not make
+//! is refused rather than misread.
 
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
 use crate::ids::mix;
+
+use super::CursorPage;
 
 const PREFIX: &str = "page_";
 
@@ -32,6 +38,39 @@ impl Cursors {
         let seq = u64::from_str_radix(hex.get(..16)?, 16).ok()? ^ self.key;
         let check = u32::from_str_radix(hex.get(16..)?, 16).ok()?;
         (check == self.check(seq)).then_some(seq)
+    }
+
+    /// The key the page starts below: `u64::MAX` for the first page; an
+    /// error for a cursor this key did not make.
+    pub(crate) fn start(&self, page: &CursorPage<'_>) -> Result<u64, ApiError> {
+        match page.page {
+            None => Ok(u64::MAX),
+            Some(cursor) => self.read(cursor).ok_or_else(|| {
+                ApiError::invalid_request(format!(
+                    "page: invalid page cursor '{}'",
+                    cursor.chars().take(64).collect::<String>()
+                ))
+            }),
+        }
+    }
+
+    /// `{"data": [...], "next_page": cursor | null}` of at most `limit` of
+    /// `items` (key and item, newest first, from [`start`](Self::start));
+    /// `show` is an item's JSON.
+    pub(crate) fn answer<T>(
+        &self,
+        items: impl Iterator<Item = (u64, T)>,
+        limit: usize,
+        show: impl Fn(&T) -> Value,
+    ) -> Value {
+        let mut page: Vec<(u64, T)> = items.take(limit.saturating_add(1)).collect();
+        let more = page.len() > limit;
+        page.truncate(limit);
+        let next_page = page.last().filter(|_| more).map(|(key, _)| self.make(*key));
+        json!({
+            "data": page.iter().map(|(_, item)| show(item)).collect::<Vec<_>>(),
+            "next_page": next_page,
+        })
     }
 
     fn check(&self, seq: u64) -> u32 {
