@@ -1,6 +1,8 @@
 //! No test reaches an address off loopback, even when it fails: every test process runs with
-//! instance metadata turned off and, on Linux, in a network namespace that has only loopback
-//! (`.cargo/config.toml`, `.ci/loopback-only`). These checks fail when either guard is missing.
+//! instance metadata turned off (`.cargo/config.toml`'s `[env]`) and, on Linux when asked for
+//! with `ANTHROPIC_AWS_TEST_NETWORK=loopback-only` (as `.ci/run` does), in a network namespace
+//! that has only loopback (`.ci/loopback-only`). These checks fail when a guard that applies is
+//! missing.
 //! The addresses tried are TEST-NET-1 (192.0.2.0/24, RFC 5737): reserved, never anyone's.
 
 mod common;
@@ -13,18 +15,23 @@ use anthropic_aws::types::{MessageCreateParams, MessageParam};
 /// An address off loopback that belongs to nobody.
 const OFF_LOOPBACK: &str = "192.0.2.1:443";
 
-/// Set by the runner: `loopback-only` under the guard, `host` when a developer opted out.
+/// `loopback-only` asks the runner for the namespace (and stays so inside it); the runner sets
+/// `unguarded` where it cannot make one.
 const GUARD: &str = "ANTHROPIC_AWS_TEST_NETWORK";
 
 /// Far longer than a refusal takes: only reached when the packet really left the machine.
 const BOUND: Duration = Duration::from_secs(20);
 
-fn opted_out() -> bool {
-    let opted_out = std::env::var(GUARD).is_ok_and(|v| v == "host");
-    if opted_out {
-        eprintln!("{GUARD}=host: running without the loopback-only guard");
+fn unguarded() -> bool {
+    let guard = std::env::var(GUARD).ok();
+    let unguarded = guard.as_deref() != Some("loopback-only");
+    if unguarded {
+        eprintln!(
+            "{GUARD}={guard:?}: running without the loopback-only namespace \
+             (ANTHROPIC_AWS_TEST_NETWORK=loopback-only cargo test asks for it)"
+        );
     }
-    opted_out
+    unguarded
 }
 
 #[test]
@@ -39,7 +46,7 @@ fn instance_metadata_is_off_in_every_test_process() {
 #[cfg(target_os = "linux")]
 #[tokio::test]
 async fn a_socket_off_loopback_fails_at_once() {
-    if opted_out() {
+    if unguarded() {
         return;
     }
     let attempt = tokio::time::timeout(BOUND, tokio::net::TcpStream::connect(OFF_LOOPBACK)).await;
@@ -61,7 +68,7 @@ async fn a_socket_off_loopback_fails_at_once() {
 #[cfg(target_os = "linux")]
 #[tokio::test]
 async fn a_client_pointed_off_loopback_fails_with_a_connection_error() {
-    if opted_out() {
+    if unguarded() {
         return;
     }
     let client = common::builder_at(format!("http://{OFF_LOOPBACK}"))
