@@ -99,7 +99,10 @@ fn content(call: &Call<'_>) -> Reply {
         Ok(found) => found,
         Err(error) => return call.error(&error),
     };
-    let range = call.request.header("range").map(|h| byte_range(h, body.size()));
+    let range = call
+        .request
+        .header("range")
+        .map(|h| byte_range(h, body.size()));
     let (mut body, status) = match range {
         None | Some(Ok(None)) => (body, 200),
         Some(Ok(Some(range))) => match body.range(range) {
