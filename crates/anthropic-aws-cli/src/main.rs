@@ -30,6 +30,7 @@ mod output;
 mod progress;
 mod seconds;
 mod skills;
+mod transform;
 mod upstream;
 
 use std::ffi::OsString;

@@ -1,5 +1,6 @@
 //! Printing answers on stdout in the chosen `--format`.
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 
 use futures_util::{Stream, TryStreamExt};
@@ -104,17 +105,14 @@ impl<'a> Output<'a> {
         write_all(&out)
     }
 
-    /// `json` (one JSON text) through `--transform` and `--raw-output`, then in this format.
+    /// `json` (one JSON text) through `--transform` (a GJSON path, `@fromstr` included: see
+    /// [`transform`](crate::transform)) and `--raw-output`, then in this format.
     /// What the path selects is printed as GJSON returns it (keys in the answer's order),
     /// re-indented for `pretty` and `yaml`.
     fn write_shaped<W: Write>(&self, out: &mut W, json: &str) -> Result<(), CliError> {
-        let found;
         let selected = match self.transform {
-            Some(path) => {
-                found = gjson::get(json, path);
-                if found.exists() { found.json() } else { "null" }
-            }
-            None => json,
+            Some(path) => crate::transform::select(json, path).unwrap_or(Cow::Borrowed("null")),
+            None => Cow::Borrowed(json),
         };
         let selected = selected.trim();
         if self.raw_output

@@ -42,13 +42,17 @@
 //!   `content_block_delta`s, `content_block_stop`, `message_delta`,
 //!   `message_stop`) that accumulate to the same Message as the JSON answer
 //!   to the same request, apart from its `id`;
-//! * the answer is a text reply, preceded by a `thinking` block when the
+//! * the answer is deterministic, preceded by a `thinking` block when the
 //!   request enables thinking (`{"type":"enabled",..}` or
-//!   `{"type":"adaptive"}`), and replaced by one `tool_use` block
-//!   (`stop_reason: "tool_use"`) when `tool_choice` forces a tool
-//!   (`{"type":"tool","name":..}`, or `{"type":"any"}` for the first tool);
-//!   the tool input gives each `required` property of the tool's
-//!   `input_schema` an example value of its type;
+//!   `{"type":"adaptive"}`): with `tools` and no `tool_result` in the last
+//!   user turn, `tool_use` blocks (`stop_reason: "tool_use"`) whose inputs
+//!   are valid instances of the tools' `input_schema`s (`tool_choice`
+//!   respected; the scenario keys `tool-use`, `tool-calls` and
+//!   `tool-rounds` choose which and how many); after `tool_result`s, a text
+//!   quoting each; with `output_config.format` `{"type":"json_schema",..}`,
+//!   the JSON text of a valid instance of the schema; otherwise a text
+//!   reply. `stop-reason=refusal|max_tokens|pause_turn` scripts the other
+//!   stops, `answer-text` any text;
 //! * every request is counted, and the latest ones are recorded
 //!   ([`EmulatorHandle::requests`], bodies only on request:
 //!   [`EmulatorBuilder::record_bodies`]),
@@ -61,7 +65,8 @@
 //!   `overloaded_error` and then succeeds. The keys (`status`, `type`,
 //!   `aws`, `message`, `retry-after`, `retry-after-ms`, `should-retry`,
 //!   `times`, `delay-ms`, `body`, `stream-error-after`, `stream-cut-after`,
-//!   `chunk-size`, `stream-text-bytes`, `text-delta-bytes`, for batches
+//!   `chunk-size`, `stream-text-bytes`, `text-delta-bytes`, `tool-use`,
+//!   `tool-calls`, `tool-rounds`, `stop-reason`, `answer-text`, for batches
 //!   `batch-results-bytes` and `batch-expire`, and for files
 //!   `file-downloadable`, `file-synthetic-bytes` and `cut-after-bytes`) are
 //!   documented in the crate's README;

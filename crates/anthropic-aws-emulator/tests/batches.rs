@@ -273,6 +273,48 @@ async fn scenario_times_in_a_batch_count_like_requests_do() {
 }
 
 #[tokio::test]
+async fn batch_requests_get_structured_outputs_and_tool_calls() {
+    let (emulator, api) = start(Emulator::builder()).await;
+    let schema = json!({"type": "object", "properties": {"n": {"type": "integer", "minimum": 5}},
+                        "required": ["n"], "additionalProperties": false});
+    let mut structured = params("claude-opus-4-8", "count");
+    structured["output_config"] = json!({"format": {"type": "json_schema", "schema": schema}});
+    let mut tools = params(
+        "claude-opus-4-8~tool-calls=2;stop-reason=max_tokens;times=0",
+        "go",
+    );
+    tools["tools"] = json!([{"name": "f", "input_schema": {"type": "object"}}]);
+    let mut unknown = params("claude-opus-4-8~tool-use=nope", "go");
+    unknown["tools"] = tools["tools"].clone();
+    let refused = api
+        .create(json!([{"custom_id": "bad", "params": unknown}]))
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused
+            .message()
+            .starts_with("requests.0.params.model: emulator scenario: tool-use names `nope`"),
+        "{}",
+        refused.message()
+    );
+    let created = api
+        .create(json!([
+            {"custom_id": "structured", "params": structured},
+            {"custom_id": "tools", "params": tools},
+        ]))
+        .await;
+    assert_eq!(counts(&created.body).succeeded, 2, "{}", created.body);
+    let (_, _, lines) = api.results(&id_of(&created)).await;
+    let message = |id: &str| by_custom_id(&lines, id)["result"]["message"].clone();
+    assert_eq!(message("structured")["content"][0]["text"], r#"{"n":5}"#);
+    // times=0: the scripted stop never hits; the tool calls are shapes and always do.
+    let called = message("tools");
+    assert_eq!(called["stop_reason"], "tool_use");
+    assert_eq!(called["content"][1]["id"], "toolu_emu_2");
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_header_can_expire_a_whole_batch() {
     let (emulator, api) = start(Emulator::builder()).await;
     let created = api

@@ -2,27 +2,12 @@
 
 mod common;
 
-use anthropic_aws_emulator::{EmulatorHandle, Fault, StreamScript};
-use common::{API_KEY, Req, Streamed, accumulate, hello, keyed, start, stream, streaming};
+use anthropic_aws_emulator::{Fault, StreamScript};
+use common::{
+    API_KEY, Req, accumulate, both_modes, hello, keyed, start, stream, streaming, without_id,
+};
 use serde_json::{Value, json};
 use std::time::Duration;
-
-/// The JSON answer and the streamed answer to `body`.
-async fn both_modes(emu: &EmulatorHandle, body: &Value) -> (Value, Streamed) {
-    let json = keyed(emu, body.clone()).send(emu.addr()).await;
-    assert_eq!(json.status, 200, "{json:?}");
-    let streamed = stream(keyed(emu, streaming(body.clone())), emu.addr()).await;
-    assert_eq!(streamed.status, 200, "{streamed:?}");
-    (json.json(), streamed)
-}
-
-/// `message` without its `id`.
-fn without_id(mut message: Value) -> Value {
-    if let Some(obj) = message.as_object_mut() {
-        obj.remove("id");
-    }
-    message
-}
 
 fn delta_types(events: &[(String, Value)]) -> Vec<String> {
     events
@@ -180,9 +165,10 @@ async fn tool_use_in_both_modes() {
     body["tool_choice"] = json!({"type": "tool", "name": "get_weather"});
     let (json, streamed) = both_modes(&emu, &body).await;
 
+    // Every property, optional ones included; arrays get one element.
     let expected_input = json!({
         "city": "example", "days": 1, "lat": 1.5, "metric": true,
-        "tags": [], "extra": {}, "unit": "celsius",
+        "tags": ["example"], "extra": {}, "unit": "celsius", "optional_note": "example",
     });
     assert_eq!(json["stop_reason"], "tool_use");
     assert_eq!(json["content"].as_array().map(Vec::len), Some(1));
@@ -241,10 +227,14 @@ async fn tool_use_in_both_modes() {
     unknown["tool_choice"] = json!({"type": "tool", "name": "nope"});
     let rejected = keyed(&emu, streaming(unknown)).send(emu.addr()).await;
     assert_eq!(rejected.status, 400, "{rejected:?}");
-    // `auto` answers with text.
+    // `auto` calls the first tool too; `none` answers with text.
     let mut auto = hello();
     auto["tools"] = weather_tools();
     auto["tool_choice"] = json!({"type": "auto"});
+    let called = keyed(&emu, auto.clone()).send(emu.addr()).await.json();
+    assert_eq!(called["content"][0]["name"], "get_weather");
+    assert_eq!(called["stop_reason"], "tool_use");
+    auto["tool_choice"] = json!({"type": "none"});
     let text = keyed(&emu, auto).send(emu.addr()).await.json();
     assert_eq!(text["content"][0]["type"], "text");
     assert_eq!(text["stop_reason"], "end_turn");

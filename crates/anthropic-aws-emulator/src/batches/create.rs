@@ -174,9 +174,10 @@ impl Reader<'_> {
         if self.expire_all || scenario.and_then(|s| s.batch_expire).unwrap_or(false) {
             return Ok(Outcome::Expired);
         }
+        let active = scenario.is_some_and(|s| (self.ctx.scenario_active)(s));
         if let Some(s) = scenario
+            && active
             && let Some(error) = s.error()
-            && (self.ctx.scenario_active)(s)
         {
             return Ok(Outcome::Errored(error_json(error).to_string().into()));
         }
@@ -187,7 +188,16 @@ impl Reader<'_> {
                 "model: emulator scenario: stream-text-bytes is at most {MAX_TEXT_BYTES} in a batch"
             ))));
         }
-        let plan = messages::answer_plan(&request);
+        request.script = scenario
+            .map(|s| s.answer_script(active))
+            .unwrap_or_default();
+        // Its only errors are the scenario's (a `tool-use` name the tools lack).
+        let plan = messages::answer_plan(&request).map_err(|e| {
+            at(ApiError {
+                message: format!("model: {}", e.message),
+                ..e
+            })
+        })?;
         let number = self.ctx.message_counter.fetch_add(1, Ordering::SeqCst) + 1;
         let message = messages::message_json(&request, &plan, number);
         Ok(Outcome::Succeeded(message.to_string().into()))

@@ -3,12 +3,18 @@
 //! Request validation and deterministic bodies are pure (no I/O, no
 //! clock): the server decides *whether* to answer, these modules decide
 //! *what*. The dependencies run one way: `plan` (what the assistant says)
-//! uses `request` (the validated request), which uses `tools`; `routes`
+//! uses `request` (the validated request), which uses `conversation` (what
+//! the messages so far say), `tools` (the calls an answer makes) and
+//! `structured` (`output_config.format`); the last two build their values
+//! with `schema_instance`, a valid instance of a JSON Schema. `routes`
 //! holds the handlers.
 
+mod conversation;
 mod plan;
 mod request;
 pub(crate) mod routes;
+mod schema_instance;
+mod structured;
 mod tools;
 
 pub(crate) use plan::{

@@ -3,7 +3,11 @@
 
 use serde_json::{Value, json};
 
+use super::conversation::quote_results;
 use super::request::{MessagesRequest, estimate_tokens, json_chars};
+use super::structured::structured_text;
+use crate::error::ApiError;
+use crate::scenario::ScriptedStop;
 
 /// Bytes of filler text per `text_delta` of a `stream-text-bytes` answer.
 pub(crate) const FILLER_BYTES_PER_DELTA: usize = 16 * 1024;
@@ -15,6 +19,13 @@ pub(crate) fn reply_text(last_user_text: &str) -> String {
 
 /// The text of every thinking block.
 pub(crate) const THINKING_TEXT: &str = "Let me think about that.";
+
+/// The text of a `stop-reason=refusal` answer.
+pub(crate) const REFUSAL_TEXT: &str = "I can't help with that request.";
+
+/// The text of a `stop-reason=pause_turn` answer.
+pub(crate) const PAUSE_TEXT: &str =
+    "Pausing here: send the conversation back as it is to let me continue.";
 
 /// The text of every fast-mode answer.
 pub(crate) const FAST_TEXT: &str = "Hello from the local Claude Platform on AWS.";
@@ -101,15 +112,29 @@ impl Block {
 pub(crate) struct AnswerPlan {
     /// The content blocks, in order.
     pub(crate) blocks: Vec<Block>,
-    /// `end_turn`, or `tool_use` when a tool is called.
+    /// `end_turn`, `tool_use` when tools are called, or the scenario's
+    /// `refusal`, `max_tokens` or `pause_turn`.
     pub(crate) stop_reason: &'static str,
     /// The output token estimate.
     pub(crate) output_tokens: u64,
 }
 
 /// The deterministic answer to a validated request: an optional thinking
-/// block, then either the forced tool call or the text reply.
-pub(crate) fn answer_plan(request: &MessagesRequest) -> AnswerPlan {
+/// block, then
+///
+/// * the filler text of `stream-text-bytes`, if the scenario has it;
+/// * a refusal or a paused turn, when the scenario's `stop-reason` says so;
+/// * the tool calls the tools and the conversation call for (see
+///   `ToolSetup::calls`), `stop_reason: tool_use`, with ids
+///   `toolu_emu_<n>` numbered on from the calls already in the
+///   conversation;
+/// * else one text block: the scenario's `answer-text`, else the JSON of
+///   the `output_config.format` schema's instance, else a quote of the
+///   last user turn's tool results, else the reply to its text;
+///   `stop-reason=max_tokens` cuts it in half.
+///
+/// A scenario `tool-use` name that the request's tools lack is a 400.
+pub(crate) fn answer_plan(request: &MessagesRequest) -> Result<AnswerPlan, ApiError> {
     let mut blocks = Vec::new();
     let mut chars = 0;
     if request.thinking {
@@ -124,7 +149,7 @@ pub(crate) fn answer_plan(request: &MessagesRequest) -> AnswerPlan {
             bytes,
             per_delta: request.text_delta_bytes.unwrap_or(FILLER_BYTES_PER_DELTA),
         });
-        return AnswerPlan {
+        return Ok(AnswerPlan {
             blocks,
             stop_reason: "end_turn",
             output_tokens: u64::try_from(chars)
@@ -132,30 +157,69 @@ pub(crate) fn answer_plan(request: &MessagesRequest) -> AnswerPlan {
                 .saturating_add(bytes)
                 .div_ceil(4)
                 .max(1),
-        };
+        });
     }
-    let stop_reason = match &request.forced_tool {
-        Some(tool) => {
-            chars += json_chars(&tool.input);
-            blocks.push(Block::ToolUse {
-                id: format!("toolu_emu_{}", request.tool_use_number),
-                name: tool.name.clone(),
-                input: tool.input.clone(),
-            });
-            "tool_use"
+    let scripted = request.script.stop_reason;
+    let scripted_text = request.script.text.as_deref();
+    let (text, stop_reason) = match scripted {
+        Some(ScriptedStop::Refusal) => {
+            (scripted_text.unwrap_or(REFUSAL_TEXT).to_owned(), "refusal")
         }
-        None => {
-            let text = reply_text(&request.last_user_text);
-            chars += text.chars().count();
-            blocks.push(Block::Text { text });
-            "end_turn"
+        Some(ScriptedStop::PauseTurn) => {
+            (scripted_text.unwrap_or(PAUSE_TEXT).to_owned(), "pause_turn")
+        }
+        Some(ScriptedStop::MaxTokens) | None => {
+            let calls = match scripted {
+                None => request
+                    .tools
+                    .calls(&request.script, &request.conversation)?,
+                Some(_) => Vec::new(),
+            };
+            if !calls.is_empty() {
+                let first = u64::try_from(request.conversation.tool_uses)
+                    .unwrap_or(u64::MAX)
+                    .saturating_add(1);
+                for (n, call) in (first..).zip(calls) {
+                    chars += call.name.chars().count() + json_chars(&call.input);
+                    blocks.push(Block::ToolUse {
+                        id: format!("toolu_emu_{n}"),
+                        name: call.name,
+                        input: call.input,
+                    });
+                }
+                return Ok(AnswerPlan {
+                    blocks,
+                    stop_reason: "tool_use",
+                    output_tokens: estimate_tokens(chars),
+                });
+            }
+            let text = match (scripted_text, &request.output_schema, &request.conversation) {
+                (Some(text), _, _) => text.to_owned(),
+                (None, Some(schema), _) => structured_text(schema),
+                (None, None, c) if !c.tool_results.is_empty() => quote_results(&c.tool_results),
+                (None, None, c) => reply_text(&c.last_user_text),
+            };
+            match scripted {
+                Some(_) => (first_half(&text).to_owned(), "max_tokens"),
+                None => (text, "end_turn"),
+            }
         }
     };
-    AnswerPlan {
+    chars += text.chars().count();
+    blocks.push(Block::Text { text });
+    Ok(AnswerPlan {
         blocks,
         stop_reason,
         output_tokens: estimate_tokens(chars),
-    }
+    })
+}
+
+/// The first half of `text` (by characters, rounded down): what a
+/// `max_tokens` stop leaves of it.
+fn first_half(text: &str) -> &str {
+    let half = text.chars().count() / 2;
+    let end = text.char_indices().nth(half).map_or(text.len(), |(i, _)| i);
+    text.get(..end).unwrap_or_default()
 }
 
 /// `sig_emu_` and the FNV-1a hash of the model, the thinking text and the
@@ -165,7 +229,7 @@ fn thinking_signature(request: &MessagesRequest) -> String {
     for part in [
         request.model.as_str(),
         THINKING_TEXT,
-        request.last_user_text.as_str(),
+        request.conversation.last_user_text.as_str(),
     ] {
         for byte in part.bytes().chain([0]) {
             hash ^= u64::from(byte);
@@ -233,67 +297,138 @@ pub(crate) fn message_skeleton(request: &MessagesRequest, plan: &AnswerPlan, num
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::messages::request::{Endpoint, ForcedTool, parse_messages_request};
+    use crate::messages::request::{Endpoint, parse_messages_request};
+    use crate::scenario::AnswerScript;
+
+    fn request(extra: Value) -> MessagesRequest {
+        let mut body = json!({"model": "m", "max_tokens": 5,
+            "messages": [{"role": "user", "content": "hi"}]});
+        if let (Some(obj), Value::Object(extra)) = (body.as_object_mut(), extra) {
+            obj.extend(extra);
+        }
+        match parse_messages_request(body.to_string().as_bytes(), Endpoint::Messages) {
+            Ok(request) => request,
+            Err(e) => panic!("{body}: {e:?}"),
+        }
+    }
+
+    fn plan(request: &MessagesRequest) -> AnswerPlan {
+        match answer_plan(request) {
+            Ok(plan) => plan,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    fn texts(plan: &AnswerPlan) -> Vec<String> {
+        plan.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Text { text } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
 
     #[test]
-    fn tool_choice_and_thinking_shape_the_answer() {
-        let parse = |extra: Value| {
-            let mut body = json!({"model": "m", "max_tokens": 5,
-                "messages": [{"role": "user", "content": "hi"}],
-                "tools": [{"name": "a", "input_schema": {"properties": {"q": {"type": "string"}}, "required": ["q"]}},
-                          {"name": "b"}]});
-            if let (Some(obj), Value::Object(extra)) = (body.as_object_mut(), extra) {
-                obj.extend(extra);
-            }
-            parse_messages_request(body.to_string().as_bytes(), Endpoint::Messages)
-        };
-        let forced = |extra: Value| parse(extra).ok().and_then(|r| r.forced_tool);
-        assert_eq!(forced(json!({})), None);
-        assert_eq!(forced(json!({"tool_choice": {"type": "auto"}})), None);
+    fn thinking_then_tool_calls_or_text() {
+        let tools = json!({"tools": [{"name": "a", "input_schema": {"type": "object",
+            "properties": {"q": {"type": "string"}}, "required": ["q"]}}]});
+        let mut with_thinking = tools.clone();
+        with_thinking["thinking"] = json!({"type": "adaptive"});
+        let request = request(with_thinking);
+        let answer = plan(&request);
+        assert_eq!(answer.stop_reason, "tool_use");
         assert_eq!(
-            forced(json!({"tool_choice": {"type": "any"}})),
-            Some(ForcedTool {
+            answer.blocks.get(1),
+            Some(&Block::ToolUse {
+                id: "toolu_emu_1".to_owned(),
                 name: "a".to_owned(),
-                input: json!({"q": "example"})
+                input: json!({"q": "example"}),
             })
+        );
+        assert!(matches!(
+            answer.blocks.first(),
+            Some(Block::Thinking { .. })
+        ));
+        assert_eq!(plan(&request), answer, "deterministic");
+        // Tools and the output schema count towards input tokens, thinking does not.
+        let plain = self::request(json!({}));
+        assert!(plain.input_tokens < request.input_tokens);
+        assert_eq!(self::request(tools).input_tokens, request.input_tokens);
+
+        let none =
+            self::request(json!({"tools": [{"name": "a"}], "tool_choice": {"type": "none"}}));
+        assert_eq!(texts(&plan(&none)), [reply_text("hi")]);
+    }
+
+    #[test]
+    fn the_text_is_structured_a_quote_or_a_reply() {
+        let schema = json!({"type": "object", "properties": {"ok": {"type": "boolean"}},
+                            "required": ["ok"], "additionalProperties": false});
+        let format =
+            json!({"output_config": {"format": {"type": "json_schema", "schema": schema}}});
+        let structured = plan(&request(format.clone()));
+        assert_eq!(
+            (texts(&structured), structured.stop_reason),
+            (vec![r#"{"ok":true}"#.to_owned()], "end_turn")
+        );
+        assert!(request(format).input_tokens > request(json!({})).input_tokens);
+
+        let results = json!({"tools": [{"name": "a"}], "messages": [
+            {"role": "user", "content": "go"},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_emu_1", "name": "a", "input": {}}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_emu_1", "content": "42"}]},
+        ]});
+        let quoted = plan(&request(results));
+        assert_eq!(quoted.stop_reason, "end_turn");
+        assert_eq!(
+            texts(&quoted),
+            ["Received 1 tool result.\n- toolu_emu_1 (a): 42"]
+        );
+    }
+
+    #[test]
+    fn scripted_stops() {
+        let scripted = |stop: ScriptedStop, extra: Value| {
+            let mut request = request(extra);
+            request.script = AnswerScript {
+                stop_reason: Some(stop),
+                ..AnswerScript::default()
+            };
+            let answer = plan(&request);
+            (texts(&answer), answer.stop_reason)
+        };
+        assert_eq!(
+            scripted(ScriptedStop::Refusal, json!({"tools": [{"name": "a"}]})),
+            (vec![REFUSAL_TEXT.to_owned()], "refusal")
         );
         assert_eq!(
-            forced(json!({"tool_choice": {"type": "tool", "name": "b"}})),
-            Some(ForcedTool {
-                name: "b".to_owned(),
-                input: json!({})
-            })
+            scripted(ScriptedStop::PauseTurn, json!({})),
+            (vec![PAUSE_TEXT.to_owned()], "pause_turn")
         );
-        for bad in [
-            json!({"tool_choice": {"type": "tool", "name": "zzz"}}),
-            json!({"tool_choice": {"type": "tool"}}),
-            json!({"tool_choice": {"type": "any"}, "tools": []}),
-            json!({"tool_choice": "any"}),
-            json!({"tools": {}}),
-            json!({"thinking": true}),
-        ] {
-            assert_eq!(
-                parse(bad.clone()).map_err(|e| e.status).err(),
-                Some(400),
-                "{bad}"
-            );
-        }
-
-        let request =
-            parse(json!({"thinking": {"type": "adaptive"}, "tool_choice": {"type": "any"}}));
-        let Ok(request) = request else {
-            panic!("{request:?}");
+        let schema = json!({"type": "object", "properties": {"name": {"type": "string"}},
+                            "required": ["name"]});
+        let (cut, stop) = scripted(
+            ScriptedStop::MaxTokens,
+            json!({"tools": [{"name": "a"}],
+                   "output_config": {"format": {"type": "json_schema", "schema": schema}}}),
+        );
+        assert_eq!(
+            (cut.join(""), stop),
+            ("{\"name\":\"".to_owned(), "max_tokens")
+        );
+        assert_eq!(first_half("ab✓d"), "ab");
+        // answer-text replaces the text of any stop, before the cut.
+        let mut request = request(json!({}));
+        request.script = AnswerScript {
+            text: Some("{\"wrong\": 1}".to_owned()),
+            ..AnswerScript::default()
         };
-        let plan = answer_plan(&request);
-        assert_eq!(plan.stop_reason, "tool_use");
-        assert!(matches!(
-            plan.blocks.as_slice(),
-            [Block::Thinking { .. }, Block::ToolUse { .. }]
-        ));
-        let again = answer_plan(&request);
-        assert_eq!(plan, again, "deterministic");
-        // Tools count towards input tokens, tool_choice and thinking do not.
-        let plain = parse(json!({})).map(|r| r.input_tokens);
-        assert_eq!(plain, Ok(request.input_tokens));
+        assert_eq!(texts(&plan(&request)), ["{\"wrong\": 1}"]);
+        request.script.stop_reason = Some(ScriptedStop::MaxTokens);
+        assert_eq!(texts(&plan(&request)), ["{\"wron"]);
+        request.script.stop_reason = Some(ScriptedStop::Refusal);
+        assert_eq!(texts(&plan(&request)), ["{\"wrong\": 1}"]);
+        assert_eq!(first_half(""), "");
     }
 }

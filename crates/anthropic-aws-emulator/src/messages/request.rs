@@ -3,8 +3,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::tools::example_input;
+use super::conversation::Conversation;
+use super::structured::output_schema;
+use super::tools::{ToolSetup, parse_tools};
 use crate::error::ApiError;
+use crate::scenario::AnswerScript;
 
 /// The API version whose rules the emulator enforces.
 pub(crate) const API_VERSION: &str = "2026-10-21";
@@ -23,18 +26,20 @@ pub(crate) struct MessagesRequest {
     pub(crate) stream: bool,
     /// The token estimate of the prompt.
     pub(crate) input_tokens: u64,
-    /// The text of the last user message.
-    pub(crate) last_user_text: String,
-    /// The tool the answer must call, when `tool_choice` forces one
-    /// (`{"type":"tool","name":..}` or `{"type":"any"}`).
-    pub(crate) forced_tool: Option<ForcedTool>,
+    /// What the answer needs of `messages`: the last user turn's text and
+    /// tool results, the tool calls so far (`toolu_emu_<n>` ids continue
+    /// from their count, so that the same request gets the same ids and
+    /// calls in one conversation get distinct ones).
+    pub(crate) conversation: Conversation,
+    /// `tools` and `tool_choice`.
+    pub(crate) tools: ToolSetup,
+    /// The schema of `output_config.format`, for a structured output.
+    pub(crate) output_schema: Option<Value>,
     /// `thinking` is `{"type":"enabled",..}` or `{"type":"adaptive"}`.
     pub(crate) thinking: bool,
-    /// `1 +` the number of `tool_use` blocks in the conversation so far: the
-    /// `<n>` of the `toolu_emu_<n>` id an answer's tool call gets, so that
-    /// the same request gets the same id and calls in one conversation get
-    /// distinct ones.
-    pub(crate) tool_use_number: u64,
+    /// What the scenario asks of the answer's content (set by the caller:
+    /// `Scenario::answer_script`).
+    pub(crate) script: AnswerScript,
     /// `stream-text-bytes=N` of a scenario: the answer is one text block
     /// (after the thinking block, if any) of exactly this many bytes of
     /// `filler` text (see `plan.rs`), whatever `tool_choice` says.
@@ -53,23 +58,15 @@ impl MessagesRequest {
             max_tokens: None,
             stream,
             input_tokens: estimate_tokens(body_len),
-            last_user_text: String::new(),
-            forced_tool: None,
+            conversation: Conversation::default(),
+            tools: ToolSetup::default(),
+            output_schema: None,
             thinking: false,
-            tool_use_number: 1,
+            script: AnswerScript::default(),
             text_bytes: None,
             text_delta_bytes: None,
         }
     }
-}
-
-/// A tool the answer calls, with its deterministic input.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct ForcedTool {
-    /// The tool's `name`.
-    pub(crate) name: String,
-    /// Built from the tool's `input_schema` by [`example_input`].
-    pub(crate) input: Value,
 }
 
 /// Which endpoint is being validated.
@@ -191,15 +188,8 @@ pub(crate) fn parse_messages_request(
         }
     };
 
-    let last_user_text = messages
-        .iter()
-        .rev()
-        .find(|m| m.get("role").and_then(Value::as_str) == Some("user"))
-        .and_then(|m| m.get("content"))
-        .map(content_text)
-        .unwrap_or_default();
-
-    let forced_tool = parse_tool_choice(obj)?;
+    let tools = parse_tools(obj)?;
+    let output_schema = output_schema(obj)?;
     let thinking = match obj.get("thinking") {
         None | Some(Value::Null) => false,
         Some(Value::Object(config)) => matches!(
@@ -212,99 +202,19 @@ pub(crate) fn parse_messages_request(
             ));
         }
     };
-    let earlier_tool_uses = messages
-        .iter()
-        .filter_map(|m| m.get("content").and_then(Value::as_array))
-        .flatten()
-        .filter(|b| b.get("type").and_then(Value::as_str) == Some("tool_use"))
-        .count();
-
     Ok(MessagesRequest {
         model,
         max_tokens,
         stream,
         input_tokens: count_input_tokens(obj),
-        last_user_text,
-        forced_tool,
+        conversation: Conversation::read(messages),
+        tools,
+        output_schema,
         thinking,
-        tool_use_number: u64::try_from(earlier_tool_uses)
-            .unwrap_or(u64::MAX)
-            .saturating_add(1),
+        script: AnswerScript::default(),
         text_bytes: None,
         text_delta_bytes: None,
     })
-}
-
-/// `tools` and `tool_choice`: which tool, if any, the answer must call.
-/// `auto`, `none` and types this emulator does not know force nothing.
-fn parse_tool_choice(obj: &Map<String, Value>) -> Result<Option<ForcedTool>, ApiError> {
-    let tools: &[Value] = match obj.get("tools") {
-        None | Some(Value::Null) => &[],
-        Some(Value::Array(tools)) => tools,
-        Some(_) => {
-            return Err(ApiError::invalid_request(
-                "tools: Input should be a valid list",
-            ));
-        }
-    };
-    let tool_name = |tool: &Value| tool.get("name").and_then(Value::as_str).map(str::to_owned);
-    let choice = match obj.get("tool_choice") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Object(choice)) => choice,
-        Some(_) => {
-            return Err(ApiError::invalid_request(
-                "tool_choice: Input should be an object",
-            ));
-        }
-    };
-    let tool = match choice.get("type").and_then(Value::as_str) {
-        Some("any") => match tools.first() {
-            Some(tool) => tool,
-            None => {
-                return Err(ApiError::invalid_request(
-                    "tool_choice: 'any' requires at least one tool in tools",
-                ));
-            }
-        },
-        Some("tool") => {
-            let Some(name) = choice.get("name").and_then(Value::as_str) else {
-                return Err(ApiError::invalid_request(
-                    "tool_choice.name: Field required",
-                ));
-            };
-            match tools.iter().find(|t| tool_name(t).as_deref() == Some(name)) {
-                Some(tool) => tool,
-                None => {
-                    return Err(ApiError::invalid_request(format!(
-                        "tool_choice.name: tool '{name}' is not in tools"
-                    )));
-                }
-            }
-        }
-        _ => return Ok(None),
-    };
-    let Some(name) = tool_name(tool) else {
-        return Err(ApiError::invalid_request("tools: every tool needs a name"));
-    };
-    Ok(Some(ForcedTool {
-        name,
-        input: example_input(tool.get("input_schema")),
-    }))
-}
-
-/// The text of a `content` (a string, or the `text` of its text blocks,
-/// joined with newlines).
-fn content_text(content: &Value) -> String {
-    match content {
-        Value::String(s) => s.clone(),
-        Value::Array(blocks) => blocks
-            .iter()
-            .filter(|b| b.get("type").and_then(Value::as_str) == Some("text"))
-            .filter_map(|b| b.get("text").and_then(Value::as_str))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        _ => String::new(),
-    }
 }
 
 /// Characters a `content` or `system` value contributes to the estimate:
@@ -339,7 +249,7 @@ pub(crate) fn estimate_tokens(chars: usize) -> u64 {
 
 /// The deterministic prompt size shared by `/v1/messages` and
 /// `/v1/messages/count_tokens`: the characters of `system`, every message's
-/// content and `tools`.
+/// content, `tools` and `output_config` (its schema).
 fn count_input_tokens(obj: &Map<String, Value>) -> u64 {
     let mut chars = obj.get("system").map(content_chars).unwrap_or_default();
     if let Some(Value::Array(messages)) = obj.get("messages") {
@@ -349,8 +259,10 @@ fn count_input_tokens(obj: &Map<String, Value>) -> u64 {
             .map(content_chars)
             .sum::<usize>();
     }
-    if let Some(tools) = obj.get("tools") {
-        chars += json_chars(tools);
+    for counted in ["tools", "output_config"] {
+        if let Some(value) = obj.get(counted).filter(|v| !v.is_null()) {
+            chars += json_chars(value);
+        }
     }
     estimate_tokens(chars)
 }
@@ -368,7 +280,12 @@ mod tests {
     fn messages_validation() {
         let ok = br#"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"#;
         let parsed = parse_messages_request(ok, Endpoint::Messages);
-        assert_eq!(parsed.as_ref().map(|r| r.last_user_text.as_str()), Ok("hi"));
+        assert_eq!(
+            parsed
+                .as_ref()
+                .map(|r| r.conversation.last_user_text.as_str()),
+            Ok("hi")
+        );
         let cases: [(&[u8], &str); 9] = [
             (b"nope", "not valid JSON"),
             (b"[]", "JSON object"),
@@ -409,7 +326,7 @@ mod tests {
         assert_eq!(m.as_ref().map(|r| r.input_tokens), Some(3));
         assert_eq!(c.as_ref().map(|r| r.input_tokens), Some(3));
         assert_eq!(
-            m.as_ref().map(|r| r.last_user_text.as_str()),
+            m.as_ref().map(|r| r.conversation.last_user_text.as_str()),
             Some("12345\n6")
         );
         assert_eq!(estimate_tokens(0), 1);

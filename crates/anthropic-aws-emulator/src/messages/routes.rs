@@ -61,10 +61,16 @@ fn create(call: &Call<'_>) -> Reply {
     }
     parsed.text_bytes = effects.scenario.and_then(|s| s.text_bytes);
     parsed.text_delta_bytes = effects.scenario.and_then(|s| s.text_delta_bytes);
+    if let Some(s) = effects.scenario {
+        parsed.script = s.answer_script(effects.active);
+    }
     let plan = if fast {
         fast_plan(parsed.text_bytes, parsed.text_delta_bytes)
     } else {
-        answer_plan(&parsed)
+        match answer_plan(&parsed) {
+            Ok(plan) => plan,
+            Err(error) => return call.error(&error),
+        }
     };
     if parsed.stream {
         let queued = if effects.queue_used {

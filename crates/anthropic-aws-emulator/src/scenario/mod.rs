@@ -37,6 +37,35 @@ pub(crate) enum BodyKind {
     Empty,
 }
 
+/// A stop reason a scenario scripts (`stop-reason=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ScriptedStop {
+    /// `refusal`: a short non-JSON refusal text.
+    Refusal,
+    /// `max_tokens`: the text answer cut in the middle.
+    MaxTokens,
+    /// `pause_turn`: a paused turn, to be sent back as it is.
+    PauseTurn,
+}
+
+/// What a scenario asks of a Messages answer's content (see `messages`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct AnswerScript {
+    /// `tool-use=a,b`: the tools called, in order.
+    pub(crate) tool_use: Option<Vec<String>>,
+    /// `tool-calls=N`: how many tool calls.
+    pub(crate) tool_calls: Option<usize>,
+    /// `tool-rounds=N`: answer `tool_use` until the conversation holds N
+    /// assistant turns with tool calls.
+    pub(crate) tool_rounds: Option<usize>,
+    /// `stop-reason=`: only while the scenario's faults are active
+    /// (`times`).
+    pub(crate) stop_reason: Option<ScriptedStop>,
+    /// `answer-text=` (percent-decoded): the text of a text answer; only
+    /// while the scenario's faults are active (`times`).
+    pub(crate) text: Option<String>,
+}
+
 /// A parsed scenario.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Scenario {
@@ -77,6 +106,8 @@ pub(crate) struct Scenario {
     /// `cut-after-bytes=N` (on `GET /v1/files/{id}/content`): only the
     /// first N bytes are sent, then the connection breaks.
     pub(crate) cut_after_bytes: Option<u64>,
+    /// `tool-use`, `tool-calls`, `tool-rounds` and `stop-reason`.
+    answer: AnswerScript,
 }
 
 /// The error answer a scenario asks for.
@@ -135,6 +166,19 @@ impl Scenario {
             || self.stream_error_after.is_some()
             || self.stream_cut_after.is_some()
             || self.cut_after_bytes.is_some()
+            || self.answer.stop_reason.is_some()
+            || self.answer.text.is_some()
+    }
+
+    /// What the scenario asks of a Messages answer's content; its
+    /// `stop-reason` only when `active` (the faults of `times` hit).
+    pub(crate) fn answer_script(&self, active: bool) -> AnswerScript {
+        let mut script = self.answer.clone();
+        if !active {
+            script.stop_reason = None;
+            script.text = None;
+        }
+        script
     }
 
     /// The error answer, if the scenario asks for one.
@@ -278,6 +322,43 @@ mod tests {
         assert_eq!(error("delay-ms=5;times=2"), None);
         assert_eq!(error("stream-error-after=2;type=api_error"), None);
         assert_eq!(error(" ; status = 500 ; "), error("status=500"));
+    }
+
+    #[test]
+    fn answer_keys_script_the_content() {
+        let s = parse("tool-use=a, b;tool-rounds=2;stop-reason=pause_turn;times=1");
+        let Ok(s) = s else {
+            panic!("{s:?}");
+        };
+        let script = AnswerScript {
+            tool_use: Some(vec!["a".to_owned(), "b".to_owned()]),
+            tool_calls: None,
+            tool_rounds: Some(2),
+            stop_reason: Some(ScriptedStop::PauseTurn),
+            text: None,
+        };
+        assert_eq!(s.answer_script(true), script);
+        // The stop reason is a fault: `times` ends it, the tools stay.
+        assert_eq!(
+            s.answer_script(false),
+            AnswerScript {
+                stop_reason: None,
+                ..script
+            }
+        );
+        assert!(s.has_faults());
+        assert_eq!(s.error(), None);
+        let calls = parse("tool-calls=3").map(|s| (s.answer_script(true), s.has_faults()));
+        assert_eq!(
+            calls,
+            Ok((
+                AnswerScript {
+                    tool_calls: Some(3),
+                    ..AnswerScript::default()
+                },
+                false
+            ))
+        );
     }
 
     #[test]

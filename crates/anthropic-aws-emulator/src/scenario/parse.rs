@@ -7,19 +7,34 @@ use std::time::Duration;
 use hyper::header::HeaderValue;
 
 use super::errors::status_of_type;
-use super::{BodyKind, Scenario};
+use super::{BodyKind, Scenario, ScriptedStop};
 use crate::sigv4;
 
 /// Every key a scenario may use, for error messages.
 const KEYS: &str = "status, type, aws, message, retry-after, retry-after-ms, should-retry, \
                     times, delay-ms, body, stream-error-after, stream-cut-after, chunk-size, \
                     stream-text-bytes, text-delta-bytes, batch-results-bytes, batch-expire, \
-                    file-downloadable, file-synthetic-bytes, cut-after-bytes";
+                    file-downloadable, file-synthetic-bytes, cut-after-bytes, tool-use, \
+                    tool-calls, tool-rounds, stop-reason, answer-text";
 
 fn number<T: std::str::FromStr>(item: &str, value: &str) -> Result<T, String> {
     value
         .parse()
         .map_err(|_| format!("bad scenario item `{item}`: `{value}` is not a whole number"))
+}
+
+/// A percent-decoded value (`%3B` is `;`, `%3D` is `=`, `%20` a space).
+fn decoded(value: &str) -> String {
+    String::from_utf8_lossy(&sigv4::percent_decode(value, false)).into_owned()
+}
+
+fn at_least_one(item: &str, value: &str) -> Result<usize, String> {
+    match number(item, value)? {
+        0 => Err(format!(
+            "bad scenario item `{item}`: the count is at least 1"
+        )),
+        n => Ok(n),
+    }
 }
 
 fn header_value(item: &str, value: &str) -> Result<String, String> {
@@ -93,11 +108,8 @@ pub(crate) fn parse(text: &str) -> Result<Scenario, String> {
                 }
                 set(&mut s.aws, key, value.to_owned())?;
             }
-            "message" => {
-                let decoded =
-                    String::from_utf8_lossy(&sigv4::percent_decode(value, false)).into_owned();
-                set(&mut s.message, key, decoded)?;
-            }
+            "message" => set(&mut s.message, key, decoded(value))?,
+            "answer-text" => set(&mut s.answer.text, key, decoded(value))?,
             "retry-after" => set(&mut s.retry_after, key, header_value(item, value)?)?,
             "retry-after-ms" => set(&mut s.retry_after_ms, key, header_value(item, value)?)?,
             "should-retry" => set(&mut s.should_retry, key, flag(item, key, value)?)?,
@@ -148,6 +160,32 @@ pub(crate) fn parse(text: &str) -> Result<Scenario, String> {
             }
             "file-synthetic-bytes" => set(&mut s.file_synthetic_bytes, key, number(item, value)?)?,
             "cut-after-bytes" => set(&mut s.cut_after_bytes, key, number(item, value)?)?,
+            "tool-use" => {
+                let names: Vec<String> = value.split(',').map(|n| n.trim().to_owned()).collect();
+                if names.iter().any(String::is_empty) {
+                    return Err(format!(
+                        "bad scenario item `{item}`: tool-use is a comma-separated list of tool \
+                         names, e.g. tool-use=get_weather,get_time"
+                    ));
+                }
+                set(&mut s.answer.tool_use, key, names)?;
+            }
+            "tool-calls" => set(&mut s.answer.tool_calls, key, at_least_one(item, value)?)?,
+            "tool-rounds" => set(&mut s.answer.tool_rounds, key, at_least_one(item, value)?)?,
+            "stop-reason" => {
+                let stop = match value {
+                    "refusal" => ScriptedStop::Refusal,
+                    "max_tokens" => ScriptedStop::MaxTokens,
+                    "pause_turn" => ScriptedStop::PauseTurn,
+                    _ => {
+                        return Err(format!(
+                            "bad scenario item `{item}`: stop-reason is refusal, max_tokens or \
+                             pause_turn"
+                        ));
+                    }
+                };
+                set(&mut s.answer.stop_reason, key, stop)?;
+            }
             _ => {
                 return Err(format!(
                     "bad scenario item `{item}`: unknown key `{key}` (keys: {KEYS})"
@@ -175,6 +213,13 @@ impl Scenario {
             return Err(
                 "bad scenario: `stream-error-after` (a 200 stream with an error event) cannot be \
                  combined with `status`, `aws` or `body`"
+                    .to_owned(),
+            );
+        }
+        if self.answer.tool_use.is_some() && self.answer.tool_calls.is_some() {
+            return Err(
+                "bad scenario: `tool-use` (which tools) and `tool-calls` (how many calls of the \
+                 first tools) cannot be combined"
                     .to_owned(),
             );
         }
@@ -227,6 +272,12 @@ mod tests {
             ("chunk-size=0", "`chunk-size=0`"),
             ("times=-1", "`times=-1`"),
             ("retry-after=", "`retry-after=`"),
+            ("tool-use=a,,b", "`tool-use=a,,b`"),
+            ("tool-use=", "`tool-use=`"),
+            ("tool-calls=0", "`tool-calls=0`"),
+            ("tool-rounds=x", "`tool-rounds=x`"),
+            ("tool-use=a;tool-calls=2", "`tool-use` (which tools)"),
+            ("stop-reason=end_turn", "`stop-reason=end_turn`"),
         ] {
             match parse(text) {
                 Ok(s) => panic!("{text:?} parsed: {s:?}"),

@@ -104,6 +104,17 @@ fn word_pieces(text: &str) -> Vec<&str> {
     pieces
 }
 
+/// The pieces of a text block: a few words each, or for a text without
+/// whitespace (a compact JSON document: a structured output) pieces of
+/// [`JSON_BYTES_PER_DELTA`] bytes, so that it too arrives in several deltas.
+fn text_pieces(text: &str) -> Vec<&str> {
+    if text.contains(char::is_whitespace) {
+        word_pieces(text)
+    } else {
+        byte_pieces(text, JSON_BYTES_PER_DELTA)
+    }
+}
+
 /// `text` in pieces of `size` bytes, each extended to the next character
 /// boundary; the pieces concatenate to `text`.
 fn byte_pieces(text: &str, size: usize) -> Vec<&str> {
@@ -160,7 +171,7 @@ fn normal_events(message: &Value, plan: &AnswerPlan) -> VecDeque<Piece> {
         let (content_block, deltas) = match block {
             Block::Text { text } => (
                 json!({"type": "text", "text": ""}),
-                word_pieces(text)
+                text_pieces(text)
                     .into_iter()
                     .map(|t| json!({"type": "text_delta", "text": t}))
                     .collect::<Vec<_>>(),
@@ -315,6 +326,11 @@ mod tests {
         assert!(bytes.iter().all(|p| p.len() >= 7 || p.ends_with('é')));
         assert_eq!(byte_pieces("", 7), Vec::<&str>::new());
         assert_eq!(byte_pieces("{}", 7), ["{}"]);
+        assert_eq!(
+            text_pieces(r#"{"a":"example"}"#),
+            [r#"{"a":"e"#, r#"xample""#, "}"]
+        );
+        assert_eq!(text_pieces("two words"), ["two words"]);
     }
 
     #[test]

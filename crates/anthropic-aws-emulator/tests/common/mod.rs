@@ -457,6 +457,23 @@ pub fn accumulate(events: &[(String, Value)]) -> Value {
     message
 }
 
+/// The JSON answer and the streamed answer to `body` (both 200).
+pub async fn both_modes(emu: &EmulatorHandle, body: &Value) -> (Value, Streamed) {
+    let json = keyed(emu, body.clone()).send(emu.addr()).await;
+    assert_eq!(json.status, 200, "{json:?}");
+    let streamed = stream(keyed(emu, streaming(body.clone())), emu.addr()).await;
+    assert_eq!(streamed.status, 200, "{streamed:?}");
+    (json.json(), streamed)
+}
+
+/// `message` without its `id`.
+pub fn without_id(mut message: Value) -> Value {
+    if let Some(obj) = message.as_object_mut() {
+        obj.remove("id");
+    }
+    message
+}
+
 /// A request authenticated with the API key.
 pub fn keyed(emu: &EmulatorHandle, body: Value) -> Req {
     Req::claude(emu, "POST", "/v1/messages", body)
