@@ -1,14 +1,16 @@
-//! The tool runner over loopback: the loop, parallel calls and their order on the wire, error
-//! results, the bound, `pause_turn`, the step-wise and streaming modes, each step's IDs and
-//! the summed usage.
+//! The tool runner against a scripted loopback server (`common::scripted`), for what the local
+//! platform does not script: inputs that do not deserialize, handler errors and panics, calls
+//! of unknown tools, exact raw-JSON inputs, containers, the step-wise mode's timing and the
+//! bound. The loop itself, parallel calls, rounds, `pause_turn` and streaming mode run against
+//! the local platform in `tool_runner_platform.rs`.
 
 mod common;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
-use anthropic_aws::helpers::tools::{Tool, ToolOutput, ToolRunEvent};
-use anthropic_aws::types::{MessageCreateParams, MessageParam, StopReason, ToolChoice};
+use anthropic_aws::helpers::tools::{Tool, ToolOutput};
+use anthropic_aws::types::{MessageCreateParams, MessageParam, StopReason};
 use common::scripted::{Scripted, message, text, tool_use};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
@@ -37,175 +39,6 @@ fn tool_results(body: &Value) -> Vec<Value> {
     let last = turns.last().expect("a turn");
     assert_eq!(last["role"], "user");
     last["content"].as_array().expect("blocks").clone()
-}
-
-#[tokio::test]
-async fn the_loop_sends_results_and_ends_on_end_turn() {
-    let server = Scripted::start(vec![
-        message(
-            json!([
-                text("Let me look."),
-                tool_use("toolu_1", "get_weather", json!({"city": "Paris"}))
-            ]),
-            "tool_use",
-            10,
-            5,
-        ),
-        message(json!([text("Wear a jacket.")]), "end_turn", 30, 7),
-    ])
-    .await;
-    let client = server.client().await;
-    let result = client
-        .messages()
-        .tool_runner(params())
-        .tool(weather())
-        .run()
-        .await
-        .expect("the run ends");
-
-    assert_eq!(result.text(), "Wear a jacket.");
-    assert_eq!(result.stop_reason, Some(StopReason::EndTurn));
-    assert!(!result.reached_max_iterations());
-
-    let bodies = server.bodies();
-    assert_eq!(bodies.len(), 2);
-    // The definition sent: the name, the description and the schema of the input type.
-    let tool = &bodies[0]["tools"][0];
-    assert_eq!(tool["name"], "get_weather");
-    assert_eq!(tool["description"], "Get the weather");
-    assert_eq!(tool["input_schema"]["type"], "object");
-    assert_eq!(tool["input_schema"]["properties"]["city"]["type"], "string");
-    assert_eq!(tool["input_schema"]["required"], json!(["city"]));
-    assert!(tool["input_schema"].get("$schema").is_none());
-    // The second request: the question, the answer with its call, the result.
-    let turns = bodies[1]["messages"].as_array().expect("messages");
-    assert_eq!(turns.len(), 3);
-    assert_eq!(turns[1]["role"], "assistant");
-    assert_eq!(turns[1]["content"][1]["type"], "tool_use");
-    assert_eq!(
-        tool_results(&bodies[1]),
-        [json!({"type": "tool_result", "tool_use_id": "toolu_1", "content": "18 C in Paris"})]
-    );
-    // The whole conversation, the final answer included.
-    let conversation = result.into_conversation();
-    assert_eq!(conversation.len(), 4);
-}
-
-#[tokio::test]
-async fn each_step_keeps_its_ids_and_the_usage_adds_up() {
-    let server = Scripted::start(vec![
-        message(
-            json!([tool_use("toolu_1", "get_weather", json!({"city": "A"}))]),
-            "tool_use",
-            10,
-            5,
-        ),
-        message(
-            json!([tool_use("toolu_2", "get_weather", json!({"city": "B"}))]),
-            "tool_use",
-            20,
-            6,
-        ),
-        message(json!([text("done")]), "end_turn", 40, 7),
-    ])
-    .await;
-    let client = server.client().await;
-    let result = client
-        .messages()
-        .tool_runner(params())
-        .tool(weather())
-        .run()
-        .await
-        .expect("the run ends");
-
-    let ids: Vec<_> = result
-        .steps()
-        .iter()
-        .map(|s| (s.aws_request_id(), s.anthropic_request_id()))
-        .collect();
-    assert_eq!(
-        ids,
-        [
-            (Some("aws-1"), Some("req_1")),
-            (Some("aws-2"), Some("req_2")),
-            (Some("aws-3"), Some("req_3"))
-        ]
-    );
-    let outputs: Vec<_> = result
-        .steps()
-        .iter()
-        .map(|s| s.usage.output_tokens)
-        .collect();
-    assert_eq!(outputs, [5, 6, 7]);
-    assert_eq!(result.total_usage().input_tokens, 70);
-    assert_eq!(result.total_usage().output_tokens, 18);
-    assert_eq!(result.aws_request_id(), Some("aws-3"));
-    assert_eq!(result.anthropic_request_id(), Some("req_3"));
-}
-
-#[tokio::test]
-async fn parallel_calls_run_concurrently_and_answer_in_the_order_of_the_calls() {
-    let calls = json!([
-        tool_use("toolu_a", "slow", json!({"n": 3})),
-        tool_use("toolu_b", "slow", json!({"n": 2})),
-        tool_use("toolu_c", "slow", json!({"n": 1})),
-    ]);
-    for (concurrency, expected_peak) in [(8, 3), (2, 2), (1, 1)] {
-        let server = Scripted::start(vec![
-            message(calls.clone(), "tool_use", 1, 1),
-            message(json!([text("ok")]), "end_turn", 1, 1),
-        ])
-        .await;
-        let client = server.client().await;
-        let running = Arc::new(AtomicUsize::new(0));
-        let peak = Arc::new(AtomicUsize::new(0));
-        let finished = Arc::new(Mutex::new(Vec::new()));
-        let (r, p, f) = (running.clone(), peak.clone(), finished.clone());
-        // The first call yields the most often, so it finishes last when they overlap.
-        let slow = Tool::from_json_schema(
-            "slow",
-            "Slow",
-            json!({"type": "object"}),
-            move |input: Value| {
-                let (running, peak, finished) = (r.clone(), p.clone(), f.clone());
-                async move {
-                    let n = input["n"].as_u64().unwrap_or(0);
-                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-                    peak.fetch_max(now, Ordering::SeqCst);
-                    for _ in 0..n * 3 {
-                        tokio::task::yield_now().await;
-                    }
-                    running.fetch_sub(1, Ordering::SeqCst);
-                    finished.lock().unwrap().push(n);
-                    Ok::<_, String>(format!("result {n}"))
-                }
-            },
-        );
-        client
-            .messages()
-            .tool_runner(params())
-            .tool(slow)
-            .max_concurrency(concurrency)
-            .run()
-            .await
-            .expect("the run ends");
-
-        assert_eq!(
-            peak.load(Ordering::SeqCst),
-            expected_peak,
-            "max_concurrency {concurrency}"
-        );
-        if concurrency == 8 {
-            assert_eq!(*finished.lock().unwrap(), [1, 2, 3], "they overlapped");
-        }
-        let bodies = server.bodies();
-        let results = tool_results(&bodies[1]);
-        let order: Vec<_> = results.iter().map(|r| r["tool_use_id"].clone()).collect();
-        assert_eq!(order, ["toolu_a", "toolu_b", "toolu_c"]);
-        assert_eq!(results[0]["content"], "result 3");
-        // One user turn holds them all.
-        assert_eq!(bodies[1]["messages"].as_array().map(Vec::len), Some(3));
-    }
 }
 
 #[tokio::test]
@@ -346,42 +179,6 @@ async fn the_bound_ends_the_run_with_the_last_message_and_its_tools_not_run() {
 }
 
 #[tokio::test]
-async fn pause_turn_sends_the_conversation_back_as_it_is() {
-    let paused = message(
-        json!([
-            {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {"query": "weather"}},
-            text("Searching...")
-        ]),
-        "pause_turn",
-        3,
-        2,
-    );
-    let server = Scripted::start(vec![
-        paused,
-        message(json!([text("Sunny.")]), "end_turn", 5, 4),
-    ])
-    .await;
-    let client = server.client().await;
-    let result = client
-        .messages()
-        .tool_runner(params())
-        .tool(weather())
-        .run()
-        .await
-        .expect("the run ends");
-    assert_eq!(result.text(), "Sunny.");
-    assert_eq!(result.steps().len(), 2);
-    assert_eq!(result.steps()[0].stop_reason, Some(StopReason::PauseTurn));
-
-    let bodies = server.bodies();
-    let turns = bodies[1]["messages"].as_array().expect("messages");
-    assert_eq!(turns.len(), 2, "no user turn is added after pause_turn");
-    assert_eq!(turns[1]["role"], "assistant");
-    assert_eq!(turns[1]["content"][0]["type"], "server_tool_use");
-    assert_eq!(turns[1]["content"][1]["text"], "Searching...");
-}
-
-#[tokio::test]
 async fn steps_yield_each_answer_before_its_tools_run() {
     let server = Scripted::start(vec![
         message(
@@ -432,75 +229,6 @@ async fn steps_yield_each_answer_before_its_tools_run() {
 }
 
 #[tokio::test]
-async fn streaming_mode_yields_every_steps_events_then_its_message() {
-    let server = Scripted::start(vec![
-        message(
-            json!([
-                text("Checking."),
-                tool_use("toolu_1", "get_weather", json!({"city": "Oslo"}))
-            ]),
-            "tool_use",
-            10,
-            5,
-        ),
-        message(json!([text("Bring a coat.")]), "end_turn", 20, 6),
-    ])
-    .await;
-    let client = server.client().await;
-    let mut run = client
-        .messages()
-        .tool_runner(params())
-        .tool(weather())
-        .stream();
-    let mut seen = Vec::new();
-    let mut text = String::new();
-    while let Some(event) = run.next().await {
-        match event.expect("no error") {
-            ToolRunEvent::StepStart { step, request_ids } => {
-                seen.push(format!("start {step} {}", request_ids.aws().unwrap_or("?")));
-            }
-            ToolRunEvent::Event(event) => {
-                if let Some(delta) = event.text_delta() {
-                    text.push_str(delta);
-                }
-            }
-            ToolRunEvent::Message(message) => {
-                seen.push(format!("message {:?}", message.stop_reason));
-            }
-            ToolRunEvent::ToolResults(turn) => {
-                let value = serde_json::to_value(&turn).expect("json");
-                seen.push(format!("results {}", value["content"][0]["content"]));
-            }
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-    assert_eq!(
-        seen,
-        [
-            "start 1 aws-1",
-            "message Some(ToolUse)",
-            r#"results "18 C in Oslo""#,
-            "start 2 aws-2",
-            "message Some(EndTurn)",
-        ]
-    );
-    assert_eq!(text, "Checking.Bring a coat.");
-    assert_eq!(run.steps().len(), 2);
-    assert_eq!(run.steps()[1].anthropic_request_id(), Some("req_2"));
-    assert_eq!(run.total_usage().output_tokens, 11);
-
-    let bodies = server.bodies();
-    assert_eq!(bodies[0]["stream"], true);
-    assert_eq!(bodies[1]["stream"], true);
-    assert_eq!(
-        tool_results(&bodies[1]),
-        [json!({"type": "tool_result", "tool_use_id": "toolu_1", "content": "18 C in Oslo"})]
-    );
-    let result = run.final_result().await.expect("a result");
-    assert_eq!(result.text(), "Bring a coat.");
-}
-
-#[tokio::test]
 async fn a_raw_json_tool_gets_its_schema_sent_and_the_input_as_json() {
     let server = Scripted::start(vec![
         message(
@@ -542,52 +270,6 @@ async fn a_raw_json_tool_gets_its_schema_sent_and_the_input_as_json() {
         tool_results(&bodies[1])[0]["content"],
         r#"{"echo":{"key":"k1","n":2}}"#
     );
-}
-
-#[tokio::test]
-async fn a_failed_step_ends_the_run_with_its_error() {
-    // A scenario in the model name: the local platform answers a 400.
-    let platform = common::platform().await;
-    let client = common::signed_client(&platform).await;
-    let model = format!("{}~status=400", common::MODEL);
-    let params = MessageCreateParams::new(model, 64, vec![MessageParam::user("Hi")]);
-    let err = client
-        .messages()
-        .tool_runner(params)
-        .tool(weather())
-        .run()
-        .await
-        .expect_err("the step fails");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(400), "{err}");
-    assert!(err.aws_request_id().is_some(), "{err}");
-}
-
-#[tokio::test]
-async fn against_the_local_platform_a_forced_tool_loops_until_the_bound() {
-    // The local platform answers a forced `tool_choice` with a call of that tool, every
-    // time: the runner sends each result back, signed, until its bound.
-    let platform = common::platform().await;
-    let client = common::signed_client(&platform).await;
-    let params = params().tool_choice(ToolChoice::tool("get_weather"));
-    let result = client
-        .messages()
-        .tool_runner(params)
-        .tool(weather())
-        .max_iterations(3)
-        .run()
-        .await
-        .expect("the run ends");
-    assert!(result.reached_max_iterations());
-    assert_eq!(result.steps().len(), 3);
-    for step in result.steps() {
-        assert!(step.aws_request_id().is_some() && step.anthropic_request_id().is_some());
-    }
-    let requests = platform.requests();
-    assert_eq!(requests.len(), 3);
-    let last = requests[2].body_json().expect("a recorded body");
-    let results = tool_results(&last);
-    assert_eq!(results.len(), 1);
-    assert_eq!(results[0]["content"], "18 C in example");
 }
 
 #[tokio::test]
