@@ -210,9 +210,15 @@ where
     rx.recv().expect("server address")
 }
 
-/// A canned-answer server on its own thread; returns its address.
+/// A canned-answer server on its own thread, answering [`CANNED`]; returns its address.
 pub fn start_noop_server() -> SocketAddr {
-    serve_on_thread(|_| {
+    start_canned_server(CANNED)
+}
+
+/// A server on its own thread answering every request with `answer` (a Message's JSON) and
+/// both request IDs; returns its address.
+pub fn start_canned_server(answer: &'static str) -> SocketAddr {
+    serve_on_thread(move |_| {
         let counter = Arc::new(AtomicU64::new(0));
         move |req: hyper::Request<Incoming>| {
             let n = counter.fetch_add(1, Ordering::Relaxed);
@@ -225,7 +231,7 @@ pub fn start_noop_server() -> SocketAddr {
                         format!("0b1c2d3e-4f50-4a6b-8c7d-{n:012x}"),
                     )
                     .header("request-id", format!("req_011CSbench{n:016x}"))
-                    .body(Full::new(Bytes::from_static(CANNED.as_bytes())))
+                    .body(Full::new(Bytes::from_static(answer.as_bytes())))
                     .expect("response")
             }
         }

@@ -25,7 +25,8 @@
 //! [`Error::Timeout`] and [`Error::Decode`]; a Message Batches call the client refuses itself
 //! (limits, `custom_id` rules, results not ready or on another origin) is an [`Error::Batch`];
 //! a Files call that fails on the client's side (a local file, a download that broke off) is an
-//! [`Error::File`].
+//! [`Error::File`]; a structured answer that does not deserialize into the type asked for is an
+//! [`Error::Parse`].
 
 //!
 //! Whether an error is worth another attempt is the retry policy's call:
@@ -42,6 +43,7 @@ mod error_type;
 mod file;
 mod iam;
 mod metadata;
+mod parse;
 
 use std::fmt;
 use std::time::Duration;
@@ -57,6 +59,7 @@ pub use error_code::ErrorCode;
 pub use error_type::ErrorType;
 pub use file::FileError;
 pub(crate) use iam::Route;
+pub use parse::{ParseError, ParseErrorKind};
 
 use crate::request_id::RequestIds;
 
@@ -225,6 +228,13 @@ pub enum Error {
     /// an upload source changed its length, a download broke off.
     #[error(transparent)]
     File(#[from] FileError),
+    /// A structured answer (from
+    /// [`Messages::parse`](crate::resources::Messages::parse) and the like) that does not
+    /// deserialize into the type asked for: a refusal, an answer cut off at `max_tokens`, no
+    /// text, or text of another shape. Carries the text, the whole message, the serde error and
+    /// both request IDs.
+    #[error(transparent)]
+    Parse(Box<ParseError>),
     /// A successful response whose body is not the JSON the client expected.
     #[error(
         "could not decode the response body (HTTP {status}): {source}; body starts: {body_snippet:?} ({request_ids})"
@@ -326,6 +336,7 @@ impl Error {
             }
             Self::Batch(e) => e.request_ids(),
             Self::File(e) => e.request_ids(),
+            Self::Parse(e) => Some(e.request_ids()),
             _ => None,
         }
     }
@@ -336,6 +347,12 @@ impl Error {
             Self::Api(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+impl From<ParseError> for Error {
+    fn from(e: ParseError) -> Self {
+        Self::Parse(Box::new(e))
     }
 }
 

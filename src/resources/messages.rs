@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::Method;
+use serde::Serialize;
 use tracing::Span;
 
 use crate::error::Error;
@@ -68,7 +69,18 @@ impl<'c> Messages<'c> {
     /// # Ok(()) }
     /// ```
     pub async fn create(&self, params: &MessageCreateParams) -> Result<Response<Message>, Error> {
-        let (exchange, span) = self.raw.create_exchange(params)?;
+        self.create_as(params, params).await
+    }
+
+    /// [`create`](Self::create) sending `body`, the JSON of `params` with more in it (the
+    /// structured-output helper's schema, serialized once per type); `params` still decides
+    /// the long-request guard and the span.
+    pub(crate) async fn create_as(
+        &self,
+        params: &MessageCreateParams,
+        body: &impl Serialize,
+    ) -> Result<Response<Message>, Error> {
+        let (exchange, span) = self.raw.create_exchange(params, body)?;
         let (meta, body) = exchange.await?;
         let message = RawResponse::new(meta, body).parse();
         match &message {
@@ -100,8 +112,18 @@ impl<'c> Messages<'c> {
     pub async fn stream(&self, params: &MessageCreateParams) -> Result<MessageStream, Error> {
         let mut params = params.clone();
         params.stream = Some(true);
+        self.stream_as(&params, &params).await
+    }
+
+    /// [`stream`](Self::stream) sending `body`, the JSON of `params` with more in it
+    /// (`"stream": true` included).
+    pub(crate) async fn stream_as(
+        &self,
+        params: &MessageCreateParams,
+        body: &impl Serialize,
+    ) -> Result<MessageStream, Error> {
         let call = Call::new(Method::POST, MESSAGES, &self.raw.options)
-            .json(&params, MESSAGES_MAX_REQUEST_BYTES)?
+            .json(body, MESSAGES_MAX_REQUEST_BYTES)?
             .iam("CreateInference")
             .streaming()
             .gen_ai(GenAi::chat(&params.model));
@@ -168,23 +190,24 @@ impl RawMessages<'_> {
         &self,
         params: &MessageCreateParams,
     ) -> Result<RawResponse<Message>, Error> {
-        let (exchange, _span) = self.create_exchange(params)?;
+        let (exchange, _span) = self.create_exchange(params, params)?;
         let (meta, body) = exchange.await?;
         Ok(RawResponse::new(meta, body))
     }
 
-    /// [`create`](Self::create)'s exchange, ready to await, and its request span (to record
-    /// the message on). Built before anything is awaited, so that the future `create`
-    /// returns holds none of it.
+    /// [`create`](Self::create)'s exchange sending `body` (`params`' JSON, or more), ready to
+    /// await, and its request span (to record the message on). Built before anything is
+    /// awaited, so that the future `create` returns holds none of it.
     fn create_exchange(
         &self,
         params: &MessageCreateParams,
+        body: &impl Serialize,
     ) -> Result<(Exchange<'_, Bytes>, Span), Error> {
         if !self.transport.config().timeout_is_explicit && self.options.timeout.is_none() {
             refuse_long_requests(params.max_tokens)?;
         }
         let call = Call::new(Method::POST, MESSAGES, &self.options)
-            .json(params, MESSAGES_MAX_REQUEST_BYTES)?
+            .json(body, MESSAGES_MAX_REQUEST_BYTES)?
             .iam("CreateInference")
             .gen_ai(GenAi::chat(&params.model));
         let span = telemetry::request_span(&call);

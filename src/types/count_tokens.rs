@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{
-    MessageCreateParams, MessageParam, OutputConfig, SystemPrompt, ThinkingConfig, ToolChoice,
-    ToolParam,
+    MessageCreateParams, MessageParam, OutputConfig, OutputFormat, SystemPrompt, ThinkingConfig,
+    ToolChoice, ToolParam,
 };
 
 /// The body of `POST /v1/messages/count_tokens`: the parts of a message
@@ -115,6 +115,32 @@ impl CountTokensParams {
     #[must_use]
     pub fn output_config(mut self, output_config: OutputConfig) -> Self {
         self.output_config = Some(output_config);
+        self
+    }
+
+    /// Sets `output_config.format`, keeping the rest of `output_config`: a structured
+    /// output's schema counts. [`helpers::parse::output_format`](crate::helpers::parse::output_format)
+    /// makes one from a Rust type.
+    ///
+    /// ```
+    /// use anthropic_aws::helpers::parse::output_format;
+    /// use anthropic_aws::types::{CountTokensParams, MessageParam};
+    ///
+    /// #[derive(serde::Deserialize, schemars::JsonSchema)]
+    /// struct Verdict {
+    ///     approved: bool,
+    /// }
+    ///
+    /// let params = CountTokensParams::new("claude-opus-4-8", vec![MessageParam::user("Approve?")])
+    ///     .output_format(output_format::<Verdict>());
+    /// let body = serde_json::to_value(&params).unwrap();
+    /// assert_eq!(body["output_config"]["format"]["schema"]["required"][0], "approved");
+    /// ```
+    #[must_use]
+    pub fn output_format(mut self, format: impl Into<OutputFormat>) -> Self {
+        self.output_config
+            .get_or_insert_with(OutputConfig::default)
+            .format = Some(format.into());
         self
     }
 }

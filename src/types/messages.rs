@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::macros::json_kind;
 use super::{
     CacheControl, ContainerParam, ContentBlockParam, ContextManagement, Effort, Message, Metadata,
-    OutputConfig, ServiceTier, SystemPrompt, ThinkingConfig, ToolChoice, ToolParam,
+    OutputConfig, OutputFormat, ServiceTier, SystemPrompt, ThinkingConfig, ToolChoice, ToolParam,
 };
 
 open_string_enum! {
@@ -319,6 +319,17 @@ impl MessageCreateParams {
         self.output_config
             .get_or_insert_with(OutputConfig::default)
             .effort = Some(effort.into());
+        self
+    }
+
+    /// Sets `output_config.format`, keeping the rest of `output_config` (its effort).
+    /// [`helpers::parse::output_format`](crate::helpers::parse::output_format) makes one from
+    /// a Rust type.
+    #[must_use]
+    pub fn output_format(mut self, format: impl Into<OutputFormat>) -> Self {
+        self.output_config
+            .get_or_insert_with(OutputConfig::default)
+            .format = Some(format.into());
         self
     }
 
