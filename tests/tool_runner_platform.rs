@@ -118,6 +118,8 @@ async fn the_loop_runs_the_call_and_ends_with_the_quoted_result() {
     assert_eq!(tool["input_schema"]["properties"]["city"]["type"], "string");
     assert_eq!(tool["input_schema"]["required"], json!(["city"]));
     assert!(tool["input_schema"].get("$schema").is_none());
+    // In the API's subset, as structured outputs send it: the object closed.
+    assert_eq!(tool["input_schema"]["additionalProperties"], false);
     // The second request: the question, the answer with its call, the result.
     assert_eq!(bodies[1]["messages"][1]["role"], "assistant");
     assert_eq!(bodies[1]["messages"][1]["content"][0]["type"], "tool_use");

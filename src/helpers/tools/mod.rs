@@ -1,8 +1,8 @@
 //! The tool runner: call, run each `tool_use` with a typed handler, send the `tool_result`s,
 //! repeat.
 //!
-//! A [`Tool`] is a name, a description, an input type (its JSON schema from `schemars`) and
-//! an async handler; [`Messages::tool_runner`](crate::resources::Messages::tool_runner)
+//! A [`Tool`] is a name, a description, an input type (its JSON schema from `schemars`, in the
+//! API's subset: [`json_schema`](crate::helpers::parse::json_schema)) and an async handler; [`Messages::tool_runner`](crate::resources::Messages::tool_runner)
 //! returns a [`ToolRunner`] that drives the loop with them, whole
 //! ([`run`](ToolRunner::run) → [`ToolRunResult`]), one answer at a time
 //! ([`steps`](ToolRunner::steps) → [`ToolRunSteps`]) or streaming
@@ -39,7 +39,6 @@
 mod driver;
 mod result;
 mod runner;
-mod schema;
 mod steps;
 mod stream;
 mod tool;

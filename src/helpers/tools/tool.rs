@@ -76,9 +76,11 @@ struct Inner {
 }
 
 impl Tool {
-    /// A tool `name` whose input is an `I` (its JSON schema, from [`JsonSchema`], is the
-    /// tool's `input_schema`; make `I` a struct, since the API wants an object schema),
-    /// answered by `handler`.
+    /// A tool `name` whose input is an `I`, answered by `handler`. The tool's `input_schema`
+    /// is `I`'s JSON schema (from [`JsonSchema`]) in the API's subset, as
+    /// [`json_schema`](crate::helpers::parse::json_schema) builds it once per type (objects
+    /// closed, unsupported keywords moved into descriptions). Make `I` a struct: the API
+    /// wants an object schema.
     ///
     /// ```
     /// use anthropic_aws::helpers::tools::Tool;
@@ -104,7 +106,8 @@ impl Tool {
         E: fmt::Display,
     {
         let name = name.into();
-        let schema = super::schema::input_schema::<I>();
+        // Built once per type and shared with structured outputs.
+        let schema = Value::clone(&crate::helpers::parse::json_schema::<I>());
         let handler = Arc::new(handler);
         let erased: Handler = Arc::new(move |input: Value| {
             let handler = Arc::clone(&handler);
