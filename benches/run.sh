@@ -22,7 +22,7 @@ echo "cpus: $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed
 rustc --version
 
 cargo build --release -p anthropic-aws-cli -p anthropic-aws --example per_request --example stream_memory \
-    --example batch_results_bench --example files_bench
+    --example batch_results_bench --example files_bench --example tool_runner_bench
 
 echo
 echo "## signing and request build (criterion)"
@@ -35,6 +35,10 @@ cargo bench --bench sse "${criterion_args[@]}"
 echo
 echo "## per request: client vs bare aws-sigv4 + reqwest, canned server, own processes"
 bash benches/per_request.sh "$per_request_runs"
+
+echo
+echo "## tool runner: CPU per step against a hand-written loop, side by side"
+target/release/examples/tool_runner_bench --conversations "$($quick && echo 500 || echo 2000)" --rounds 11
 
 echo
 echo "## batch results: client vs bare reqwest + serde_json loop"

@@ -239,6 +239,50 @@ pub fn start_canned_server(answer: &'static str) -> SocketAddr {
 }
 
 // ---------------------------------------------------------------------------------------
+// A local tool-use server: a call of `get_weather` to a conversation without a tool result,
+// the final answer to one with.
+
+/// The answer that calls `get_weather` (`stop_reason: tool_use`).
+pub const CANNED_TOOL_USE: &str = r#"{"id":"msg_01ToolUseBench000000000000","type":"message","role":"assistant","model":"claude-opus-4-8","content":[{"type":"text","text":"Let me check the weather there."},{"type":"tool_use","id":"toolu_01BenchCall0000000000000","name":"get_weather","input":{"city":"Paris","unit":"celsius"}}],"stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":412,"output_tokens":58,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"service_tier":"standard"}}"#;
+
+/// The final answer (`stop_reason: end_turn`), once the conversation holds a tool result.
+pub const CANNED_FINAL: &str = r#"{"id":"msg_01ToolFinalBench00000000000","type":"message","role":"assistant","model":"claude-opus-4-8","content":[{"type":"text","text":"It is 18 degrees and sunny in Paris: a light jacket will do."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":503,"output_tokens":21,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"service_tier":"standard"}}"#;
+
+/// A tool-use server on its own thread; returns its address. A request whose body holds a
+/// `tool_result` gets [`CANNED_FINAL`], any other [`CANNED_TOOL_USE`]; both with both IDs.
+pub fn start_tool_server() -> SocketAddr {
+    serve_on_thread(|_| {
+        let counter = Arc::new(AtomicU64::new(0));
+        move |req: hyper::Request<Incoming>| {
+            let n = counter.fetch_add(1, Ordering::Relaxed);
+            async move {
+                let body = req
+                    .into_body()
+                    .collect()
+                    .await
+                    .map(|b| b.to_bytes())
+                    .unwrap_or_default();
+                let answered = memchr::memmem::find(&body, b"\"tool_result\"").is_some();
+                let answer = if answered {
+                    CANNED_FINAL
+                } else {
+                    CANNED_TOOL_USE
+                };
+                hyper::Response::builder()
+                    .header("content-type", "application/json")
+                    .header(
+                        "x-amzn-requestid",
+                        format!("0b1c2d3e-4f50-4a6b-8c7d-{n:012x}"),
+                    )
+                    .header("request-id", format!("req_011CSbench{n:016x}"))
+                    .body(Full::new(Bytes::from_static(answer.as_bytes())))
+                    .expect("response")
+            }
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------
 // A local batch-results server: one batch whose results are `repeats` copies of `block`.
 
 /// The batch the results server knows.

@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 pub mod hostile_batches;
+pub mod scripted;
 pub mod spans;
 
 use anthropic_aws::{Client, ClientBuilder};
