@@ -11,11 +11,11 @@ use std::sync::{Arc, Mutex};
 use anthropic_aws::error::FileError;
 use anthropic_aws::resources::{FILES_MAX_BYTES, FileUpload};
 use anthropic_aws::types::FileListParams;
-use anthropic_aws::{Client, Error, ErrorType, ProvideErrorMetadata};
+use anthropic_aws::{Error, ErrorType, ProvideErrorMetadata};
 use anthropic_aws_emulator::{AuthOutcome, Emulator, EmulatorHandle, Fault, RecordedRequest};
 use common::{
     ACCESS_KEY, API_KEY, REGION, SECRET, SESSION_ACCESS_KEY, SESSION_SECRET, SESSION_TOKEN,
-    WORKSPACE, builder, platform, signed_client,
+    WORKSPACE, builder, client_with_scenario, platform, signed_client,
 };
 use futures_util::TryStreamExt;
 
@@ -36,17 +36,6 @@ async fn downloadable_platform() -> EmulatorHandle {
         .start()
         .await
         .expect("the local platform starts")
-}
-
-/// A SigV4 client that sends `scenario` on every request.
-async fn client_with_scenario(platform: &EmulatorHandle, scenario: &str, retries: u32) -> Client {
-    builder(platform)
-        .access_key(ACCESS_KEY, SECRET)
-        .default_header("x-emulator-scenario", scenario)
-        .max_retries(retries)
-        .build()
-        .await
-        .expect("client builds")
 }
 
 fn uploads(platform: &EmulatorHandle) -> Vec<RecordedRequest> {

@@ -6,23 +6,12 @@ mod common;
 
 use std::path::Path;
 
+use anthropic_aws::Error;
 use anthropic_aws::error::FileError;
 use anthropic_aws::resources::FileUpload;
-use anthropic_aws::{Client, Error};
 use anthropic_aws_emulator::{EmulatorHandle, RecordedRequest, synthetic_byte};
 use common::hostile::{Hostile, Later, Mode};
-use common::{ACCESS_KEY, SECRET, builder, builder_at, platform};
-
-/// A client of `platform` whose requests carry `scenario`, allowed `retries`.
-async fn client_with_scenario(platform: &EmulatorHandle, scenario: &str, retries: u32) -> Client {
-    builder(platform)
-        .access_key(ACCESS_KEY, SECRET)
-        .default_header("x-emulator-scenario", scenario)
-        .max_retries(retries)
-        .build()
-        .await
-        .expect("client builds")
-}
+use common::{ACCESS_KEY, SECRET, builder, builder_at, client_with_scenario, platform};
 
 /// The `GET …/content` requests the platform received, oldest first.
 fn downloads(platform: &EmulatorHandle) -> Vec<RecordedRequest> {

@@ -49,6 +49,21 @@ pub fn builder(platform: &EmulatorHandle) -> ClientBuilder {
     builder_at(platform.base_url())
 }
 
+/// A SigV4 client of `platform` whose requests carry `scenario`, allowed `retries`.
+pub async fn client_with_scenario(
+    platform: &EmulatorHandle,
+    scenario: &str,
+    retries: u32,
+) -> Client {
+    builder(platform)
+        .access_key(ACCESS_KEY, SECRET)
+        .default_header("x-emulator-scenario", scenario)
+        .max_retries(retries)
+        .build()
+        .await
+        .expect("client builds")
+}
+
 /// A SigV4 client for `base_url` with the long-term test key and no retries.
 pub async fn signed_client_at(base_url: impl Into<String>) -> Client {
     builder_at(base_url)
