@@ -6,11 +6,9 @@ mod builder;
 use std::fmt;
 use std::sync::Arc;
 
-use http::Method;
 use reqwest::Url;
 
 use crate::config::AuthSource;
-use crate::resources::{Files, Messages, Models, RawRequest, Skills};
 use crate::transport::Transport;
 
 pub use builder::ClientBuilder;
@@ -48,55 +46,10 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The Messages API: `create` and `count_tokens`.
-    pub fn messages(&self) -> Messages<'_> {
-        Messages::new(&self.transport)
-    }
-
-    /// The Models API: `list` and `get`.
-    pub fn models(&self) -> Models<'_> {
-        Models::new(&self.transport)
-    }
-
-    /// The Files API: `upload`, `list`, `retrieve_metadata`, `delete`, `download`.
-    pub fn files(&self) -> Files<'_> {
-        Files::new(&self.transport)
-    }
-
-    /// Agent Skills: `create` (from a folder or files), `list`, `retrieve`, `delete`, and
-    /// `versions()`.
-    ///
-    /// ```no_run
-    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
-    /// use anthropic_aws::resources::SkillUpload;
-    /// let skill = client.skills().create(SkillUpload::dir("my-skill")).await?;
-    /// println!("{}", skill.id);
-    /// # Ok(()) }
-    /// ```
-    pub fn skills(&self) -> Skills<'_> {
-        Skills::new(&self.transport)
-    }
-
-    /// A signed call to any route, for what this client does not model yet (Agents,
-    /// Workspaces, ...): signed, retried and classified like every other call, answered with
-    /// both request IDs.
-    ///
-    /// ```no_run
-    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
-    /// use anthropic_aws::Method;
-    /// use serde_json::json;
-    ///
-    /// let created = client
-    ///     .request(Method::POST, "/v1/agents")
-    ///     .header("anthropic-beta", "managed-agents-2026-04-01")
-    ///     .json(&json!({"name": "triage", "model": "claude-opus-4-8"}))
-    ///     .send()
-    ///     .await?;
-    /// println!("{} (AWS request ID {:?})", created.status(), created.aws_request_id());
-    /// # Ok(()) }
-    /// ```
-    pub fn request(&self, method: Method, path: &str) -> RawRequest<'_> {
-        RawRequest::new(&self.transport, method, path)
+    /// The transport every call of this client goes through (for the API families'
+    /// accessors, each declared beside its family in `resources/`).
+    pub(crate) fn transport(&self) -> &Arc<Transport> {
+        &self.transport
     }
 
     /// The base URL requests go to.

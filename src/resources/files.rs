@@ -250,3 +250,10 @@ impl<'c> Files<'c> {
         download::download_to_path(self.transport, &self.options, file_id, path, progress).await
     }
 }
+
+impl crate::Client {
+    /// The Files API: `upload`, `list`, `retrieve_metadata`, `delete`, `download`.
+    pub fn files(&self) -> Files<'_> {
+        Files::new(self.transport())
+    }
+}

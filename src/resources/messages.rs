@@ -242,6 +242,13 @@ fn refuse_long_requests(max_tokens: u32) -> Result<(), Error> {
     Ok(())
 }
 
+impl crate::Client {
+    /// The Messages API: `create` and `count_tokens`.
+    pub fn messages(&self) -> Messages<'_> {
+        Messages::new(self.transport())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -157,3 +157,10 @@ impl RawModels<'_> {
         )
     }
 }
+
+impl crate::Client {
+    /// The Models API: `list` and `get`.
+    pub fn models(&self) -> Models<'_> {
+        Models::new(self.transport())
+    }
+}

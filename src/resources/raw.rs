@@ -188,6 +188,30 @@ fn path_segments(path: &str) -> Result<Vec<&str>, Error> {
     Ok(segments)
 }
 
+impl crate::Client {
+    /// A signed call to any route, for what this client does not model yet (Agents,
+    /// Workspaces, ...): signed, retried and classified like every other call, answered with
+    /// both request IDs.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use anthropic_aws::Method;
+    /// use serde_json::json;
+    ///
+    /// let created = client
+    ///     .request(Method::POST, "/v1/agents")
+    ///     .header("anthropic-beta", "managed-agents-2026-04-01")
+    ///     .json(&json!({"name": "triage", "model": "claude-opus-4-8"}))
+    ///     .send()
+    ///     .await?;
+    /// println!("{} (AWS request ID {:?})", created.status(), created.aws_request_id());
+    /// # Ok(()) }
+    /// ```
+    pub fn request(&self, method: Method, path: &str) -> RawRequest<'_> {
+        RawRequest::new(self.transport(), method, path)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -305,3 +305,19 @@ async fn upload_call<T: serde::de::DeserializeOwned>(
         .iam(action);
     transport.json(call).await
 }
+
+impl crate::Client {
+    /// Agent Skills: `create` (from a folder or files), `list`, `retrieve`, `delete`, and
+    /// `versions()`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: anthropic_aws::Client) -> Result<(), anthropic_aws::Error> {
+    /// use anthropic_aws::resources::SkillUpload;
+    /// let skill = client.skills().create(SkillUpload::dir("my-skill")).await?;
+    /// println!("{}", skill.id);
+    /// # Ok(()) }
+    /// ```
+    pub fn skills(&self) -> Skills<'_> {
+        Skills::new(self.transport())
+    }
+}

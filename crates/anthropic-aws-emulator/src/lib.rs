@@ -125,6 +125,17 @@ mod state;
 mod stream;
 pub mod time;
 
+/// Every endpoint the emulator answers, family by family (each family's
+/// module declares its `ROUTES`): adding a family is its module above and
+/// one line here.
+const FAMILIES: &[&[server::Route]] = &[
+    messages::routes::ROUTES,
+    batches::routes::ROUTES,
+    files::routes::ROUTES,
+    models::routes::ROUTES,
+    skills::routes::ROUTES,
+];
+
 pub use batches::{BatchInfo, RequestCounts};
 pub use builder::{Emulator, EmulatorBuilder};
 pub use faults::{Fault, StreamScript};

@@ -1,9 +1,9 @@
 //! Which endpoint answers which method and path: each family declares its
 //! endpoints in the `ROUTES` of its `routes.rs` ([`Route`]: method,
-//! pattern, handler, how the body is read); this file only lists the
-//! families ([`FAMILIES`]) and matches a request against their routes.
-//! Adding an endpoint is one entry in its family's `ROUTES` and its handler
-//! beside it; adding a family is its folder and one entry here.
+//! pattern, handler, how the body is read); the crate root lists the
+//! families beside their modules ([`FAMILIES`](crate::FAMILIES)); this file
+//! matches a request against their routes. Adding an endpoint is one entry
+//! in its family's `ROUTES` and its handler beside it.
 
 use crate::error::ApiError;
 use crate::state::Shared;
@@ -13,18 +13,9 @@ use super::received::{MAX_BODY_BYTES, Received};
 use super::reply::Reply;
 use super::route::{BodyRule, Call, Route};
 
-/// Every endpoint the emulator answers, family by family.
-const FAMILIES: &[&[Route]] = &[
-    crate::messages::routes::ROUTES,
-    crate::batches::routes::ROUTES,
-    crate::files::routes::ROUTES,
-    crate::models::routes::ROUTES,
-    crate::skills::routes::ROUTES,
-];
-
 /// The routes of every family.
 fn routes() -> impl Iterator<Item = &'static Route> {
-    FAMILIES.iter().flat_map(|family| family.iter())
+    crate::FAMILIES.iter().flat_map(|family| family.iter())
 }
 
 /// How the body of a request to `method` `path` is read: as its route
