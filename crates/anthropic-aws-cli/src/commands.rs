@@ -1,28 +1,24 @@
-//! Running each subcommand against a client built from the global options.
+//! The Messages and Models subcommands, run against a client built from the global options
+//! (the other families' are in their own modules; `main.rs` dispatches).
 
 use anthropic_aws::Client;
 use anthropic_aws::types::MessageCreateParams;
 
-use crate::args::{Command, Format, Global, MessagesCommand, ModelsCommand};
+use crate::args::{Format, Global, MessagesCommand, ModelsCommand};
 use crate::connect::client;
 use crate::errors::CliError;
 use crate::list_args::IdPaging;
 use crate::messages;
 use crate::output::{Output, StreamPrinter};
 
-/// Runs the command. Inputs are read and checked before the client is built, so a usage
-/// error never waits on credentials. With `--debug`, the request IDs of every response are reported as it arrives, by
-/// [`debug::wire`](crate::debug::wire).
-pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
+/// `messages create` and `messages count-tokens`. Inputs are read and checked before the
+/// client is built, so a usage error never waits on credentials. With `--debug`, the request
+/// IDs of every response are reported as it arrives, by [`debug::wire`](crate::debug::wire).
+pub async fn run_messages(global: &Global, command: MessagesCommand) -> Result<(), CliError> {
     let out = Output::new(global);
     let format = out.format;
     match command {
-        Command::Emulator(args) => crate::emulator::run(global, args).await,
-        Command::MessagesBatches(command) => crate::batches::run(global, command).await,
-        Command::BetaFiles(command) => crate::files::run(global, command).await,
-        Command::BetaSkills(command) => crate::skills::run(global, command).await,
-        Command::BetaSkillsVersions(command) => crate::skills::run_versions(global, command).await,
-        Command::Messages(MessagesCommand::Create(args)) => {
+        MessagesCommand::Create(args) => {
             let (params, stream) = messages::create_params(&args)?;
             if stream && global.format == Some(Format::Raw) {
                 return Err(CliError::usage(
@@ -42,7 +38,7 @@ pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
             let message = messages.create(&params).await?;
             out.value(&*message)
         }
-        Command::Messages(MessagesCommand::CountTokens(args)) => {
+        MessagesCommand::CountTokens(args) => {
             let params = messages::count_tokens_params(&args)?;
             let client = client(global).await?;
             let messages = client.messages();
@@ -53,8 +49,16 @@ pub async fn run(global: &Global, command: Command) -> Result<(), CliError> {
             let count = messages.count_tokens(&params).await?;
             out.value(&*count)
         }
-        Command::Models(ModelsCommand::List(args)) => list_models(global, out, args).await,
-        Command::Models(ModelsCommand::Get(args)) => {
+    }
+}
+
+/// `models list` and `models get` (alias `retrieve`).
+pub async fn run_models(global: &Global, command: ModelsCommand) -> Result<(), CliError> {
+    let out = Output::new(global);
+    let format = out.format;
+    match command {
+        ModelsCommand::List(args) => list_models(global, out, args).await,
+        ModelsCommand::Get(args) => {
             let client = client(global).await?;
             let models = client.models();
             if format == Format::Raw {

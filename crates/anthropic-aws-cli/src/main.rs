@@ -40,7 +40,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 
-use crate::args::Cli;
+use crate::args::{Cli, Command, Global};
 use crate::errors::{CliError, EXIT_FAILURE, EXIT_USAGE, ErrorFormat};
 
 fn main() -> ExitCode {
@@ -63,7 +63,7 @@ fn main() -> ExitCode {
         }
     };
     let Cli { global, command } = cli;
-    match runtime.block_on(commands::run(&global, command)) {
+    match runtime.block_on(run(&global, command)) {
         Ok(()) => ExitCode::SUCCESS,
         // A reader that stopped reading (`| head`) is not a failure.
         Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -73,6 +73,20 @@ fn main() -> ExitCode {
             let _ = err.flush();
             ExitCode::from(e.exit_code())
         }
+    }
+}
+
+/// Runs the command, in the module of its family (adding a family: its module above, its
+/// `Command` variant in `args.rs`, its arm here).
+async fn run(global: &Global, command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Messages(command) => commands::run_messages(global, command).await,
+        Command::Models(command) => commands::run_models(global, command).await,
+        Command::MessagesBatches(command) => batches::run(global, command).await,
+        Command::BetaFiles(command) => files::run(global, command).await,
+        Command::BetaSkills(command) => skills::run(global, command).await,
+        Command::BetaSkillsVersions(command) => skills::run_versions(global, command).await,
+        Command::Emulator(args) => emulator::run(global, args).await,
     }
 }
 
