@@ -223,16 +223,6 @@ fn parse_args() -> Args {
     args
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
-}
-
 fn main() {
     let args = parse_args();
     let block = Bytes::from(succeeded_lines(0, BLOCK_LINES, LINE_BYTES));
@@ -319,8 +309,8 @@ fn main() {
     println!(
         "median of {} rounds: client {:.1} MB/s, bare {:.1} MB/s, client / bare {:.3} (rounds {lo:.3}..{hi:.3})",
         args.rounds,
-        median(client_mbps),
-        median(bare_mbps),
-        median(ratios)
+        support::median(client_mbps),
+        support::median(bare_mbps),
+        support::median(ratios)
     );
 }

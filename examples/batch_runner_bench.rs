@@ -126,16 +126,6 @@ fn parse_args() -> Args {
     args
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
-}
-
 fn main() {
     let args = parse_args();
     let block = Bytes::from(succeeded_lines(0, BLOCK_LINES, LINE_BYTES));
@@ -218,10 +208,10 @@ fn main() {
     }
     println!(
         "median: runner {:.1} MB/s, bare {:.1} MB/s, runner/bare {:.3}; worst stall runner {:.1} ms, bare {:.1} ms",
-        median(runner),
-        median(bare),
-        median(ratios),
-        median(runner_stall),
-        median(bare_stall)
+        support::median(runner),
+        support::median(bare),
+        support::median(ratios),
+        support::median(runner_stall),
+        support::median(bare_stall)
     );
 }

@@ -104,17 +104,6 @@ fn canned_answer() -> &'static str {
     Box::leak(message.to_string().into_boxed_str())
 }
 
-/// CPU time of the calling thread so far.
-fn thread_cpu() -> Duration {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-    let ns = stat
-        .split_whitespace()
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
-    Duration::from_nanos(ns)
-}
-
 fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -139,16 +128,6 @@ async fn parse(client: &Client, params: &MessageCreateParams, n: usize) {
             .expect("parse");
         assert_eq!(incident.duration_minutes, 25);
         assert!(incident.aws_request_id().is_some() && incident.anthropic_request_id().is_some());
-    }
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len().is_multiple_of(2) {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
     }
 }
 
@@ -231,13 +210,13 @@ fn main() {
         println!("round  hand µs/req  parse µs/req  parse/hand");
         for round in 0..rounds {
             let measure = async |parse_first: bool| {
-                let start = thread_cpu();
+                let start = Duration::from_nanos(support::thread_cpu_ns());
                 if parse_first {
                     parse(&client, &plain, requests).await;
                 } else {
                     hand(&client, &with_format, requests).await;
                 }
-                thread_cpu() - start
+                Duration::from_nanos(support::thread_cpu_ns()) - start
             };
             let parse_first = round % 2 == 1;
             let first = measure(parse_first).await;
@@ -261,7 +240,7 @@ fn main() {
         println!(
             "median parse/hand CPU ratio {:.3} over {rounds} rounds of {requests} requests \
              (totals: hand {:.3} s, parse {:.3} s, ratio {:.3}); peak RSS {} KiB",
-            median(&mut ratios),
+            support::median(ratios),
             hand_total.as_secs_f64(),
             parse_total.as_secs_f64(),
             parse_total.as_secs_f64() / hand_total.as_secs_f64(),

@@ -115,24 +115,6 @@ async fn by_hand(client: &Client, tool: &Tool) -> Outcome {
     }
 }
 
-/// This thread's CPU time so far, in nanoseconds.
-fn thread_cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse().ok())
-        .expect("/proc/thread-self/schedstat (Linux) gives this thread's CPU time")
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
-}
-
 fn main() {
     let mut conversations = 1000_u64;
     let mut rounds = 9_usize;
@@ -175,7 +157,7 @@ fn main() {
             let mut per_step = [0.0; 2];
             let order: [usize; 2] = if round % 2 == 0 { [0, 1] } else { [1, 0] };
             for who in order {
-                let before = thread_cpu_ns();
+                let before = support::thread_cpu_ns();
                 let (mut steps, mut tokens, mut ok) = (0, 0, true);
                 for _ in 0..conversations {
                     let outcome = if who == 0 {
@@ -187,7 +169,7 @@ fn main() {
                     tokens += outcome.output_tokens;
                     ok &= outcome.both_ids;
                 }
-                let cpu = thread_cpu_ns() - before;
+                let cpu = support::thread_cpu_ns() - before;
                 assert!(ok, "every step carried both IDs");
                 assert_eq!(steps, 2 * conversations, "two steps per conversation");
                 assert_eq!(tokens, 79 * conversations, "58 + 21 output tokens each");
@@ -203,7 +185,7 @@ fn main() {
             hand_us.push(per_step[1]);
             ratios.push(per_step[0] / per_step[1]);
         }
-        let (r, h) = (median(runner_us), median(hand_us));
+        let (r, h) = (support::median(runner_us), support::median(hand_us));
         println!(
             "{rounds} rounds of {conversations} conversations (2 steps each) in {:.1} s",
             started.elapsed().as_secs_f64()
@@ -211,7 +193,7 @@ fn main() {
         println!(
             "median cpu per step: runner {r:.1} µs, hand-written {h:.1} µs; ratio of medians {:.3}, median of round ratios {:.3}",
             r / h,
-            median(ratios)
+            support::median(ratios)
         );
     });
 }
