@@ -490,4 +490,17 @@ mod tests {
             ToolOutput::error("tool `t` panicked: zero")
         );
     }
+
+    #[tokio::test]
+    async fn a_panic_before_the_handler_s_future_exists_is_caught_too() {
+        let eager = Tool::new("eager", "panics when called", |input: Input| {
+            assert!(input.n != 0, "called with zero");
+            async move { Ok::<_, String>(input.n.to_string()) }
+        });
+        assert_eq!(eager.call(json!({"n": 1})).await, ToolOutput::new("1"));
+        assert_eq!(
+            eager.call(json!({"n": 0})).await,
+            ToolOutput::error("tool `eager` panicked: called with zero")
+        );
+    }
 }
