@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use anthropic_aws::error::FileError;
@@ -15,7 +14,7 @@ use anthropic_aws::{Error, ErrorType, ProvideErrorMetadata};
 use anthropic_aws_emulator::{AuthOutcome, Emulator, EmulatorHandle, Fault, RecordedRequest};
 use common::{
     ACCESS_KEY, API_KEY, REGION, SECRET, SESSION_ACCESS_KEY, SESSION_SECRET, SESSION_TOKEN,
-    WORKSPACE, builder, client_with_scenario, platform, signed_client,
+    WORKSPACE, builder, client_with_scenario, dir_entries, platform, signed_client,
 };
 use futures_util::TryStreamExt;
 
@@ -67,15 +66,6 @@ fn expected_body(request: &RecordedRequest, filename: &str, mime: &str, content:
     body.extend_from_slice(content);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     body
-}
-
-fn dir_entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[tokio::test]

@@ -4,14 +4,14 @@
 
 mod common;
 
-use std::path::Path;
-
-use anthropic_aws::Error;
 use anthropic_aws::error::FileError;
 use anthropic_aws::resources::FileUpload;
+use anthropic_aws::{Client, Error};
 use anthropic_aws_emulator::{EmulatorHandle, RecordedRequest, synthetic_byte};
 use common::hostile::{Hostile, Later, Mode};
-use common::{ACCESS_KEY, SECRET, builder, builder_at, client_with_scenario, platform};
+use common::{
+    ACCESS_KEY, SECRET, builder, builder_at, client_with_scenario, dir_entries, platform,
+};
 
 /// The `GET …/content` requests the platform received, oldest first.
 fn downloads(platform: &EmulatorHandle) -> Vec<RecordedRequest> {
@@ -32,15 +32,6 @@ fn ranges(platform: &EmulatorHandle) -> Vec<(Option<String>, u16)> {
 
 fn synthetic(size: u64) -> Vec<u8> {
     (0..size).map(synthetic_byte).collect()
-}
-
-fn dir_entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[tokio::test]
@@ -142,11 +133,7 @@ async fn a_server_that_ignores_range_sends_the_whole_file_again_and_nothing_is_d
         later: Later::Whole,
     })
     .await;
-    let client = builder_at(server.base_url())
-        .access_key(ACCESS_KEY, SECRET)
-        .build()
-        .await
-        .unwrap();
+    let client = client_of(&server).await;
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("f.bin");
     let done = client
@@ -170,11 +157,7 @@ async fn a_partial_answer_that_starts_elsewhere_is_refused() {
         later: Later::RangeFromZero,
     })
     .await;
-    let client = builder_at(server.base_url())
-        .access_key(ACCESS_KEY, SECRET)
-        .build()
-        .await
-        .unwrap();
+    let client = client_of(&server).await;
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("f.bin");
     let err = client
@@ -200,4 +183,13 @@ async fn a_partial_answer_that_starts_elsewhere_is_refused() {
         dir_entries(dir.path())
     );
     assert_eq!(server.requests(), 2);
+}
+
+/// A SigV4 client of the hostile `server`, with the default retry budget.
+async fn client_of(server: &Hostile) -> Client {
+    builder_at(server.base_url())
+        .access_key(ACCESS_KEY, SECRET)
+        .build()
+        .await
+        .expect("client builds")
 }

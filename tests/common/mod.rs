@@ -128,3 +128,18 @@ pub fn unconnectable_address() -> ((tokio::net::TcpListener, std::net::TcpStream
     let filler = std::net::TcpStream::connect(addr).expect("the one queue place");
     ((listener, filler), format!("http://{addr}"))
 }
+
+/// The names in `dir`, sorted.
+pub fn dir_entries(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("the folder")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
